@@ -1,0 +1,27 @@
+@{
+    RootModule           = 'SqliteAdmin.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'ac67a145-ecd9-4747-84df-3547b6562c74'
+    Author               = 'SqliteAdmin contributors'
+    CompanyName          = 'SqliteAdmin'
+    Copyright            = '(c) 2026 SqliteAdmin contributors. MIT License.'
+    Description          = 'Administration of SQLite databases from PowerShell: consistent verified backups (compressed, OpenSSL-compatible encryption), safe restores, integrity checks, vacuum, retention, sync-log reports and health checks. Compiled cmdlets with the native SQLite library for Windows, Linux and macOS.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('SqliteAdmin.format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-SqliteDatabase'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('SQLite', 'Database', 'Backup', 'Restore', 'Encryption', 'Integrity', 'Vacuum', 'Retention', 'Admin', 'Windows', 'Linux', 'MacOS', 'PSEdition_Desktop', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/sqliteadmin/SqliteAdmin'
+            LicenseUri   = 'https://github.com/sqliteadmin/SqliteAdmin/blob/main/LICENSE'
+            ReleaseNotes = 'See CHANGELOG.md: https://github.com/sqliteadmin/SqliteAdmin/blob/main/CHANGELOG.md'
+        }
+    }
+}

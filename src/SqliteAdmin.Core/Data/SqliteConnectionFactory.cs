@@ -1,0 +1,67 @@
+using System;
+using System.Threading;
+using Microsoft.Data.Sqlite;
+
+namespace SqliteAdmin.Core.Data;
+
+/// <summary>
+/// Opens every connection SqliteAdmin uses, with the same safe settings: no pooling (pooled handles
+/// keep Windows files locked), a busy timeout, an untrusted schema, no mmap, and sources read-only
+/// so a mistyped path never creates an empty database.
+/// </summary>
+public static class SqliteConnectionFactory
+{
+    /// <summary>The default busy timeout: how long to wait for another process's lock to clear.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Opens an existing database read-only after checking that it is an SQLite file.</summary>
+    public static SqliteConnection OpenReadOnly(string path, TimeSpan busyTimeout) =>
+        Open(path, SqliteOpenMode.ReadOnly, busyTimeout, validate: true);
+
+    /// <summary>Opens an existing database for writing after checking that it is an SQLite file.</summary>
+    public static SqliteConnection OpenReadWrite(string path, TimeSpan busyTimeout) =>
+        Open(path, SqliteOpenMode.ReadWrite, busyTimeout, validate: true);
+
+    /// <summary>Opens or creates a database that SqliteAdmin itself writes (a backup or restore target).</summary>
+    public static SqliteConnection OpenOrCreate(string path, TimeSpan busyTimeout) =>
+        Open(path, SqliteOpenMode.ReadWriteCreate, busyTimeout, validate: false);
+
+    private static SqliteConnection Open(string path, SqliteOpenMode mode, TimeSpan busyTimeout, bool validate)
+    {
+        if (validate)
+        {
+            SqliteFileProbe.EnsureDatabaseFile(path);
+        }
+        int busyMs = (int)Math.Min(int.MaxValue, Math.Max(0, busyTimeout.TotalMilliseconds));
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            Pooling = false,
+            Cache = SqliteCacheMode.Private,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY for this long on top of busy_timeout; keep them equal.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            connection.ExecuteNonQuery(
+                $"PRAGMA busy_timeout = {busyMs}; PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0;");
+            // Reading the schema cookie makes SQLite read page 1 now, so "not a database" and lock
+            // errors surface here, at open, with the path in the message.
+            connection.ExecuteScalar<long>("PRAGMA schema_version;");
+            return connection;
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw SqliteErrors.Translate(ex, path, CancellationToken.None);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}

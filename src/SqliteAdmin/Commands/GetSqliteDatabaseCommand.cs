@@ -1,0 +1,27 @@
+using System;
+using System.Management.Automation;
+using SqliteAdmin.Core.Databases;
+
+namespace SqliteAdmin.Commands;
+
+/// <summary>Get-SqliteDatabase: facts about SQLite databases (size, WAL, pages, free space, journal mode, tables and row counts).</summary>
+[Cmdlet(VerbsCommon.Get, "SqliteDatabase", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(SqliteDatabaseInfo))]
+public sealed class GetSqliteDatabaseCommand : DatabasePathCmdlet
+{
+    /// <summary>Inspects each database; a failure on one is a non-terminating error and the rest continue.</summary>
+    protected override void ProcessRecord()
+    {
+        foreach (string path in DatabasePaths)
+        {
+            try
+            {
+                WriteObject(RunWithProgress((progress, stop) => DatabaseInspector.Inspect(path, BusyTimeoutSpan, progress, stop)));
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, path);
+            }
+        }
+    }
+}

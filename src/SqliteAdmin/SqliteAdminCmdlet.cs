@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using SqliteAdmin.Core;
+using SqliteAdmin.Core.Progress;
+
+namespace SqliteAdmin;
+
+/// <summary>
+/// Base of every SqliteAdmin cmdlet: provider path resolution, Ctrl+C as a CancellationToken,
+/// Core progress as Write-Progress on the pipeline thread, and Core exceptions as ErrorRecords.
+/// Nothing else belongs here or in the cmdlets: the logic lives in SqliteAdmin.Core.
+/// </summary>
+public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
+{
+    private CancellationTokenSource? _stop;
+    private static int _nextActivityId = 1;
+    private readonly int _activityId = Interlocked.Increment(ref _nextActivityId);
+
+    /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
+    protected CancellationToken StopToken => _stop?.Token ?? CancellationToken.None;
+
+    /// <summary>Creates the cancellation source; EndProcessing does not run after a stop, Dispose does.</summary>
+    protected override void BeginProcessing()
+    {
+        _stop = new CancellationTokenSource();
+    }
+
+    /// <summary>Ctrl+C: cancel whatever Core is doing.</summary>
+    protected override void StopProcessing()
+    {
+        _stop?.Cancel();
+    }
+
+    /// <summary>Releases the cancellation source.</summary>
+    public void Dispose()
+    {
+        _stop?.Dispose();
+        _stop = null;
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Resolves -Path (wildcards) or -LiteralPath (no wildcards) through the PowerShell provider,
+    /// as Get-FileHash does, so relative paths follow the current PowerShell location. A path that
+    /// is not in the file system, or a non-wildcard -Path that does not exist, is a non-terminating
+    /// error and the others continue.
+    /// </summary>
+    protected IEnumerable<string> ResolveFileSystemPaths(string[]? paths, bool literal, string notFoundErrorId)
+    {
+        if (paths == null)
+        {
+            yield break;
+        }
+        foreach (string path in paths)
+        {
+            List<string> resolved = new();
+            ProviderInfo? provider = null;
+            try
+            {
+                if (literal)
+                {
+                    resolved.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _));
+                }
+                else
+                {
+                    Collection<string> matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+                    resolved.AddRange(matches);
+                }
+            }
+            catch (ItemNotFoundException ex)
+            {
+                if (!WildcardPattern.ContainsWildcardCharacters(path))
+                {
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist.", ex),
+                        notFoundErrorId, ErrorCategory.ObjectNotFound, path));
+                }
+                continue;
+            }
+            catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                WriteError(new ErrorRecord(ex, ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, path));
+                continue;
+            }
+
+            if (provider == null || !string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"'{path}' is not a file system path (provider '{provider?.Name}')."),
+                    ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, path));
+                continue;
+            }
+            foreach (string item in resolved)
+            {
+                yield return item;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs Core work on a worker thread while this (the pipeline) thread writes its progress, so
+    /// Write-Progress is only ever called from the pipeline thread. Exceptions come back unchanged.
+    /// </summary>
+    protected T RunWithProgress<T>(Func<IProgress<OperationProgress>, CancellationToken, T> work)
+    {
+        using var reports = new BlockingCollection<OperationProgress>();
+        var progress = new QueuedProgress(reports);
+        CancellationToken stopping = StopToken;
+        Task<T> task = Task.Run(() =>
+        {
+            try
+            {
+                return work(progress, stopping);
+            }
+            finally
+            {
+                reports.CompleteAdding();
+            }
+        });
+        try
+        {
+            foreach (OperationProgress report in reports.GetConsumingEnumerable())
+            {
+                WriteProgress(ToProgressRecord(report));
+            }
+        }
+        finally
+        {
+            // After a stop, let Core finish its cleanup (temp files) before the pipeline unwinds.
+            try
+            {
+                task.Wait();
+            }
+            catch (AggregateException)
+            {
+                // Observed below, or superseded by the stop.
+            }
+        }
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Reports a failure on one input as a non-terminating error. A stop becomes
+    /// PipelineStoppedException so the pipeline ends as PowerShell expects.
+    /// </summary>
+    protected void WriteFailure(Exception exception, object? target)
+    {
+        if (exception is OperationCanceledException && StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        WriteError(ErrorRecordFactory.Create(exception, target));
+    }
+
+    private ProgressRecord ToProgressRecord(OperationProgress report)
+    {
+        var record = new ProgressRecord(_activityId, report.Activity, report.Status)
+        {
+            PercentComplete = Math.Min(100, report.PercentComplete),
+            RecordType = report.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+        if (report.CurrentOperation != null)
+        {
+            record.CurrentOperation = report.CurrentOperation;
+        }
+        return record;
+    }
+
+    /// <summary>An IProgress that queues reports for the pipeline thread (Progress&lt;T&gt; would post to a sync context PowerShell does not have).</summary>
+    private sealed class QueuedProgress : IProgress<OperationProgress>
+    {
+        private readonly BlockingCollection<OperationProgress> _queue;
+
+        public QueuedProgress(BlockingCollection<OperationProgress> queue) => _queue = queue;
+
+        public void Report(OperationProgress value)
+        {
+            if (!_queue.IsAddingCompleted)
+            {
+                _queue.TryAdd(value);
+            }
+        }
+    }
+}
