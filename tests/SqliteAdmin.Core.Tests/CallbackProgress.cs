@@ -1,7 +1,7 @@
 using System;
 using SqliteAdmin.Core.Progress;
 
-namespace SqliteAdmin.Core.Tests.Infrastructure;
+namespace SqliteAdmin.Core.Tests;
 
 /// <summary>An IProgress that calls back synchronously, on the reporting thread.</summary>
 public sealed class CallbackProgress : IProgress<OperationProgress>

@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Xml.Linq;
+
+namespace SqliteAdmin.Module.Tests;
+
+public sealed class HelpTests : IClassFixture<BuiltModuleFixture>
+{
+    private static readonly XNamespace Command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
+    private static readonly XNamespace Maml = "http://schemas.microsoft.com/maml/2004/10";
+    private static readonly XNamespace Dev = "http://schemas.microsoft.com/maml/dev/2004/10";
+
+    private readonly BuiltModule _module;
+    private readonly Dictionary<string, XElement> _help;
+
+    public HelpTests(BuiltModuleFixture fixture)
+    {
+        _module = fixture.Module;
+        _help = _module.HelpFile.Root!.Elements(Command + "command")
+            .ToDictionary(c => c.Element(Command + "details")!.Element(Command + "name")!.Value.Trim());
+    }
+
+    private static string Text(XElement? element) => string.Join(" ", element?.Descendants(Maml + "para").Select(p => p.Value.Trim()) ?? Enumerable.Empty<string>()).Trim();
+
+    [Fact]
+    public void Every_cmdlet_has_a_synopsis_and_a_description()
+    {
+        Assert.All(_module.Cmdlets, c =>
+        {
+            Assert.True(_help.TryGetValue(c.Name, out XElement? help), $"{c.Name} has no help");
+            Assert.True(Text(help!.Element(Command + "details")!.Element(Maml + "description")).Length > 20, $"{c.Name}: synopsis");
+            Assert.True(Text(help.Element(Maml + "description")).Length > 80, $"{c.Name}: description");
+        });
+    }
+
+    [Fact]
+    public void Every_parameter_of_every_cmdlet_is_documented()
+    {
+        Assert.All(_module.Cmdlets, c =>
+        {
+            XElement help = _help[c.Name];
+            var documented = help.Element(Command + "parameters")!.Elements(Command + "parameter")
+                .ToDictionary(p => p.Element(Maml + "name")!.Value.Trim(), p => Text(p.Element(Maml + "description")));
+            foreach (string parameter in c.Parameters.Select(p => p.Name))
+            {
+                Assert.True(documented.TryGetValue(parameter, out string? text), $"{c.Name} -{parameter} is not documented");
+                Assert.True(text!.Length > 15, $"{c.Name} -{parameter}: description too short");
+            }
+            Assert.All(documented.Keys, name => Assert.Contains(name, c.Parameters.Select(p => p.Name)));
+        });
+    }
+
+    [Fact]
+    public void Every_cmdlet_has_at_least_two_examples_typed_as_an_admin_would()
+    {
+        Assert.All(_module.Cmdlets, c =>
+        {
+            var examples = _help[c.Name].Element(Command + "examples")!.Elements(Command + "example").ToList();
+            Assert.True(examples.Count >= 2, $"{c.Name} has {examples.Count} example(s)");
+            Assert.All(examples, e =>
+            {
+                Assert.StartsWith("PS> ", e.Element(Dev + "code")!.Value.Trim());
+                Assert.Contains(c.Name, e.Element(Dev + "code")!.Value);
+                Assert.True(Text(e.Element(Dev + "remarks")).Length > 20, $"{c.Name}: example without explanation");
+            });
+        });
+    }
+
+    [Fact]
+    public void Every_cmdlet_documents_its_outputs()
+    {
+        Assert.All(_module.Cmdlets, c =>
+        {
+            var documented = _help[c.Name].Descendants(Command + "returnValue").Select(r => r.Element(Dev + "type")!.Element(Maml + "name")!.Value.Trim());
+            Assert.All(c.OutputTypes, t => Assert.Contains(t.FullName!, documented));
+        });
+    }
+}
