@@ -36,6 +36,10 @@ try
     MethodInfo inspect = core.GetType("SqliteAdmin.Core.Databases.DatabaseInspector", throwOnError: true)!.GetMethod("Inspect")!;
     object info = inspect.Invoke(null, new object?[] { database, TimeSpan.FromSeconds(5), null, CancellationToken.None })!;
     Print("sqlite", info, "SqliteVersion");
+    foreach (PropertyInfo property in info.GetType().GetProperties())
+    {
+        Console.WriteLine($"info.{property.Name}={property.GetValue(info)}");
+    }
     var tables = (System.Collections.IEnumerable)info.GetType().GetProperty("Tables")!.GetValue(info)!;
     Console.WriteLine("tables=" + string.Join(",", tables.Cast<object>().Select(t =>
         $"{t.GetType().GetProperty("Name")!.GetValue(t)}:{t.GetType().GetProperty("RowCount")!.GetValue(t)}")));

@@ -1,0 +1,55 @@
+# Shared by the Pester tests: import the built module from out/ and make real databases.
+# Databases are created with Microsoft.Data.Sqlite, which the module has already loaded (and whose
+# native library the module initializer has loaded), so no sqlite3 CLI is needed on Windows.
+
+$script:ModuleManifest = Join-Path $PSScriptRoot '../../out/SqliteAdmin/SqliteAdmin.psd1'
+
+function Import-BuiltModule {
+    if (-not (Test-Path $script:ModuleManifest)) {
+        throw "The module is not built: run 'dotnet build SqliteAdmin.sln' first ($script:ModuleManifest)."
+    }
+    Import-Module $script:ModuleManifest -Force -ErrorAction Stop
+}
+
+function Invoke-TestSql {
+    param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$Sql)
+    $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
+    try {
+        $connection.Open()
+        $command = $connection.CreateCommand()
+        $command.CommandText = $Sql
+        $null = $command.ExecuteNonQuery()
+    }
+    finally {
+        $connection.Dispose()
+    }
+}
+
+function New-TestDatabase {
+    param(
+        [Parameter(Mandatory)][string]$Path,
+        [ValidateSet('delete', 'wal')][string]$JournalMode = 'delete',
+        [int]$SyncRows = 200
+    )
+    Invoke-TestSql -Path $Path -Sql @"
+PRAGMA journal_mode=$JournalMode;
+PRAGMA user_version=7;
+CREATE TABLE sync_log(id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, status TEXT NOT NULL, records_pulled INTEGER, records_pushed INTEGER, conflicts INTEGER, duration_ms INTEGER, error TEXT);
+CREATE INDEX idx_sync_log_timestamp ON sync_log(timestamp);
+CREATE TABLE batches(id INTEGER PRIMARY KEY, strain TEXT, notes TEXT);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < $SyncRows)
+  INSERT INTO sync_log(timestamp,status,records_pulled,records_pushed,conflicts,duration_ms)
+  SELECT datetime('2026-11-01','+'||i||' minutes'), CASE WHEN i%10=0 THEN 'failed' ELSE 'success' END, i%50, i%7, i%3, 100+i FROM n;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 50)
+  INSERT INTO batches(strain,notes) SELECT 'strain-'||i, hex(randomblob(100)) FROM n;
+"@
+    Get-Item -LiteralPath $Path
+}
+
+function Get-FolderState {
+    # Names, sizes and write times of everything under a folder: equal before and after means nothing changed.
+    param([Parameter(Mandatory)][string]$Path)
+    Get-ChildItem -LiteralPath $Path -Recurse -Force |
+        Sort-Object FullName |
+        ForEach-Object { '{0}|{1}|{2:o}' -f $_.FullName, $(if ($_.PSIsContainer) { 'dir' } else { $_.Length }), $_.LastWriteTimeUtc }
+}
