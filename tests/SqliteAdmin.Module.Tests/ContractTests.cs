@@ -48,6 +48,19 @@ public sealed class ContractTests : IClassFixture<BuiltModuleFixture>
     }
 
     [Fact]
+    public void Every_Core_error_category_maps_by_name_to_a_PowerShell_ErrorCategory()
+    {
+        // The cmdlet layer maps SqliteAdminErrorCategory to ErrorCategory by name; a name PowerShell
+        // does not have would silently become NotSpecified.
+        var powerShell = _module.SmaType("System.Management.Automation.ErrorCategory").GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.Name).ToHashSet();
+        Type core = _module.FindModuleType("SqliteAdmin.Core.SqliteAdminErrorCategory")!;
+        var ours = core.GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.Name).ToList();
+
+        Assert.NotEmpty(ours);
+        Assert.All(ours, name => Assert.Contains(name, powerShell));
+    }
+
+    [Fact]
     public void Every_cmdlet_declares_its_output_type()
     {
         Assert.All(_module.Cmdlets, c => Assert.NotEmpty(c.OutputTypes));
