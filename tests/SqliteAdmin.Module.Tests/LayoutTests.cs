@@ -1,6 +1,6 @@
 using System.IO;
 using System.Linq;
-using System.Reflection;
+using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
 namespace SqliteAdmin.Module.Tests;
@@ -42,20 +42,30 @@ public sealed class LayoutTests : IClassFixture<BuiltModuleFixture>
     }
 
     [Fact]
-    public void Every_assembly_reference_is_satisfied_by_the_folder_or_the_host()
+    public void Every_assembly_reference_is_satisfied_by_the_folder_or_the_host_at_the_exact_version()
     {
-        var shipped = Directory.GetFiles(_module.Folder, "*.dll").Select(f => Path.GetFileNameWithoutExtension(f)).ToHashSet();
+        // Windows PowerShell 5.1 applies no binding redirects to a module: a reference to a shipped
+        // assembly must name exactly the version shipped, or loading fails there.
+        var shipped = Directory.GetFiles(_module.Folder, "*.dll").ToDictionary(
+            f => Path.GetFileNameWithoutExtension(f),
+            f => { using var pe = new PEReader(File.OpenRead(f)); var md = pe.GetMetadataReader(); return md.GetAssemblyDefinition().Version; });
         // netstandard and its facades (System.Runtime, …) ship with .NET Framework 4.7.2+ and .NET;
         // System.Management.Automation is PowerShell itself.
         string[] fromHost = { "netstandard", "mscorlib", "System", "System.Core", "System.Runtime", "System.Management.Automation" };
         foreach (string dll in Directory.GetFiles(_module.Folder, "*.dll"))
         {
             using var reader = new PEReader(File.OpenRead(dll));
-            var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(reader);
-            foreach (var handle in metadata.AssemblyReferences)
+            MetadataReader metadata = reader.GetMetadataReader();
+            foreach (AssemblyReferenceHandle handle in metadata.AssemblyReferences)
             {
-                string name = metadata.GetString(metadata.GetAssemblyReference(handle).Name);
-                Assert.True(shipped.Contains(name) || fromHost.Contains(name), $"{Path.GetFileName(dll)} needs {name}, which is neither shipped nor provided by PowerShell");
+                AssemblyReference reference = metadata.GetAssemblyReference(handle);
+                string name = metadata.GetString(reference.Name);
+                if (fromHost.Contains(name))
+                {
+                    continue;
+                }
+                Assert.True(shipped.ContainsKey(name), $"{Path.GetFileName(dll)} needs {name}, which is neither shipped nor provided by PowerShell");
+                Assert.True(shipped[name] == reference.Version, $"{Path.GetFileName(dll)} needs {name} {reference.Version} but {shipped[name]} is shipped");
             }
         }
     }
