@@ -24,6 +24,28 @@ public static class ErrorIds
     public const string NativeLibraryUnsupportedPlatform = "NativeLibraryUnsupportedPlatform";
     /// <summary>The native SQLite library for this platform is missing from the module folder or failed to load.</summary>
     public const string NativeLibraryLoadFailed = "NativeLibraryLoadFailed";
+    /// <summary>The passphrase (or the environment variable meant to hold it) is empty or missing.</summary>
+    public const string EmptyPassphrase = "EmptyPassphrase";
+    /// <summary>A file expected to be OpenSSL-encrypted does not start with "Salted__".</summary>
+    public const string NotEncrypted = "NotEncrypted";
+    /// <summary>Decryption failed or the HMAC does not match: wrong passphrase, or the backup is corrupt or tampered with.</summary>
+    public const string WrongPassphraseOrCorrupt = "WrongPassphraseOrCorrupt";
+    /// <summary>A backup's size or SHA-256 does not match its manifest.</summary>
+    public const string BackupCorrupt = "BackupCorrupt";
+    /// <summary>A backup's manifest is missing, unreadable, or does not belong to it.</summary>
+    public const string ManifestInvalid = "ManifestInvalid";
+    /// <summary>The folder given to list backups in does not exist.</summary>
+    public const string BackupFolderNotFound = "BackupFolderNotFound";
+    /// <summary>The destination folder cannot be created or written.</summary>
+    public const string DestinationNotWritable = "DestinationNotWritable";
+    /// <summary>The copy failed its integrity check after the backup; nothing was kept.</summary>
+    public const string BackupVerificationFailed = "BackupVerificationFailed";
+    /// <summary>Writers kept restarting the online backup more often than allowed.</summary>
+    public const string BackupRestartLimit = "BackupRestartLimit";
+    /// <summary>A side file given with -IncludeFile could not be read.</summary>
+    public const string IncludeFileNotFound = "IncludeFileNotFound";
+    /// <summary>Copying the finished backup to a -CopyTo folder failed; the primary backup is kept.</summary>
+    public const string CopyFailed = "CopyFailed";
     /// <summary>The user stopped the operation (Ctrl+C).</summary>
     public const string OperationStopped = "OperationStopped";
     /// <summary>An unexpected failure; the message and inner exception say more.</summary>

@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using SqliteAdmin.Core.Crypto;
+
+namespace SqliteAdmin.Core.Backups;
+
+/// <summary>
+/// Finds the module's backups in a folder from their names and manifests, without opening them,
+/// and re-hashes them on request. Only exact backup names count; temp files, foreign files and
+/// links are never taken for backups.
+/// </summary>
+public static class BackupCatalog
+{
+    /// <summary>Lists backups in <paramref name="folder"/>, newest first.</summary>
+    public static List<SqliteBackupInfo> List(string folder, string? database, bool recurse, CancellationToken cancellation)
+    {
+        folder = Path.GetFullPath(folder);
+        if (!Directory.Exists(folder))
+        {
+            throw new SqliteAdminException(File.Exists(folder) ? ErrorIds.PathIsDirectory : ErrorIds.BackupFolderNotFound,
+                File.Exists(folder) ? SqliteAdminErrorCategory.InvalidArgument : SqliteAdminErrorCategory.ObjectNotFound,
+                File.Exists(folder) ? $"'{folder}' is a file; give the folder that holds the backups." : $"Backup folder '{folder}' does not exist.", folder);
+        }
+        var found = new List<(SqliteBackupInfo Info, BackupFileName Name)>();
+        foreach (string path in EnumerateFiles(folder, recurse))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (!BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name) || IsLink(path))
+            {
+                continue;
+            }
+            if (database != null && !string.Equals(name!.Database, database, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            found.Add((Describe(path, name!), name!));
+        }
+        return found.OrderByDescending(f => f.Info.CreatedUtc).ThenByDescending(f => f.Name.Sequence).Select(f => f.Info).ToList();
+    }
+
+    /// <summary>Describes one backup file from its manifest (or its name, when the manifest is missing or invalid).</summary>
+    public static SqliteBackupInfo Describe(string path, BackupFileName name)
+    {
+        string manifestPath = path + ".json";
+        if (!File.Exists(manifestPath))
+        {
+            return FromName(path, name, BackupCheckStatus.NoManifest, "No manifest: made by another tool, or the backup was interrupted before its manifest was written.");
+        }
+        try
+        {
+            BackupManifest manifest = BackupManifest.Read(manifestPath);
+            if (!string.Equals(manifest.BackupFile, name.FileName, StringComparison.Ordinal))
+            {
+                return FromName(path, name, BackupCheckStatus.ManifestInvalid, $"The manifest describes '{manifest.BackupFile}', not this file.");
+            }
+            SqliteBackupInfo info = ToInfo(path, manifestPath, manifest);
+            if (!manifest.Verified && !string.Equals(manifest.VerifyMode, "None", StringComparison.OrdinalIgnoreCase))
+            {
+                info.Status = BackupCheckStatus.FailedVerification;
+                info.StatusMessage = $"The backup failed its {manifest.VerifyMode} check when it was made: {manifest.IntegrityResult}";
+            }
+            return info;
+        }
+        catch (SqliteAdminException ex)
+        {
+            return FromName(path, name, BackupCheckStatus.ManifestInvalid, ex.Message);
+        }
+    }
+
+    /// <summary>The output object for a backup and its manifest.</summary>
+    public static SqliteBackupInfo ToInfo(string path, string manifestPath, BackupManifest manifest) => new()
+    {
+        Database = manifest.Database,
+        SourcePath = manifest.SourcePath,
+        Path = path,
+        ManifestPath = manifestPath,
+        Tier = manifest.Tier,
+        Method = manifest.Method,
+        CreatedUtc = manifest.CreatedUtc,
+        Duration = TimeSpan.FromMilliseconds(manifest.DurationMs),
+        SourceSizeBytes = manifest.SourceSizeBytes,
+        SizeBytes = File.Exists(path) ? new FileInfo(path).Length : manifest.StoredSizeBytes,
+        PlainSizeBytes = manifest.PlainSizeBytes,
+        Compressed = manifest.Compression != null,
+        Encrypted = manifest.Cipher != null,
+        Sha256 = manifest.StoredSha256,
+        PlainSha256 = manifest.PlainSha256,
+        Verified = manifest.Verified,
+        VerifyMode = manifest.VerifyMode,
+        IntegrityResult = manifest.IntegrityResult,
+        Restarts = manifest.Restarts,
+        IncludedFiles = manifest.IncludedFiles.Select(f => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, f.StoredName)).ToList(),
+        SqliteVersion = manifest.SqliteVersion,
+        Iterations = manifest.Iterations,
+        Status = BackupCheckStatus.NotChecked,
+    };
+
+    /// <summary>
+    /// Re-reads a backup and its side files and compares size, SHA-256 and (with a passphrase) the
+    /// HMAC against the manifest; sets Status and StatusMessage. Never decrypts.
+    /// </summary>
+    public static void Verify(SqliteBackupInfo info, Passphrase? passphrase, CancellationToken cancellation)
+    {
+        if (info.ManifestPath == null || info.Status is BackupCheckStatus.NoManifest or BackupCheckStatus.ManifestInvalid)
+        {
+            return;
+        }
+        BackupManifest manifest = BackupManifest.Read(info.ManifestPath);
+        OpenSslKeys? keys = null;
+        try
+        {
+            if (passphrase != null && manifest.Cipher != null)
+            {
+                byte[] salt = Hex.TryParse(manifest.SaltHex) ?? throw new SqliteAdminException(ErrorIds.ManifestInvalid, SqliteAdminErrorCategory.InvalidData,
+                    $"Manifest '{info.ManifestPath}' has an invalid salt.", info.ManifestPath);
+                keys = OpenSslEncryption.DeriveKeys(passphrase, salt, manifest.Iterations ?? OpenSslEncryption.DefaultIterations);
+            }
+            string? problem = CheckFile(info.Path, manifest.StoredSizeBytes, manifest.StoredSha256, manifest.Hmac, keys, cancellation, out bool hmacMismatch);
+            foreach (IncludedFileEntry side in manifest.IncludedFiles)
+            {
+                if (problem != null)
+                {
+                    break;
+                }
+                string sidePath = Path.Combine(Path.GetDirectoryName(info.Path)!, side.StoredName);
+                problem = CheckFile(sidePath, -1, side.StoredSha256, side.Hmac, keys, cancellation, out hmacMismatch);
+            }
+            info.Status = problem == null ? BackupCheckStatus.Ok : hmacMismatch ? BackupCheckStatus.HmacMismatch : BackupCheckStatus.Corrupt;
+            info.StatusMessage = problem;
+        }
+        finally
+        {
+            keys?.Dispose();
+        }
+    }
+
+    private static string? CheckFile(string path, long expectedSize, string expectedSha, string? expectedHmac, OpenSslKeys? keys, CancellationToken cancellation, out bool hmacMismatch)
+    {
+        hmacMismatch = false;
+        if (!File.Exists(path))
+        {
+            return $"'{Path.GetFileName(path)}' is missing.";
+        }
+        (long size, string sha, string? hmac) = BackupEncoding.HashFile(path, keys?.HmacKey, null, cancellation);
+        if (expectedSize >= 0 && size != expectedSize)
+        {
+            return $"'{Path.GetFileName(path)}' is {size} bytes; the manifest says {expectedSize} (truncated or damaged).";
+        }
+        if (!string.Equals(sha, expectedSha, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"The SHA-256 of '{Path.GetFileName(path)}' does not match the manifest (damaged or altered).";
+        }
+        if (keys != null && !Hex.FixedTimeEquals(hmac, expectedHmac))
+        {
+            hmacMismatch = true;
+            return $"The HMAC of '{Path.GetFileName(path)}' does not match: wrong passphrase, or the backup and its manifest were altered.";
+        }
+        return null;
+    }
+
+    private static SqliteBackupInfo FromName(string path, BackupFileName name, BackupCheckStatus status, string message) => new()
+    {
+        Database = name.Database,
+        Path = path,
+        Tier = name.Tier,
+        CreatedUtc = name.CreatedUtc,
+        SizeBytes = new FileInfo(path).Length,
+        Compressed = name.Compressed,
+        Encrypted = name.Encrypted,
+        Status = status,
+        StatusMessage = message,
+    };
+
+    private static IEnumerable<string> EnumerateFiles(string folder, bool recurse)
+    {
+        var pending = new Stack<string>();
+        pending.Push(folder);
+        while (pending.Count > 0)
+        {
+            string current = pending.Pop();
+            foreach (string file in Directory.EnumerateFiles(current))
+            {
+                yield return file;
+            }
+            if (!recurse)
+            {
+                continue;
+            }
+            foreach (string sub in Directory.EnumerateDirectories(current))
+            {
+                if (!IsLink(sub))
+                {
+                    pending.Push(sub);
+                }
+            }
+        }
+    }
+
+    /// <summary>True for symbolic links and junctions, which are never followed or taken for backups.</summary>
+    internal static bool IsLink(string path)
+    {
+        try
+        {
+            return (File.GetAttributes(path) & FileAttributes.ReparsePoint) != 0;
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Threading;
+using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.IO;
+
+namespace SqliteAdmin.Core.Backups;
+
+/// <summary>Sizes and digests of one file encoded for storage.</summary>
+public sealed class EncodeResult
+{
+    /// <summary>Bytes read from the plain file.</summary>
+    public long PlainSizeBytes { get; set; }
+    /// <summary>SHA-256 of the plain bytes.</summary>
+    public string PlainSha256 { get; set; } = "";
+    /// <summary>Bytes written to the stored file.</summary>
+    public long StoredSizeBytes { get; set; }
+    /// <summary>SHA-256 of the stored file.</summary>
+    public string StoredSha256 { get; set; } = "";
+    /// <summary>HMAC-SHA256 of the stored file, when encrypted.</summary>
+    public string? Hmac { get; set; }
+}
+
+/// <summary>
+/// Turns a plain file into its stored form in one streaming pass: hash the plain bytes, gzip them,
+/// encrypt them as OpenSSL does, and hash and HMAC what is written. Memory stays at a few buffers
+/// whatever the file size.
+/// </summary>
+public static class BackupEncoding
+{
+    /// <summary>Buffer size for every streaming copy: large enough that per-call overhead vanishes.</summary>
+    public const int BufferSize = 1 << 20;
+
+    /// <summary>Encodes <paramref name="plainPath"/> into a new owner-only file <paramref name="storedPath"/>.</summary>
+    public static EncodeResult Encode(string plainPath, string storedPath, bool compress, CompressionLevel level, OpenSslKeys? keys,
+        Action<long>? bytesDone, CancellationToken cancellation)
+    {
+        using var input = new FileStream(plainPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize);
+        using var plain = new HashingStream(input, leaveOpen: true);
+        using FileStream output = OwnerOnlyFile.CreateNew(storedPath, BufferSize);
+        var stored = new HashingStream(output, leaveOpen: true, keys?.HmacKey);
+        Stream? encryptor = keys != null ? OpenSslEncryption.CreateEncryptor(stored, keys) : null;
+        Stream? compressor = compress ? new GZipStream(encryptor ?? stored, level, leaveOpen: true) : null;
+        Stream top = compressor ?? encryptor ?? stored;
+        try
+        {
+            Pump(plain, top, bytesDone, cancellation);
+        }
+        finally
+        {
+            compressor?.Dispose();
+            encryptor?.Dispose(); // writes the final padded block, then disposes 'stored'
+            stored.Dispose();
+        }
+        output.Flush(flushToDisk: true);
+        return new EncodeResult
+        {
+            PlainSizeBytes = plain.BytesHashed,
+            PlainSha256 = plain.Sha256Hex,
+            StoredSizeBytes = stored.BytesHashed,
+            StoredSha256 = stored.Sha256Hex,
+            Hmac = stored.HmacHex,
+        };
+    }
+
+    /// <summary>
+    /// Decodes a stored file into a new owner-only plain file: decrypt (OpenSSL format), gunzip,
+    /// and hash. Stops with BackupCorrupt past <paramref name="maxPlainBytes"/> (a decompression bomb
+    /// or the wrong manifest). A wrong passphrase or damaged ciphertext is WrongPassphraseOrCorrupt.
+    /// The caller compares the returned size and SHA-256 with the manifest: GZipStream does not
+    /// report a truncated file.
+    /// </summary>
+    public static EncodeResult Decode(string storedPath, string plainPath, bool compressed, Passphrase? passphrase, int iterations,
+        long maxPlainBytes, Action<long>? bytesDone, CancellationToken cancellation)
+    {
+        FileStream output = OwnerOnlyFile.CreateNew(plainPath, BufferSize);
+        try
+        {
+            using (output)
+            {
+                return DecodeInto(storedPath, output, compressed, passphrase, iterations, maxPlainBytes, bytesDone, cancellation);
+            }
+        }
+        catch
+        {
+            // Nothing half-decoded stays behind; CreateNew above guarantees the file is ours.
+            IO.DurableFile.TryDelete(plainPath);
+            throw;
+        }
+    }
+
+    private static EncodeResult DecodeInto(string storedPath, FileStream output, bool compressed, Passphrase? passphrase, int iterations,
+        long maxPlainBytes, Action<long>? bytesDone, CancellationToken cancellation)
+    {
+        using var input = new FileStream(storedPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize);
+        OpenSslKeys? keys = null;
+        Stream? decryptor = null;
+        Stream? decompressor = null;
+        try
+        {
+            if (passphrase != null)
+            {
+                keys = OpenSslEncryption.DeriveKeys(passphrase, OpenSslEncryption.ReadHeader(input, storedPath), iterations);
+                decryptor = OpenSslEncryption.CreateDecryptor(input, keys);
+            }
+            Stream source = decryptor ?? input;
+            if (compressed)
+            {
+                decompressor = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
+            }
+            using var plain = new HashingStream(output, leaveOpen: true);
+            BackupEncoding.Pump(decompressor ?? source, plain, bytesDone, cancellation, maxPlainBytes);
+            output.Flush(flushToDisk: true);
+            return new EncodeResult { PlainSizeBytes = plain.BytesHashed, PlainSha256 = plain.Sha256Hex, StoredSizeBytes = input.Length };
+        }
+        catch (Exception ex) when (ex is CryptographicException || (ex is InvalidDataException && passphrase != null))
+        {
+            throw new SqliteAdminException(ErrorIds.WrongPassphraseOrCorrupt, SqliteAdminErrorCategory.InvalidData,
+                $"Cannot decrypt '{storedPath}': wrong passphrase, or the backup is corrupt.", storedPath, ex);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+                $"Cannot decompress '{storedPath}': {ex.Message}", storedPath, ex);
+        }
+        finally
+        {
+            decompressor?.Dispose();
+            try
+            {
+                decryptor?.Dispose();
+            }
+            catch (CryptographicException)
+            {
+                // Disposing after a failed decrypt re-reports the bad padding; the failure is already thrown.
+            }
+            keys?.Dispose();
+        }
+    }
+
+    /// <summary>SHA-256 of a file (and its HMAC under <paramref name="hmacKey"/>), streamed.</summary>
+    public static (long Size, string Sha256, string? Hmac) HashFile(string path, byte[]? hmacKey, Action<long>? bytesDone, CancellationToken cancellation)
+    {
+        using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize);
+        using var hashing = new HashingStream(input, leaveOpen: true, hmacKey);
+        Pump(hashing, Stream.Null, bytesDone, cancellation);
+        return (hashing.BytesHashed, hashing.Sha256Hex, hashing.HmacHex);
+    }
+
+    /// <summary>Copies a stream in large buffers, checking for cancellation between them.</summary>
+    public static long Pump(Stream from, Stream to, Action<long>? bytesDone, CancellationToken cancellation, long limit = long.MaxValue)
+    {
+        byte[] buffer = new byte[BufferSize];
+        long total = 0;
+        int n;
+        while ((n = from.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            total += n;
+            if (total > limit)
+            {
+                throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+                    $"The backup decodes to more than the {limit} bytes its manifest states; stopped (corrupt, or not the file the manifest describes).");
+            }
+            to.Write(buffer, 0, n);
+            bytesDone?.Invoke(total);
+        }
+        return total;
+    }
+}

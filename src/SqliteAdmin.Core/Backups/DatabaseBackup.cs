@@ -1,0 +1,349 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.Data;
+using SqliteAdmin.Core.Databases;
+using SqliteAdmin.Core.Integrity;
+using SqliteAdmin.Core.IO;
+using SqliteAdmin.Core.Progress;
+
+namespace SqliteAdmin.Core.Backups;
+
+/// <summary>
+/// Takes one verified backup: copy through SQLite into a temp file beside the destination, check
+/// it while compressing/encrypting/hashing it in one pass, flush, rename to the final name, write
+/// the manifest, then copy to the -CopyTo folders. Any failure removes every file it created.
+/// </summary>
+public static class DatabaseBackup
+{
+    /// <summary>Separates a backup's name from a side file's original name: <c>&lt;backup&gt;--&lt;file&gt;</c>.</summary>
+    public const string SideFileSeparator = "--";
+
+    /// <summary>Runs the backup described by <paramref name="request"/>.</summary>
+    public static BackupOutcome Run(BackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        string source = Path.GetFullPath(request.SourcePath);
+        string destination = Path.GetFullPath(request.Destination);
+        string activity = $"Backing up {Path.GetFileName(source)}";
+        bool encrypt = request.Passphrase != null;
+        bool encode = encrypt || request.Compress;
+        List<string> includeFiles = ResolveIncludeFiles(request.IncludeFiles);
+
+        progress?.Report(new OperationProgress(activity, "Opening the database", 0));
+        using SqliteConnection sourceConnection = SqliteConnectionFactory.OpenReadOnly(source, request.BusyTimeout);
+        string journalMode = sourceConnection.ExecuteScalar<string>("PRAGMA journal_mode;");
+        string sqliteVersion = sourceConnection.ExecuteScalar<string>("SELECT sqlite_version();");
+        long sourceSize = new FileInfo(source).Length;
+        EnsureFolder(destination);
+
+        var created = new List<string>();   // everything this run wrote, removed again on failure
+        OpenSslKeys? keys = null;
+        try
+        {
+            string plainTemp = DurableFile.TempPathIn(destination, "db");
+            created.Add(plainTemp);
+            OwnerOnlyFile.CreateEmpty(plainTemp);
+
+            int restarts = CopyDatabase(sourceConnection, plainTemp, journalMode, request, source, activity, progress, cancellation);
+            sourceConnection.Close();
+
+            keys = encrypt ? OpenSslEncryption.DeriveKeys(request.Passphrase!, OpenSslEncryption.NewSalt(), request.Iterations) : null;
+            string storedTemp = encode ? DurableFile.TempPathIn(destination, "stored") : plainTemp;
+            if (encode)
+            {
+                created.Add(storedTemp);
+            }
+
+            // Check the copy on one core while the other compresses, encrypts and hashes it.
+            Task<(SqliteDatabaseInfo Facts, List<string> Problems)> check = Task.Run(() => CheckCopy(plainTemp, request, cancellation));
+            long plainSize = new FileInfo(plainTemp).Length;
+            Action<long> encodeProgress = done => progress?.Report(new OperationProgress(activity, encode ? "Compressing, encrypting and hashing" : "Hashing",
+                50 + (int)(45 * done / Math.Max(1, plainSize))));
+            EncodeResult stored;
+            try
+            {
+                stored = encode
+                    ? BackupEncoding.Encode(plainTemp, storedTemp, request.Compress, request.CompressionLevel, keys, encodeProgress, cancellation)
+                    : HashPlain(plainTemp, encodeProgress, cancellation);
+            }
+            finally
+            {
+                try
+                {
+                    check.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // Reported below, after the encoder's own failure if there was one.
+                }
+            }
+            (SqliteDatabaseInfo facts, List<string> problems) = check.GetAwaiter().GetResult();
+            if (problems.Count > 0)
+            {
+                throw new SqliteAdminException(ErrorIds.BackupVerificationFailed, SqliteAdminErrorCategory.InvalidData,
+                    $"The backup copy of '{source}' failed {request.Verify.ToString().ToLowerInvariant()} check and was not kept: {IntegrityCheck.Summarize(problems, request.Verify)}. " +
+                    "The source database itself may be damaged: run Test-SqliteIntegrity on it.", source);
+            }
+
+            progress?.Report(new OperationProgress(activity, "Storing side files", 95));
+            var sideFiles = includeFiles.Select(path => EncodeSideFile(path, destination, keys, created, cancellation)).ToList();
+
+            // Final names: backup, then side files, then the manifest that describes them all.
+            var name = new BackupFileName(BackupFileName.DatabaseNameOf(source), request.Tier, request.UtcNow(), request.Compress, encrypt);
+            string finalPath = MoveToFreeName(storedTemp, destination, ref name);
+            created.Remove(storedTemp);
+            created.Add(finalPath);
+            foreach ((IncludedFileEntry entry, string temp) in sideFiles)
+            {
+                entry.StoredName = name.FileName + SideFileSeparator + entry.StoredName;
+                string sidePath = Path.Combine(destination, entry.StoredName);
+                DurableFile.MoveNoOverwrite(temp, sidePath);
+                created.Remove(temp);
+                created.Add(sidePath);
+            }
+
+            var manifest = new BackupManifest
+            {
+                ModuleVersion = request.ModuleVersion,
+                BackupFile = name.FileName,
+                Database = name.Database,
+                SourcePath = source,
+                SourceSizeBytes = sourceSize,
+                SourceJournalMode = journalMode,
+                CreatedUtc = name.CreatedUtc,
+                Tier = request.Tier,
+                Method = request.Method.ToString(),
+                SqliteVersion = sqliteVersion,
+                PageSize = facts.PageSize,
+                PageCount = facts.PageCount,
+                FreelistCount = facts.FreelistCount,
+                UserVersion = facts.UserVersion,
+                ApplicationId = facts.ApplicationId,
+                Tables = facts.Tables.Select(t => new KeyValuePair<string, long?>(t.Name, t.RowCount)).ToList(),
+                PlainSizeBytes = stored.PlainSizeBytes,
+                PlainSha256 = stored.PlainSha256,
+                StoredSizeBytes = stored.StoredSizeBytes,
+                StoredSha256 = stored.StoredSha256,
+                Compression = request.Compress ? "gzip" : null,
+                CompressionLevel = request.Compress ? request.CompressionLevel.ToString() : null,
+                Cipher = encrypt ? "aes-256-cbc" : null,
+                Kdf = encrypt ? "pbkdf2-hmac-sha256" : null,
+                Iterations = encrypt ? request.Iterations : null,
+                SaltHex = encrypt ? Hex.ToHex(keys!.Salt) : null,
+                HmacAlgorithm = encrypt ? "hmac-sha256" : null,
+                HmacKeyDerivation = encrypt ? "pbkdf2-hmac-sha256 output bytes 48-79 (same passphrase, salt, iterations); HMAC over the whole file" : null,
+                Hmac = stored.Hmac,
+                VerifyMode = request.Verify.ToString(),
+                Verified = request.Verify != IntegrityMode.None,
+                IntegrityResult = IntegrityCheck.Summarize(problems, request.Verify),
+                Restarts = restarts,
+                DurationMs = stopwatch.ElapsedMilliseconds,
+                IncludedFiles = sideFiles.Select(s => s.Entry).ToList(),
+            };
+            string manifestPath = Path.Combine(destination, name.ManifestFileName);
+            WriteNewFile(manifestPath, manifest.ToJson(), created);
+
+            if (encode)
+            {
+                DurableFile.TryDeleteDatabase(plainTemp);
+                created.Remove(plainTemp);
+            }
+            List<string> finals = new List<string> { finalPath }.Concat(sideFiles.Select(s => Path.Combine(destination, s.Entry.StoredName))).Append(manifestPath).ToList();
+            created.Clear(); // from here on the backup is complete; copies cannot undo it
+
+            progress?.Report(new OperationProgress(activity, "Copying to secondary folders", 97));
+            var copies = new List<string>();
+            var copyFailures = new List<SqliteAdminException>();
+            foreach (string folder in request.CopyTo)
+            {
+                try
+                {
+                    copies.Add(BackupReplicator.CopyFiles(finals, Path.GetFullPath(folder), cancellation)[0]);
+                }
+                catch (SqliteAdminException ex)
+                {
+                    copyFailures.Add(ex);
+                }
+            }
+
+            progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
+            stopwatch.Stop();
+            SqliteBackupInfo info = BackupCatalog.ToInfo(finalPath, manifestPath, manifest);
+            info.Duration = stopwatch.Elapsed;
+            info.Copies = copies;
+            info.Status = BackupCheckStatus.Ok;
+            return new BackupOutcome(info, copyFailures);
+        }
+        catch (Exception ex)
+        {
+            foreach (string path in created)
+            {
+                DurableFile.TryDeleteDatabase(path);
+            }
+            if (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
+                    $"Cannot write the backup of '{source}' to '{destination}': {ex.Message}", destination, ex);
+            }
+            throw;
+        }
+        finally
+        {
+            keys?.Dispose();
+        }
+    }
+
+    private static int CopyDatabase(SqliteConnection source, string plainTemp, string journalMode, BackupRequest request, string sourcePath,
+        string activity, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    {
+        int restarts = 0;
+        if (request.Method == BackupMethod.VacuumInto)
+        {
+            progress?.Report(new OperationProgress(activity, "VACUUM INTO a compacted copy", 5));
+            using CancellationTokenRegistration interrupt = source.InterruptOn(cancellation);
+            using SqliteCommand vacuum = source.CreateCommand();
+            vacuum.CommandText = "VACUUM INTO $target;";
+            vacuum.Parameters.AddWithValue("$target", plainTemp);
+            try
+            {
+                vacuum.ExecuteNonQuery();
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteErrors.Translate(ex, sourcePath, cancellation);
+            }
+        }
+        else
+        {
+            using SqliteConnection target = SqliteConnectionFactory.OpenOrCreate(plainTemp, request.BusyTimeout);
+            // The temp file is flushed once, at the end; per-step fsyncs would only slow the copy.
+            target.ExecuteNonQuery("PRAGMA synchronous = OFF;");
+            restarts = OnlineBackupCopier.Copy(source, target, string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase),
+                Math.Max(1, request.PagesPerStep), request.MaxRestarts, request.BusyTimeout,
+                (copied, total) => progress?.Report(new OperationProgress(activity, $"Copied {copied} of {total} pages", (int)(50 * copied / Math.Max(1, total)))),
+                sourcePath, cancellation);
+        }
+
+        // A copy of a WAL database is itself marked WAL; make the backup one self-contained file.
+        using (SqliteConnection copy = SqliteConnectionFactory.OpenOrCreate(plainTemp, request.BusyTimeout))
+        {
+            copy.ExecuteScalar<string>("PRAGMA journal_mode = DELETE;");
+        }
+        DurableFile.Flush(plainTemp);
+        return restarts;
+    }
+
+    private static (SqliteDatabaseInfo, List<string>) CheckCopy(string plainTemp, BackupRequest request, CancellationToken cancellation)
+    {
+        List<string> problems;
+        using (SqliteConnection copy = SqliteConnectionFactory.OpenReadOnly(plainTemp, request.BusyTimeout))
+        using (copy.InterruptOn(cancellation))
+        {
+            problems = IntegrityCheck.Run(copy, request.Verify, 100, cancellation);
+        }
+        return (DatabaseInspector.Inspect(plainTemp, request.BusyTimeout, null, cancellation), problems);
+    }
+
+    private static EncodeResult HashPlain(string plainTemp, Action<long> progress, CancellationToken cancellation)
+    {
+        (long size, string sha, _) = BackupEncoding.HashFile(plainTemp, null, progress, cancellation);
+        return new EncodeResult { PlainSizeBytes = size, PlainSha256 = sha, StoredSizeBytes = size, StoredSha256 = sha };
+    }
+
+    private static (IncludedFileEntry Entry, string Temp) EncodeSideFile(string path, string destination, OpenSslKeys? keys, List<string> created, CancellationToken cancellation)
+    {
+        string temp = DurableFile.TempPathIn(destination, "side");
+        created.Add(temp);
+        EncodeResult result = BackupEncoding.Encode(path, temp, compress: false, System.IO.Compression.CompressionLevel.NoCompression, keys, null, cancellation);
+        var entry = new IncludedFileEntry
+        {
+            StoredName = Path.GetFileName(path) + (keys != null ? ".enc" : ""),
+            SourcePath = path,
+            SizeBytes = result.PlainSizeBytes,
+            Sha256 = result.PlainSha256,
+            StoredSha256 = result.StoredSha256,
+            Hmac = result.Hmac,
+        };
+        return (entry, temp);
+    }
+
+    /// <summary>Renames the temp to the backup's name, taking the next _n suffix while a file (or its manifest) has that name.</summary>
+    private static string MoveToFreeName(string temp, string folder, ref BackupFileName name)
+    {
+        for (int attempt = 0; attempt < 1000; attempt++, name = name.NextSequence())
+        {
+            string path = Path.Combine(folder, name.FileName);
+            if (File.Exists(path) || Directory.Exists(path) || File.Exists(Path.Combine(folder, name.ManifestFileName)) || BackupCatalog.IsLink(path))
+            {
+                continue;
+            }
+            try
+            {
+                DurableFile.MoveNoOverwrite(temp, path);
+                return path;
+            }
+            catch (IOException) when (File.Exists(path) || BackupCatalog.IsLink(path))
+            {
+                // Another backup took the name between the check and the rename: try the next one.
+            }
+        }
+        throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.ResourceExists,
+            $"No free backup name for {name.Database} in '{folder}'.", folder);
+    }
+
+    private static void WriteNewFile(string path, string text, List<string> created)
+    {
+        string temp = DurableFile.TempPathIn(Path.GetDirectoryName(path)!, "json");
+        created.Add(temp);
+        using (FileStream stream = OwnerOnlyFile.CreateNew(temp, 4096))
+        {
+            byte[] bytes = new System.Text.UTF8Encoding(false).GetBytes(text);
+            stream.Write(bytes, 0, bytes.Length);
+            stream.Flush(flushToDisk: true);
+        }
+        DurableFile.MoveNoOverwrite(temp, path);
+        created.Remove(temp);
+        created.Add(path);
+    }
+
+    private static List<string> ResolveIncludeFiles(IList<string> paths)
+    {
+        var result = new List<string>();
+        foreach (string path in paths)
+        {
+            string full = Path.GetFullPath(path);
+            if (!File.Exists(full))
+            {
+                throw new SqliteAdminException(ErrorIds.IncludeFileNotFound, SqliteAdminErrorCategory.ObjectNotFound,
+                    $"The file '{full}' to include with the backup does not exist.", full);
+            }
+            result.Add(full);
+        }
+        return result;
+    }
+
+    /// <summary>Creates a destination folder if missing; a clear error when that is impossible.</summary>
+    internal static void EnsureFolder(string folder)
+    {
+        try
+        {
+            if (File.Exists(folder))
+            {
+                throw new IOException("a file with that name exists");
+            }
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
+        {
+            throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
+                $"Cannot use '{folder}' as the backup destination: {ex.Message}", folder, ex);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System;
+using System.Threading;
+using Microsoft.Data.Sqlite;
+using SqliteAdmin.Core.Data;
+using SQLitePCL;
+
+namespace SqliteAdmin.Core.Backups;
+
+/// <summary>
+/// Copies a database with SQLite's online backup API, stepped by us: a bounded number of pages per
+/// step, progress and cancellation between steps. Microsoft.Data.Sqlite's BackupDatabase copies in
+/// one step holding the source lock throughout and can neither report nor stop.
+/// </summary>
+internal static class OnlineBackupCopier
+{
+    private const int SqliteOk = 0, SqliteBusy = 5, SqliteLocked = 6, SqliteDone = 101;
+
+    /// <summary>
+    /// Copies <paramref name="source"/> into <paramref name="destination"/> and returns how often
+    /// writers forced a restart. In WAL mode the copy runs inside one read transaction from the
+    /// start: a consistent snapshot that never restarts and never blocks writers. In rollback mode
+    /// the source lock is released between steps so writers can commit; each commit restarts the
+    /// copy, and after <paramref name="maxRestarts"/> restarts the copy finishes inside one read
+    /// transaction (one consistent snapshot; writers wait on their busy timeout meanwhile).
+    /// </summary>
+    public static int Copy(SqliteConnection source, SqliteConnection destination, bool sourceIsWal, int pagesPerStep, int maxRestarts,
+        TimeSpan busyTimeout, Action<long, long>? progress, string sourcePath, CancellationToken cancellation)
+    {
+        sqlite3_backup backup = raw.sqlite3_backup_init(destination.Handle, "main", source.Handle, "main");
+        if (backup == null || backup.IsInvalid)
+        {
+            throw new SqliteAdminException(ErrorIds.UnexpectedError, SqliteAdminErrorCategory.WriteError,
+                $"SQLite could not start the backup of '{sourcePath}': {raw.sqlite3_errmsg(destination.Handle).utf8_to_string()}", sourcePath);
+        }
+
+        SqliteTransaction? snapshot = null;
+        int restarts = 0;
+        try
+        {
+            if (sourceIsWal)
+            {
+                snapshot = BeginReadSnapshot(source);
+            }
+            long previousCopied = 0;
+            DateTime lockedSince = DateTime.MaxValue;
+            while (true)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                int rc = raw.sqlite3_backup_step(backup, pagesPerStep);
+                long total = raw.sqlite3_backup_pagecount(backup);
+                long copied = total - raw.sqlite3_backup_remaining(backup);
+                if (rc == SqliteDone)
+                {
+                    progress?.Invoke(total, total);
+                    return restarts;
+                }
+                if (rc == SqliteOk)
+                {
+                    lockedSince = DateTime.MaxValue;
+                    if (previousCopied > 0 && copied <= previousCopied)
+                    {
+                        // A writer changed the source: SQLite started the copy over.
+                        restarts++;
+                        if (restarts >= maxRestarts && snapshot == null)
+                        {
+                            snapshot = BeginReadSnapshot(source);
+                        }
+                    }
+                    previousCopied = copied;
+                    progress?.Invoke(copied, total);
+                    continue;
+                }
+                if (rc == SqliteBusy || rc == SqliteLocked)
+                {
+                    // The source's busy handler already waited busy_timeout for SQLITE_BUSY; LOCKED
+                    // (a writer on a shared cache) is retried here within the same budget.
+                    if (lockedSince == DateTime.MaxValue)
+                    {
+                        lockedSince = DateTime.UtcNow;
+                    }
+                    if (rc == SqliteBusy || DateTime.UtcNow - lockedSince > busyTimeout)
+                    {
+                        throw new SqliteAdminException(ErrorIds.DatabaseLocked, SqliteAdminErrorCategory.ResourceBusy,
+                            $"Database '{sourcePath}' is locked by another process and the lock did not clear within the busy timeout.", sourcePath);
+                    }
+                    Thread.Sleep(50);
+                    continue;
+                }
+                throw SqliteErrors.Translate(new SqliteException(raw.sqlite3_errmsg(destination.Handle).utf8_to_string(), rc), sourcePath, cancellation);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_backup_finish(backup);
+            snapshot?.Dispose();
+        }
+    }
+
+    /// <summary>Starts a read transaction and reads page 1, so the snapshot is fixed from here on.</summary>
+    private static SqliteTransaction BeginReadSnapshot(SqliteConnection source)
+    {
+        SqliteTransaction transaction = source.BeginTransaction(deferred: true);
+        source.ExecuteScalar<long>("SELECT count(*) FROM sqlite_master;");
+        return transaction;
+    }
+}

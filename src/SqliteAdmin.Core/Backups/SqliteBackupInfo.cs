@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+
+namespace SqliteAdmin.Core.Backups;
+
+/// <summary>What Get-SqliteBackup found when it looked at a backup.</summary>
+public enum BackupCheckStatus
+{
+    /// <summary>Listed from its manifest; contents not re-read (use -Verify).</summary>
+    NotChecked,
+    /// <summary>Re-hashed: size and SHA-256 (and HMAC when a passphrase was given) match the manifest.</summary>
+    Ok,
+    /// <summary>A file with a backup name but no manifest beside it.</summary>
+    NoManifest,
+    /// <summary>The manifest cannot be read or does not describe this file.</summary>
+    ManifestInvalid,
+    /// <summary>The size or SHA-256 differs from the manifest: damaged or truncated.</summary>
+    Corrupt,
+    /// <summary>The HMAC differs: wrong passphrase, or the file was tampered with.</summary>
+    HmacMismatch,
+    /// <summary>The backup itself failed verification when it was made.</summary>
+    FailedVerification,
+}
+
+/// <summary>One backup: what Backup-SqliteDatabase made, or what Get-SqliteBackup found.</summary>
+public sealed class SqliteBackupInfo
+{
+    /// <summary>Database name (source file name without extension).</summary>
+    public string Database { get; set; } = "";
+    /// <summary>Full path of the database that was backed up.</summary>
+    public string? SourcePath { get; set; }
+    /// <summary>Full path of the backup file.</summary>
+    public string Path { get; set; } = "";
+    /// <summary>Full path of its manifest, or null when there is none.</summary>
+    public string? ManifestPath { get; set; }
+    /// <summary>Whether a readable manifest describes this backup.</summary>
+    public bool HasManifest => ManifestPath != null;
+    /// <summary>Tier from the file name.</summary>
+    public BackupTier Tier { get; set; }
+    /// <summary>How the copy was taken: OnlineBackup or VacuumInto.</summary>
+    public string? Method { get; set; }
+    /// <summary>When the backup was taken (UTC).</summary>
+    public DateTime CreatedUtc { get; set; }
+    /// <summary>How long taking it took.</summary>
+    public TimeSpan? Duration { get; set; }
+    /// <summary>Size of the source database file when it was backed up.</summary>
+    public long? SourceSizeBytes { get; set; }
+    /// <summary>Size of the backup file as stored.</summary>
+    public long SizeBytes { get; set; }
+    /// <summary>Size of the database inside the backup, after decrypting and decompressing.</summary>
+    public long? PlainSizeBytes { get; set; }
+    /// <summary>SizeBytes / PlainSizeBytes (1 for an uncompressed, unencrypted backup).</summary>
+    public double? CompressionRatio => PlainSizeBytes is > 0 ? Math.Round((double)SizeBytes / PlainSizeBytes.Value, 4) : null;
+    /// <summary>Whether the backup is gzip-compressed.</summary>
+    public bool Compressed { get; set; }
+    /// <summary>Whether the backup is OpenSSL-encrypted.</summary>
+    public bool Encrypted { get; set; }
+    /// <summary>SHA-256 of the backup file as stored (what sha256sum prints).</summary>
+    public string? Sha256 { get; set; }
+    /// <summary>SHA-256 of the database bytes inside the backup.</summary>
+    public string? PlainSha256 { get; set; }
+    /// <summary>Whether the copy passed its integrity check when it was made.</summary>
+    public bool Verified { get; set; }
+    /// <summary>Quick, Full or None.</summary>
+    public string? VerifyMode { get; set; }
+    /// <summary>What the integrity check said ("ok", or the first problems found).</summary>
+    public string? IntegrityResult { get; set; }
+    /// <summary>How often writers forced the online backup to start over.</summary>
+    public int Restarts { get; set; }
+    /// <summary>Where copies of the backup were written (-CopyTo).</summary>
+    public IReadOnlyList<string> Copies { get; set; } = Array.Empty<string>();
+    /// <summary>Side files stored with the backup (-IncludeFile), as paths.</summary>
+    public IReadOnlyList<string> IncludedFiles { get; set; } = Array.Empty<string>();
+    /// <summary>Version of SQLite that made the backup.</summary>
+    public string? SqliteVersion { get; set; }
+    /// <summary>PBKDF2 iterations of an encrypted backup.</summary>
+    public int? Iterations { get; set; }
+    /// <summary>What Get-SqliteBackup found; Ok for a backup just made.</summary>
+    public BackupCheckStatus Status { get; set; }
+    /// <summary>Why Status is not Ok, if it is not.</summary>
+    public string? StatusMessage { get; set; }
+}

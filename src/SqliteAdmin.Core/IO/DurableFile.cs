@@ -1,0 +1,57 @@
+using System;
+using System.IO;
+
+namespace SqliteAdmin.Core.IO;
+
+/// <summary>Temp names, flushing to disk and no-overwrite renames: the steps that keep half-written files away from final names.</summary>
+public static class DurableFile
+{
+    /// <summary>Prefix of every temp file SqliteAdmin writes; such files are never taken for backups.</summary>
+    public const string TempPrefix = ".sqliteadmin-tmp-";
+
+    /// <summary>A unique temp path in <paramref name="folder"/> (the same folder as the final file, so the rename is atomic).</summary>
+    public static string TempPathIn(string folder, string purpose) =>
+        Path.Combine(folder, TempPrefix + purpose + "-" + Guid.NewGuid().ToString("N").Substring(0, 12));
+
+    /// <summary>Flushes a file's data to the disk (fsync), so a rename after it never exposes an empty or partial file after a crash.</summary>
+    public static void Flush(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Renames <paramref name="from"/> to <paramref name="to"/>; fails if <paramref name="to"/> exists (never overwrites).</summary>
+    public static void MoveNoOverwrite(string from, string to) => File.Move(from, to);
+
+    /// <summary>Deletes a file if it exists, ignoring failures: used only for temp files on the way out of a failure.</summary>
+    public static void TryDelete(string? path)
+    {
+        if (path == null)
+        {
+            return;
+        }
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Deletes a temp database and the journal/WAL files SQLite may have left beside it.</summary>
+    public static void TryDeleteDatabase(string? path)
+    {
+        if (path == null)
+        {
+            return;
+        }
+        foreach (string suffix in new[] { "", "-journal", "-wal", "-shm" })
+        {
+            TryDelete(path + suffix);
+        }
+    }
+}

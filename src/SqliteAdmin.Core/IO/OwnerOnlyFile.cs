@@ -1,0 +1,66 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace SqliteAdmin.Core.IO;
+
+/// <summary>
+/// Creates files readable and writable by their owner only (0600 on Unix, whatever the umask):
+/// backups, manifests, side files and temp files may hold everything the database holds.
+/// </summary>
+public static class OwnerOnlyFile
+{
+    private const int OwnerReadWrite = 0x180; // 0600
+
+    /// <summary>Creates a new file (never overwriting one) with owner-only permissions and opens it for writing.</summary>
+    public static FileStream CreateNew(string path, int bufferSize = 1 << 20)
+    {
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize);
+        try
+        {
+            Restrict(path);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Creates a new empty owner-only file, so that SQLite opening it keeps those permissions.</summary>
+    public static void CreateEmpty(string path)
+    {
+        using FileStream _ = CreateNew(path, 4096);
+    }
+
+    /// <summary>Sets owner-only permissions on an existing file (Unix); on Windows the folder's ACLs apply.</summary>
+    public static void Restrict(string path)
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            return;
+        }
+        if (chmod(path, OwnerReadWrite) != 0)
+        {
+            int errno = Marshal.GetLastWin32Error();
+            throw new IOException($"Cannot restrict permissions of '{path}' to its owner (errno {errno}).");
+        }
+    }
+
+    /// <summary>The Unix permission bits of a file (for tests and checks); -1 on Windows.</summary>
+    public static int GetUnixMode(string path)
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            return -1;
+        }
+        // netstandard2.0 has no stat; File.GetUnixFileMode exists from .NET 7 and is reached by reflection.
+        var method = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
+        return method == null ? -1 : Convert.ToInt32(method.Invoke(null, new object[] { path }), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int chmod(string path, int mode);
+}

@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.Data.Sqlite;
+
+namespace SqliteAdmin.Core.Integrity;
+
+/// <summary>How thoroughly to check a database.</summary>
+public enum IntegrityMode
+{
+    /// <summary>PRAGMA quick_check: page structure and record format, no index-vs-table cross-check. Fast.</summary>
+    Quick,
+    /// <summary>PRAGMA integrity_check: everything quick_check does plus every index against its table.</summary>
+    Full,
+    /// <summary>No check.</summary>
+    None,
+}
+
+/// <summary>Runs SQLite's own integrity checks; the one place their output is interpreted.</summary>
+public static class IntegrityCheck
+{
+    /// <summary>
+    /// Runs quick_check or integrity_check and returns the problems found (empty when SQLite says "ok").
+    /// At most <paramref name="maxErrors"/> problems are collected.
+    /// </summary>
+    public static List<string> Run(SqliteConnection connection, IntegrityMode mode, int maxErrors, CancellationToken cancellation)
+    {
+        var problems = new List<string>();
+        if (mode == IntegrityMode.None)
+        {
+            return problems;
+        }
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = mode == IntegrityMode.Full ? $"PRAGMA integrity_check({maxErrors});" : $"PRAGMA quick_check({maxErrors});";
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            string line = reader.IsDBNull(0) ? "" : reader.GetString(0);
+            if (!string.Equals(line, "ok", StringComparison.Ordinal))
+            {
+                problems.Add(line);
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>"ok", or the first problems joined for a one-line summary.</summary>
+    public static string Summarize(IReadOnlyList<string> problems, IntegrityMode mode) =>
+        mode == IntegrityMode.None ? "not checked"
+        : problems.Count == 0 ? "ok"
+        : string.Join("; ", problems.Count > 5 ? new List<string>(problems).GetRange(0, 5) : problems) + (problems.Count > 5 ? $" (+{problems.Count - 5} more)" : "");
+}
