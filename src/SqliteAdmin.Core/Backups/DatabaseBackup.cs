@@ -187,6 +187,10 @@ public static class DatabaseBackup
             {
                 DurableFile.TryDeleteDatabase(path);
             }
+            if (ex is SqliteException sqlite)
+            {
+                throw SqliteErrors.Translate(sqlite, source, cancellation);
+            }
             if (ex is IOException || ex is UnauthorizedAccessException)
             {
                 throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
@@ -248,7 +252,7 @@ public static class DatabaseBackup
         {
             problems = IntegrityCheck.Run(copy, request.Verify, 100, cancellation);
         }
-        return (DatabaseInspector.Inspect(plainTemp, request.BusyTimeout, null, cancellation), problems);
+        return (problems.Count > 0 ? new SqliteDatabaseInfo() : DatabaseInspector.Inspect(plainTemp, request.BusyTimeout, null, cancellation), problems);
     }
 
     private static EncodeResult HashPlain(string plainTemp, Action<long> progress, CancellationToken cancellation)

@@ -19,6 +19,8 @@ public enum IntegrityMode
 /// <summary>Runs SQLite's own integrity checks; the one place their output is interpreted.</summary>
 public static class IntegrityCheck
 {
+    private const int SqliteCorrupt = 11, SqliteNotADb = 26;
+
     /// <summary>
     /// Runs quick_check or integrity_check and returns the problems found (empty when SQLite says "ok").
     /// At most <paramref name="maxErrors"/> problems are collected.
@@ -32,15 +34,23 @@ public static class IntegrityCheck
         }
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = mode == IntegrityMode.Full ? $"PRAGMA integrity_check({maxErrors});" : $"PRAGMA quick_check({maxErrors});";
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
+        try
         {
-            cancellation.ThrowIfCancellationRequested();
-            string line = reader.IsDBNull(0) ? "" : reader.GetString(0);
-            if (!string.Equals(line, "ok", StringComparison.Ordinal))
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
             {
-                problems.Add(line);
+                cancellation.ThrowIfCancellationRequested();
+                string line = reader.IsDBNull(0) ? "" : reader.GetString(0);
+                if (!string.Equals(line, "ok", StringComparison.Ordinal))
+                {
+                    problems.Add(line);
+                }
             }
+        }
+        catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADb)
+        {
+            // Damage so bad the check itself cannot walk the file is a finding, not a failure to check.
+            problems.Add(ex.Message);
         }
         return problems;
     }
