@@ -20,27 +20,18 @@ internal static class OnlineBackupCopier
     /// writers forced a restart. In WAL mode the copy runs inside one read transaction from the
     /// start: a consistent snapshot that never restarts and never blocks writers. In rollback mode
     /// the source lock is released between steps so writers can commit; each commit restarts the
-    /// copy, and after <paramref name="maxRestarts"/> restarts the copy finishes inside one read
-    /// transaction (one consistent snapshot; writers wait on their busy timeout meanwhile).
+    /// copy, and after <paramref name="maxRestarts"/> restarts the copy starts once more inside one
+    /// read transaction (one consistent snapshot that cannot restart; writers wait on their busy
+    /// timeout meanwhile).
     /// </summary>
     public static int Copy(SqliteConnection source, SqliteConnection destination, bool sourceIsWal, int pagesPerStep, int maxRestarts,
         TimeSpan busyTimeout, Action<long, long>? progress, string sourcePath, CancellationToken cancellation)
     {
-        sqlite3_backup backup = raw.sqlite3_backup_init(destination.Handle, "main", source.Handle, "main");
-        if (backup == null || backup.IsInvalid)
-        {
-            throw new SqliteAdminException(ErrorIds.UnexpectedError, SqliteAdminErrorCategory.WriteError,
-                $"SQLite could not start the backup of '{sourcePath}': {raw.sqlite3_errmsg(destination.Handle).utf8_to_string()}", sourcePath);
-        }
-
-        SqliteTransaction? snapshot = null;
+        SqliteTransaction? snapshot = sourceIsWal ? BeginReadSnapshot(source) : null;
+        sqlite3_backup backup = Start(source, destination, sourcePath);
         int restarts = 0;
         try
         {
-            if (sourceIsWal)
-            {
-                snapshot = BeginReadSnapshot(source);
-            }
             long previousCopied = 0;
             DateTime lockedSince = DateTime.MaxValue;
             while (true)
@@ -63,7 +54,12 @@ internal static class OnlineBackupCopier
                         restarts++;
                         if (restarts >= maxRestarts && snapshot == null)
                         {
+                            // Enough: copy one consistent snapshot from the start, inside one read
+                            // transaction, so this copy cannot be restarted again.
+                            raw.sqlite3_backup_finish(backup);
                             snapshot = BeginReadSnapshot(source);
+                            backup = Start(source, destination, sourcePath);
+                            copied = 0;
                         }
                     }
                     previousCopied = copied;
@@ -94,6 +90,17 @@ internal static class OnlineBackupCopier
             raw.sqlite3_backup_finish(backup);
             snapshot?.Dispose();
         }
+    }
+
+    private static sqlite3_backup Start(SqliteConnection source, SqliteConnection destination, string sourcePath)
+    {
+        sqlite3_backup backup = raw.sqlite3_backup_init(destination.Handle, "main", source.Handle, "main");
+        if (backup == null || backup.IsInvalid)
+        {
+            throw new SqliteAdminException(ErrorIds.UnexpectedError, SqliteAdminErrorCategory.WriteError,
+                $"SQLite could not start the backup of '{sourcePath}': {raw.sqlite3_errmsg(destination.Handle).utf8_to_string()}", sourcePath);
+        }
+        return backup;
     }
 
     /// <summary>Starts a read transaction and reads page 1, so the snapshot is fixed from here on.</summary>

@@ -1,0 +1,125 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Tests.Infrastructure;
+
+namespace SqliteAdmin.Core.Tests.Backups;
+
+/// <summary>Reliability cases 1 and 2: backups of databases that another process is writing, or that a killed writer left behind.</summary>
+public class ConcurrentWriterTests
+{
+    // Each transaction inserts the same value into a and b and bumps the counter: a backup equals
+    // one committed state exactly when count(a) = count(b) = counter and a's ids have no gap.
+    private const string Schema =
+        "CREATE TABLE a(id INTEGER PRIMARY KEY, v INTEGER, pad BLOB); CREATE TABLE b(id INTEGER PRIMARY KEY, v INTEGER, pad BLOB);" +
+        "CREATE TABLE counter(n INTEGER); INSERT INTO counter VALUES (0);" +
+        "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM s WHERE i < 15000) INSERT INTO a(v,pad) SELECT i, randomblob(600) FROM s;" +
+        "INSERT INTO b(v,pad) SELECT v, pad FROM a; UPDATE counter SET n = 15000;";
+
+    private const string ConsistencyQuery =
+        "SELECT (SELECT count(*) FROM a)||'|'||(SELECT count(*) FROM b)||'|'||(SELECT n FROM counter)||'|'||(SELECT max(id) FROM a)||'|'||(SELECT count(*) FROM a JOIN b USING(id) WHERE a.v = b.v);";
+
+    [Theory]
+    [InlineData("wal")]
+    [InlineData("delete")]
+    public async Task A_backup_taken_while_another_process_writes_equals_one_committed_state(string journalMode)
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("busy.db");
+        SqliteCli.Run(db, $"PRAGMA journal_mode={journalMode};" + Schema);
+
+        using Process writer = SqliteCli.Start(db);
+        writer.StandardInput.WriteLine("PRAGMA busy_timeout=60000; PRAGMA synchronous=OFF;");
+        using var stopWriting = new CancellationTokenSource();
+        Task feeder = Task.Factory.StartNew(() =>
+        {
+            for (long i = 15001; !stopWriting.IsCancellationRequested; i++)
+            {
+                writer.StandardInput.WriteLine(
+                    $"BEGIN IMMEDIATE; INSERT INTO a(v,pad) VALUES ({i}, randomblob(600)); INSERT INTO b(v,pad) VALUES ({i}, randomblob(600)); UPDATE counter SET n = n + 1; COMMIT;");
+            }
+            writer.StandardInput.Close();
+        }, TaskCreationOptions.LongRunning);
+        long before = WaitForCounterAbove(db, 15100); // the writer is committing before the backup starts
+
+        BackupRequest request = new()
+        {
+            SourcePath = db,
+            Destination = Path.Combine(folder.Path, "b"),
+            PagesPerStep = 32,
+            MaxRestarts = 3,
+            BusyTimeout = TimeSpan.FromSeconds(60),
+        };
+        SqliteBackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+        long after = ReadCounter(db);
+
+        stopWriting.Cancel();
+        await feeder;
+        string errors = writer.StandardError.ReadToEnd();
+        writer.WaitForExit();
+        Assert.True(writer.ExitCode == 0 && errors.Length == 0, $"the writer failed: {errors}");
+
+        string[] state = SqliteCli.Run(info.Path, ConsistencyQuery).Split('|');
+        Assert.Equal("ok", SqliteCli.Run(info.Path, "PRAGMA integrity_check;"));
+        Assert.Equal(state[0], state[1]);                 // count(a) = count(b)
+        Assert.Equal(state[0], state[2]);                 // = counter
+        Assert.Equal(state[0], state[3]);                 // no gap in a's ids
+        Assert.Equal(state[0], state[4]);                 // every a row has its b twin
+        long inBackup = long.Parse(state[0]);
+        Assert.True(after > before, $"the writer did not commit while the backup ran (before {before}, after {after})");
+        Assert.InRange(inBackup, before, after);
+        Assert.True(info.Restarts <= request.MaxRestarts);
+        if (journalMode == "wal")
+        {
+            Assert.Equal(0, info.Restarts); // a WAL source is copied from one read snapshot
+        }
+    }
+
+    private static long ReadCounter(string db) =>
+        long.Parse(SqliteCli.Run(db, "PRAGMA busy_timeout=30000; SELECT n FROM counter;").Split('\n')[^1]);
+
+    private static long WaitForCounterAbove(string db, long value)
+    {
+        var deadline = Stopwatch.StartNew();
+        long n;
+        while ((n = ReadCounter(db)) <= value)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "the writer never started committing");
+            Thread.Sleep(20);
+        }
+        return n;
+    }
+
+    [Fact]
+    public void Every_row_a_killed_writer_committed_to_the_wal_is_in_the_backup()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("crashed.db");
+        SqliteCli.Run(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+
+        Process writer = SqliteCli.Start(db);
+        writer.StandardInput.WriteLine("PRAGMA wal_autocheckpoint=0;");
+        for (int i = 0; i < 50; i++)
+        {
+            writer.StandardInput.WriteLine($"BEGIN; WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM s WHERE x < 100) INSERT INTO t(v) SELECT 'row' FROM s; COMMIT;");
+        }
+        writer.StandardInput.WriteLine("SELECT 'committed';");
+        writer.StandardInput.Flush();
+        while (writer.StandardOutput.ReadLine() is string line && line != "committed")
+        {
+        }
+        writer.Kill(); // SIGKILL: no checkpoint, no cleanup
+        writer.WaitForExit();
+        writer.Dispose();
+        Assert.True(new FileInfo(db + "-wal").Length > 0, "the committed rows are only in the WAL");
+
+        SqliteBackupInfo info = DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = folder.Path + "/b" }, null, CancellationToken.None).Backup;
+
+        Assert.Equal("5000", SqliteCli.Run(info.Path, "SELECT count(*) FROM t;"));
+        Assert.Equal("delete", SqliteCli.Run(info.Path, "PRAGMA journal_mode;"));
+        Assert.False(File.Exists(info.Path + "-wal"));
+    }
+}
