@@ -11,6 +11,8 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('SqliteAdmin.format.ps1xml')
     CmdletsToExport      = @(
+        'Backup-SqliteDatabase'
+        'Get-SqliteBackup'
         'Get-SqliteDatabase'
     )
     FunctionsToExport    = @()

@@ -26,6 +26,10 @@ public static class ErrorIds
     public const string NativeLibraryLoadFailed = "NativeLibraryLoadFailed";
     /// <summary>The passphrase (or the environment variable meant to hold it) is empty or missing.</summary>
     public const string EmptyPassphrase = "EmptyPassphrase";
+    /// <summary>More than one of -Passphrase, -Credential and -PassphraseVariable was given, or a passphrase without -Encrypt.</summary>
+    public const string AmbiguousPassphrase = "AmbiguousPassphrase";
+    /// <summary>-Encrypt was given without a passphrase.</summary>
+    public const string PassphraseRequired = "PassphraseRequired";
     /// <summary>A file expected to be OpenSSL-encrypted does not start with "Salted__".</summary>
     public const string NotEncrypted = "NotEncrypted";
     /// <summary>Decryption failed or the HMAC does not match: wrong passphrase, or the backup is corrupt or tampered with.</summary>
@@ -34,6 +38,8 @@ public static class ErrorIds
     public const string BackupCorrupt = "BackupCorrupt";
     /// <summary>A backup's manifest is missing, unreadable, or does not belong to it.</summary>
     public const string ManifestInvalid = "ManifestInvalid";
+    /// <summary>A file given as a backup does not have a SqliteAdmin backup name.</summary>
+    public const string NotABackup = "NotABackup";
     /// <summary>The folder given to list backups in does not exist.</summary>
     public const string BackupFolderNotFound = "BackupFolderNotFound";
     /// <summary>The destination folder cannot be created or written.</summary>

@@ -36,12 +36,18 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
         _stop?.Cancel();
     }
 
-    /// <summary>Releases the cancellation source.</summary>
+    /// <summary>Releases the cancellation source and whatever the cmdlet holds; runs even after Ctrl+C.</summary>
     public void Dispose()
     {
+        ReleaseResources();
         _stop?.Dispose();
         _stop = null;
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Override to release what a cmdlet holds (a passphrase); called from Dispose.</summary>
+    protected virtual void ReleaseResources()
+    {
     }
 
     /// <summary>
@@ -99,6 +105,21 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
                 yield return item;
             }
         }
+    }
+
+    /// <summary>
+    /// A file-system path for a parameter that names a file or folder that may not exist yet
+    /// (-Destination, -CopyTo): resolved against the current PowerShell location, no wildcards.
+    /// </summary>
+    protected string FileSystemPath(string path)
+    {
+        string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new SqliteAdminException(ErrorIds.NotFileSystemPath, SqliteAdminErrorCategory.InvalidArgument,
+                $"'{path}' is not a file system path (provider '{provider.Name}').", path);
+        }
+        return resolved;
     }
 
     /// <summary>

@@ -14,15 +14,24 @@ namespace SqliteAdmin.Core.Backups;
 /// </summary>
 public static class BackupCatalog
 {
-    /// <summary>Lists backups in <paramref name="folder"/>, newest first.</summary>
+    /// <summary>Lists backups in <paramref name="folder"/> (or the one backup file it names), newest first.</summary>
     public static List<SqliteBackupInfo> List(string folder, string? database, bool recurse, CancellationToken cancellation)
     {
         folder = Path.GetFullPath(folder);
+        if (File.Exists(folder))
+        {
+            // One backup file named directly (or piped from Get-SqliteBackup).
+            if (!BackupFileName.TryParse(Path.GetFileName(folder), out BackupFileName? single) || IsLink(folder))
+            {
+                throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
+                    $"'{folder}' is not a SqliteAdmin backup file (name <database>_<tier>_<yyyyMMdd_HHmmss>.db[.gz][.enc]); give a backup file or the folder that holds backups.", folder);
+            }
+            return new List<SqliteBackupInfo> { Describe(folder, single!) };
+        }
         if (!Directory.Exists(folder))
         {
-            throw new SqliteAdminException(File.Exists(folder) ? ErrorIds.PathIsDirectory : ErrorIds.BackupFolderNotFound,
-                File.Exists(folder) ? SqliteAdminErrorCategory.InvalidArgument : SqliteAdminErrorCategory.ObjectNotFound,
-                File.Exists(folder) ? $"'{folder}' is a file; give the folder that holds the backups." : $"Backup folder '{folder}' does not exist.", folder);
+            throw new SqliteAdminException(ErrorIds.BackupFolderNotFound, SqliteAdminErrorCategory.ObjectNotFound,
+                $"Backup folder '{folder}' does not exist.", folder);
         }
         var found = new List<(SqliteBackupInfo Info, BackupFileName Name)>();
         foreach (string path in EnumerateFiles(folder, recurse))

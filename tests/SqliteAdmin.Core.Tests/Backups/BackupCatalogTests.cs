@@ -186,6 +186,20 @@ public class BackupCatalogTests
         Assert.Equal(ErrorIds.BackupFolderNotFound, ex.ErrorId);
     }
 
+    [Fact]
+    public void A_single_backup_file_can_be_named_and_a_foreign_file_cannot()
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        SqliteBackupInfo made = Backup(db, folder.Path + "/b", DateTime.UtcNow);
+
+        SqliteBackupInfo listed = Assert.Single(BackupCatalog.List(made.Path, null, false, CancellationToken.None));
+        var ex = Assert.Throws<SqliteAdminException>(() => BackupCatalog.List(db, null, false, CancellationToken.None));
+
+        Assert.Equal(made.Path, listed.Path);
+        Assert.Equal(ErrorIds.NotABackup, ex.ErrorId);
+    }
+
     internal static void Damage(string path, string how)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);

@@ -1,0 +1,156 @@
+using System;
+using System.IO.Compression;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using SqliteAdmin.Core;
+using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.Integrity;
+
+namespace SqliteAdmin.Commands;
+
+/// <summary>Backup-SqliteDatabase: consistent, verified, optionally compressed and encrypted backups with a manifest.</summary>
+[Cmdlet(VerbsData.Backup, "SqliteDatabase", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(SqliteBackupInfo))]
+public sealed class BackupSqliteDatabaseCommand : DatabasePathCmdlet
+{
+    private Passphrase? _passphrase;
+    private string _destination = "";
+
+    /// <summary>Folder the backups are written to; created if missing.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = "";
+
+    /// <summary>Tier recorded in the file name and manifest (drives retention).</summary>
+    [Parameter]
+    public BackupTier Tier { get; set; } = BackupTier.Manual;
+
+    /// <summary>OnlineBackup (stepped backup API) or VacuumInto (compacted copy).</summary>
+    [Parameter]
+    public BackupMethod Method { get; set; } = BackupMethod.OnlineBackup;
+
+    /// <summary>Pages copied per backup step.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int PagesPerStep { get; set; } = 4096;
+
+    /// <summary>gzip the backup (.gz).</summary>
+    [Parameter]
+    public SwitchParameter Compress { get; set; }
+
+    /// <summary>gzip level: Optimal (default), Fastest or NoCompression.</summary>
+    [Parameter]
+    public CompressionLevel CompressionLevel { get; set; } = CompressionLevel.Optimal;
+
+    /// <summary>Encrypt the backup (.enc) in the format of openssl enc -aes-256-cbc -pbkdf2.</summary>
+    [Parameter]
+    public SwitchParameter Encrypt { get; set; }
+
+    /// <summary>Encryption passphrase as a SecureString.</summary>
+    [Parameter]
+    public SecureString? Passphrase { get; set; }
+
+    /// <summary>Encryption passphrase as the password of a credential (the user name is ignored).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Name of the environment variable that holds the passphrase.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PassphraseVariable { get; set; }
+
+    /// <summary>PBKDF2 iterations (default 10000, recorded in the manifest).</summary>
+    [Parameter]
+    [ValidateRange(1000, 100_000_000)]
+    public int Iterations { get; set; } = OpenSslEncryption.DefaultIterations;
+
+    /// <summary>Check of the copy before it is kept: Quick (default), Full or None.</summary>
+    [Parameter]
+    public IntegrityMode Verify { get; set; } = IntegrityMode.Quick;
+
+    /// <summary>Further folders that receive a copy of each finished backup, re-hashed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? CopyTo { get; set; }
+
+    /// <summary>Side files (.env, settings) stored with each backup, encrypted when the backup is.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? IncludeFile { get; set; }
+
+    /// <summary>Checks the invocation once: passphrase sources, destination.</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            _passphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
+            if (Encrypt && _passphrase == null)
+            {
+                throw new SqliteAdminException(ErrorIds.PassphraseRequired, SqliteAdminErrorCategory.InvalidArgument,
+                    "-Encrypt needs a passphrase: -Passphrase (Read-Host -AsSecureString), -Credential, or -PassphraseVariable NAME.");
+            }
+            if (!Encrypt && _passphrase != null)
+            {
+                throw new SqliteAdminException(ErrorIds.AmbiguousPassphrase, SqliteAdminErrorCategory.InvalidArgument,
+                    "A passphrase was given without -Encrypt. Add -Encrypt to encrypt the backup.");
+            }
+            _destination = FileSystemPath(Destination);
+        }
+        catch (SqliteAdminException ex)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
+        }
+    }
+
+    /// <summary>Backs up each database; a failure on one is a non-terminating error and the rest continue.</summary>
+    protected override void ProcessRecord()
+    {
+        foreach (string path in DatabasePaths)
+        {
+            if (!ShouldProcess(path, $"Back up to '{_destination}'"))
+            {
+                continue;
+            }
+            try
+            {
+                var request = new BackupRequest
+                {
+                    SourcePath = path,
+                    Destination = _destination,
+                    Tier = Tier,
+                    Method = Method,
+                    PagesPerStep = PagesPerStep,
+                    Compress = Compress,
+                    CompressionLevel = CompressionLevel,
+                    Passphrase = _passphrase,
+                    Iterations = Iterations,
+                    Verify = Verify,
+                    CopyTo = (CopyTo ?? Array.Empty<string>()).Select(FileSystemPath).ToList(),
+                    IncludeFiles = (IncludeFile ?? Array.Empty<string>()).Select(FileSystemPath).ToList(),
+                    BusyTimeout = BusyTimeoutSpan,
+                };
+                BackupOutcome outcome = RunWithProgress((progress, stop) => DatabaseBackup.Run(request, progress, stop));
+                foreach (SqliteAdminException failure in outcome.CopyFailures)
+                {
+                    WriteFailure(failure, failure.Target);
+                }
+                WriteObject(outcome.Backup);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, path);
+            }
+        }
+    }
+
+    /// <summary>Releases the passphrase.</summary>
+    protected override void ReleaseResources()
+    {
+        _passphrase?.Dispose();
+        _passphrase = null;
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using SqliteAdmin.Core;
+using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Crypto;
+
+namespace SqliteAdmin.Commands;
+
+/// <summary>Get-SqliteBackup: lists backups in folders from their manifests, newest first; -Verify re-hashes them.</summary>
+[Cmdlet(VerbsCommon.Get, "SqliteBackup", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(SqliteBackupInfo))]
+public sealed class GetSqliteBackupCommand : SqliteAdminCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private Passphrase? _passphrase;
+
+    /// <summary>Folder(s) holding backups; wildcards allowed. Default: the current location.</summary>
+    [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    /// <summary>Folder(s) holding backups, used exactly as typed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    /// <summary>Only backups of this database (the source file name without extension).</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? Database { get; set; }
+
+    /// <summary>Also look in subfolders (links are not followed).</summary>
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
+    /// <summary>Re-read every backup and compare size, SHA-256 (and HMAC, with a passphrase) with its manifest.</summary>
+    [Parameter]
+    public SwitchParameter Verify { get; set; }
+
+    /// <summary>Passphrase (SecureString) to check the HMAC of encrypted backups with -Verify.</summary>
+    [Parameter]
+    public SecureString? Passphrase { get; set; }
+
+    /// <summary>Passphrase as the password of a credential.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Name of the environment variable that holds the passphrase.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PassphraseVariable { get; set; }
+
+    /// <summary>Checks the passphrase parameters once.</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            _passphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
+        }
+        catch (SqliteAdminException ex)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
+        }
+    }
+
+    /// <summary>Lists (and with -Verify checks) the backups in each folder.</summary>
+    protected override void ProcessRecord()
+    {
+        string[] folders = ParameterSetName == LiteralPathSet ? LiteralPath! : Path ?? new[] { "." };
+        foreach (string folder in ResolveFileSystemPaths(folders, ParameterSetName == LiteralPathSet, ErrorIds.BackupFolderNotFound))
+        {
+            try
+            {
+                foreach (SqliteBackupInfo backup in BackupCatalog.List(folder, Database, Recurse, StopToken))
+                {
+                    if (Verify)
+                    {
+                        RunWithProgress((progress, stop) =>
+                        {
+                            progress.Report(new Core.Progress.OperationProgress("Verifying backups", backup.Path));
+                            BackupCatalog.Verify(backup, _passphrase, stop);
+                            return backup;
+                        });
+                        if (backup.Status is BackupCheckStatus.Corrupt or BackupCheckStatus.HmacMismatch)
+                        {
+                            WriteFailure(new SqliteAdminException(
+                                backup.Status == BackupCheckStatus.HmacMismatch ? ErrorIds.WrongPassphraseOrCorrupt : ErrorIds.BackupCorrupt,
+                                SqliteAdminErrorCategory.InvalidData, $"Backup '{backup.Path}': {backup.StatusMessage}", backup.Path), backup.Path);
+                        }
+                    }
+                    WriteObject(backup);
+                }
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, folder);
+            }
+        }
+    }
+
+    /// <summary>Releases the passphrase.</summary>
+    protected override void ReleaseResources()
+    {
+        _passphrase?.Dispose();
+        _passphrase = null;
+    }
+}

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Generates module/en-US/SqliteAdmin.dll-Help.xml (MAML) from the specs below.
+
+Edit the spec, run `python3 tools/make_help.py`, commit both. The module tests check that every
+cmdlet and every parameter is documented and that every cmdlet has at least two examples.
+"""
+from xml.sax.saxutils import escape
+import os
+
+PATH_PARAMS = [
+    dict(name="Path", type="String[]", required=True, position="0", pipeline="True (ByPropertyName, ByValue)", globbing=True, sets=["Path"],
+         desc="Path of one or more database files. Wildcards are expanded; relative paths are resolved against the current PowerShell location. Accepts strings from the pipeline and objects with a Path property (such as the output of Get-SqliteDatabase)."),
+    dict(name="LiteralPath", type="String[]", required=True, pipeline="True (ByPropertyName)", aliases="PSPath, LP, FullName", sets=["LiteralPath"],
+         desc="Path of one or more database files, used exactly as typed: characters such as [ and ] are not wildcards. Files from Get-ChildItem bind here through their PSPath property."),
+    dict(name="BusyTimeout", type="Int32", default="30",
+         desc="Seconds to wait for another process's lock to clear before failing with the error id DatabaseLocked. Default 30; 0 fails at once."),
+]
+
+PASS_PARAMS = [
+    dict(name="Passphrase", type="SecureString",
+         desc="The passphrase as a SecureString, for example from Read-Host -AsSecureString or Get-Secret. There is deliberately no plain-text passphrase parameter: PSReadLine would save it in the history file."),
+    dict(name="Credential", type="PSCredential",
+         desc="The passphrase as the password of a credential (Get-Credential, or a credential from Export-Clixml); the user name is ignored."),
+    dict(name="PassphraseVariable", type="String",
+         desc="The name (not the value) of an environment variable that holds the passphrase, for scheduled tasks: -PassphraseVariable BACKUP_ENCRYPTION_KEY. Only the name ever appears in messages."),
+]
+
+CMDLETS = [
+    dict(
+        name="Get-SqliteDatabase",
+        synopsis="Gets facts about SQLite databases: size, WAL size, pages, free space, journal mode, versions, tables and row counts.",
+        description=[
+            "Get-SqliteDatabase opens each database read-only (a mistyped path never creates an empty database), reads every figure inside one read transaction so they describe one committed state, and emits one SqliteDatabaseInfo object per database: Path, SizeBytes, WalSizeBytes, PageSize, PageCount, FreelistCount, FreePercent, JournalMode, AutoVacuum, UserVersion, ApplicationId, SchemaVersion, Encoding, Tables (Name, RowCount), IndexCount, SqliteVersion and LastWriteTimeUtc.",
+            "On a database in WAL mode it never blocks the application's writers. Like any SQLite reader it may leave empty -wal and -shm files beside a WAL database; SQLite manages them. Row counts scan each table, so on a very large database the command takes about as long as SELECT count(*) over every table; press Ctrl+C to stop it.",
+            "A path that does not exist (DatabaseNotFound), a directory (PathIsDirectory), an empty file, a text file or any other non-SQLite file (NotADatabase), and a database locked by another process for longer than -BusyTimeout (DatabaseLocked) are non-terminating errors: the other databases in the pipeline are still reported.",
+        ],
+        sets=["Path", "LiteralPath"],
+        params=PATH_PARAMS,
+        inputs=[("System.String", "A database path (by value to -Path)."), ("System.IO.FileInfo", "Files from Get-ChildItem (by property name PSPath to -LiteralPath).")],
+        outputs=[("SqliteAdmin.Core.Databases.SqliteDatabaseInfo", "One object per database. Tables holds SqliteTableInfo objects (Name, RowCount).")],
+        examples=[
+            ("one database", "PS> Get-SqliteDatabase -Path C:\\ProgramData\\OrderCache\\orders.db", "Shows size, WAL size, journal mode, free space, table and index counts of one database. Add | Format-List * for every property."),
+            ("every database in a folder, biggest first", "PS> Get-ChildItem \\\\nas\\apps -Recurse -Filter *.db | Get-SqliteDatabase | Sort-Object SizeBytes -Descending", "Files from Get-ChildItem bind to -LiteralPath. A file that is not an SQLite database is reported as a NotADatabase error and the others are still listed."),
+            ("candidates for VACUUM", "PS> Get-SqliteDatabase *.db | Where-Object FreePercent -gt 25 | Select-Object Name, FreePercent, SizeBytes", "Lists databases where more than a quarter of the pages are free, the threshold the maintenance guides use before running VACUUM."),
+            ("row counts of each table", "PS> (Get-SqliteDatabase .\\tracker.db).Tables | Sort-Object RowCount -Descending", "The Tables property lists every user table with its row count, replacing a series of sqlite3 \"SELECT COUNT(*)\" commands."),
+        ],
+    ),
+    dict(
+        name="Backup-SqliteDatabase",
+        synopsis="Takes consistent, verified backups of SQLite databases, optionally gzip-compressed and OpenSSL-compatible encrypted, each with a JSON manifest.",
+        description=[
+            "Backup-SqliteDatabase copies each database through SQLite, never by copying the file, so the backup is consistent even while the application writes. The default method, OnlineBackup, uses SQLite's backup API in steps of -PagesPerStep pages, with progress and a prompt stop on Ctrl+C. A database in WAL mode is copied from one read snapshot: writers are never blocked and the copy never restarts. In rollback-journal mode writers may commit between steps; each commit restarts the copy, and after three restarts the copy is taken once more inside one read transaction (writers then wait for up to their busy timeout). -Method VacuumInto writes a compacted copy with VACUUM INTO instead. Either way the backup is one self-contained file in journal mode DELETE: no -wal file is needed.",
+            "The backup is named <database>_<tier>_<yyyyMMdd_HHmmss>.db (UTC), then .gz with -Compress, then .enc with -Encrypt. Two backups in the same second get a _1, _2 suffix; an existing file is never overwritten. The copy is written under a temporary name (.sqliteadmin-tmp-...) in the destination folder, flushed to disk, checked with PRAGMA quick_check (-Verify Full: integrity_check; -Verify None: no check) while it is compressed, encrypted and hashed in one streaming pass, and only then renamed. Any failure, or Ctrl+C, removes every file the command wrote. Backups, manifests and side files are created readable by their owner only (0600 on Linux and macOS).",
+            "-Encrypt writes exactly what openssl enc -aes-256-cbc -pbkdf2 -iter 10000 -md sha256 writes (\"Salted__\", an 8-byte salt, AES-256-CBC with PKCS#7 padding, key and IV from PBKDF2-HMAC-SHA256), so a backup can be decrypted with OpenSSL alone: openssl enc -d -aes-256-cbc -pbkdf2 -iter 10000 -md sha256 -in X.db.gz.enc | gunzip > X.db. Because that format has no authentication, the manifest also records an HMAC-SHA256 of the whole file under a key derived separately (PBKDF2 output bytes 48-79); Get-SqliteBackup -Verify and Restore-SqliteDatabase check it.",
+            "Beside each backup, <backup>.json records the format and module version, database name and source path, UTC time, tier, method, SQLite version, page size and count, freelist count, user_version, application_id, row count of every table, plain and stored size and SHA-256, compression and encryption parameters (never the passphrase or key), the HMAC, the verification mode and result, the number of restarts, the duration and the side files. -IncludeFile stores side files such as .env as <backup>--<name> (encrypted as <backup>--<name>.enc when the backup is). -CopyTo copies the finished backup, its side files and manifest to further folders, each copy re-read and compared by SHA-256 before it gets its final name; a failed copy is a CopyFailed error but the backup itself is kept.",
+            "Errors are non-terminating per database, with stable ids: DatabaseNotFound, NotADatabase, PathIsDirectory, DatabaseLocked, DatabaseCorrupt, BackupVerificationFailed, DestinationNotWritable, IncludeFileNotFound, CopyFailed; bad invocations: PassphraseRequired, AmbiguousPassphrase, EmptyPassphrase.",
+        ],
+        sets=["Path", "LiteralPath"],
+        params=PATH_PARAMS[:2] + [
+            dict(name="Destination", type="String", required=True, position="1",
+                 desc="Folder the backups are written to; created if missing. Relative paths resolve against the current PowerShell location. A symbolic link to a folder is followed."),
+            dict(name="Tier", type="BackupTier", default="Manual", values=["Manual", "Hourly", "Daily", "Weekly", "Monthly", "Yearly"],
+                 desc="Tier recorded in the file name and the manifest, so one folder can hold hourly, daily, weekly, monthly and yearly backups (seed 001's scheme) and Remove-ExpiredBackup can tell them apart."),
+            dict(name="Method", type="BackupMethod", default="OnlineBackup", values=["OnlineBackup", "VacuumInto"],
+                 desc="OnlineBackup (default) copies pages with the stepped backup API, with progress. VacuumInto writes a compacted copy without free pages in one statement (no page progress)."),
+            dict(name="PagesPerStep", type="Int32", default="4096",
+                 desc="Pages copied per backup step. Smaller steps let writers of a rollback-journal database commit more often during the copy; larger steps copy faster."),
+            dict(name="Compress", type="SwitchParameter", default="False",
+                 desc="gzip the backup (.gz). Streaming, in the same pass as hashing and encryption; memory stays flat however large the database."),
+            dict(name="CompressionLevel", type="CompressionLevel", default="Optimal", values=["Optimal", "Fastest", "NoCompression"],
+                 desc="gzip level: Optimal (about gzip -6, the default), Fastest (about gzip -1) or NoCompression."),
+            dict(name="Encrypt", type="SwitchParameter", default="False",
+                 desc="Encrypt the backup (.enc) in the OpenSSL format described above. Needs a passphrase from -Passphrase, -Credential or -PassphraseVariable."),
+        ] + PASS_PARAMS + [
+            dict(name="Iterations", type="Int32", default="10000",
+                 desc="PBKDF2 iterations for -Encrypt (1000 to 100000000; default 10000, what the guides pass to openssl -iter). Recorded in the manifest; openssl needs the same -iter to decrypt."),
+            dict(name="Verify", type="IntegrityMode", default="Quick", values=["Quick", "Full", "None"],
+                 desc="Check of the copy before it is kept: Quick (PRAGMA quick_check, default), Full (PRAGMA integrity_check, also compares every index with its table) or None. A copy that fails is deleted and reported as BackupVerificationFailed."),
+            dict(name="CopyTo", type="String[]",
+                 desc="Further folders (a NAS share, a second disk) that receive a copy of each finished backup with its manifest and side files. Each copy is re-read and compared by SHA-256 before it gets its final name."),
+            dict(name="IncludeFile", type="String[]",
+                 desc="Side files stored with each backup, such as the application's .env or settings JSON, named <backup>--<file name> (plus .enc when encrypted) and listed in the manifest with their SHA-256."),
+            PATH_PARAMS[2],
+        ],
+        common_risk=True,
+        inputs=[("System.String", "A database path (by value to -Path)."), ("System.IO.FileInfo", "Files from Get-ChildItem (by property name PSPath to -LiteralPath)."),
+                ("SqliteAdmin.Core.Databases.SqliteDatabaseInfo", "Output of Get-SqliteDatabase (by property name Path).")],
+        outputs=[("SqliteAdmin.Core.Backups.SqliteBackupInfo", "One object per backup made: Database, SourcePath, Path, ManifestPath, Tier, Method, CreatedUtc, Duration, SourceSizeBytes, SizeBytes, PlainSizeBytes, CompressionRatio, Compressed, Encrypted, Sha256 (of the file as stored), PlainSha256, Verified, VerifyMode, IntegrityResult, Restarts, Copies, IncludedFiles, SqliteVersion, Iterations, Status.")],
+        examples=[
+            ("a verified backup", "PS> Backup-SqliteDatabase -Path C:\\ProgramData\\OrderCache\\orders.db -Destination D:\\Backups", "Writes D:\\Backups\\orders_manual_<time>.db and its manifest, after checking the copy with quick_check."),
+            ("nightly compressed and encrypted backup of every database, for a scheduled task", "PS> Get-ChildItem D:\\Apps -Filter *.db | Backup-SqliteDatabase -Destination D:\\Backups -Tier Daily -Compress -Encrypt -PassphraseVariable BACKUP_ENCRYPTION_KEY -CopyTo \\\\nas\\backups\\sqlite", "The passphrase comes from the environment variable BACKUP_ENCRYPTION_KEY of the task's account; each backup is also copied to the NAS. Decrypt one with OpenSSL alone: openssl enc -d -aes-256-cbc -pbkdf2 -iter 10000 -md sha256 -in X.db.gz.enc | gunzip > X.db"),
+            ("the application's .env with the backup", "PS> Backup-SqliteDatabase /opt/preroll-tracker/preroll_tracker.db -Destination /var/backups/preroll -Compress -Encrypt -Passphrase (Read-Host -AsSecureString 'Passphrase') -IncludeFile /opt/preroll-tracker/.env", "Stores the .env file encrypted beside the backup, as seed 000's backup script does by hand."),
+            ("see what would happen", "PS> Backup-SqliteDatabase *.db -Destination \\\\nas\\backups -WhatIf", "Lists the databases that would be backed up and where, without writing anything."),
+        ],
+    ),
+    dict(
+        name="Get-SqliteBackup",
+        synopsis="Lists the SqliteAdmin backups in folders, newest first, from their manifests; -Verify re-hashes them.",
+        description=[
+            "Get-SqliteBackup finds the files whose names are exactly those Backup-SqliteDatabase gives (<database>_<tier>_<yyyyMMdd_HHmmss>[_n].db[.gz][.enc]) and describes each from the manifest beside it, without opening or decrypting the backup. Foreign files, temporary files and symbolic links are ignored; subfolders are searched with -Recurse (links are not followed). A backup file can also be named directly.",
+            "Status says what was found: NotChecked (listed from a valid manifest), NoManifest (a backup name without a manifest: made by another tool, or interrupted), ManifestInvalid (unreadable, or describing another file), FailedVerification (the manifest says the copy failed its check). With -Verify every backup and side file is re-read and its size and SHA-256 compared with the manifest (Ok or Corrupt); with a passphrase the HMAC of encrypted backups is checked too (HmacMismatch: wrong passphrase, or the backup was altered). A Corrupt or HmacMismatch backup is also written as a non-terminating error (BackupCorrupt, WrongPassphraseOrCorrupt), so a scheduled check sees the failure in $? and the error stream.",
+            "The objects bind by property name to Restore-SqliteDatabase and Remove-ExpiredBackup.",
+        ],
+        sets=["Path", "LiteralPath"],
+        params=[
+            dict(name="Path", type="String[]", position="0", pipeline="True (ByPropertyName, ByValue)", globbing=True, sets=["Path"], default="The current location",
+                 desc="Folders that hold backups, or backup files. Wildcards are expanded. Default: the current location."),
+            dict(name="LiteralPath", type="String[]", required=True, pipeline="True (ByPropertyName)", aliases="PSPath, LP, FullName", sets=["LiteralPath"],
+                 desc="Folders that hold backups, or backup files, used exactly as typed (no wildcards)."),
+            dict(name="Database", type="String", position="1",
+                 desc="Only backups of this database: the source file name without extension, as in the backup's name (orders for orders.db). Case-insensitive."),
+            dict(name="Recurse", type="SwitchParameter", default="False",
+                 desc="Also search subfolders. Symbolic links and junctions are not followed."),
+            dict(name="Verify", type="SwitchParameter", default="False",
+                 desc="Re-read each backup and its side files and compare size and SHA-256 with the manifest; with a passphrase also check the HMAC of encrypted backups. Reads every byte: takes about as long as sha256sum over the files."),
+        ] + [dict(p, desc=p["desc"] + " Used with -Verify to check the HMAC of encrypted backups.") for p in PASS_PARAMS],
+        inputs=[("System.String", "A folder or backup file (by value to -Path)."), ("System.IO.DirectoryInfo", "Folders from Get-ChildItem (by property name PSPath to -LiteralPath).")],
+        outputs=[("SqliteAdmin.Core.Backups.SqliteBackupInfo", "One object per backup, newest first, with Status and StatusMessage.")],
+        examples=[
+            ("the backups in a folder", "PS> Get-SqliteBackup D:\\Backups", "Lists every backup in the folder, newest first: database, tier, time, size, whether it was verified, its status and path."),
+            ("the newest backup of one database", "PS> Get-SqliteBackup D:\\Backups -Database orders | Select-Object -First 1", "Backups are sorted newest first, so the first one is the latest."),
+            ("a weekly check that every backup is still intact", "PS> Get-SqliteBackup \\\\nas\\backups -Recurse -Verify -PassphraseVariable BACKUP_ENCRYPTION_KEY | Where-Object Status -ne 'Ok'", "Re-hashes every backup and checks the HMAC of encrypted ones; shows only the ones that are damaged, altered, or have no valid manifest."),
+        ],
+    ),
+]
+
+RISK = [
+    dict(name="WhatIf", type="SwitchParameter", default="False", desc="Shows what the command would do without doing it."),
+    dict(name="Confirm", type="SwitchParameter", default="False", desc="Asks for confirmation before each change."),
+]
+
+NS = ('xmlns:maml="http://schemas.microsoft.com/maml/2004/10" '
+      'xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" '
+      'xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10"')
+
+
+def paras(texts, indent):
+    pad = " " * indent
+    return "\n".join(f"{pad}<maml:para>{escape(t)}</maml:para>" for t in texts)
+
+
+def param_xml(p, indent, with_desc):
+    pad = " " * indent
+    attrs = (f'required="{str(p.get("required", False)).lower()}" variableLength="{str(p["type"].endswith("[]")).lower()}" '
+             f'globbing="{str(p.get("globbing", False)).lower()}" pipelineInput="{p.get("pipeline", "False")}" '
+             f'position="{p.get("position", "named")}" aliases="{p.get("aliases", "none")}"')
+    lines = [f"{pad}<command:parameter {attrs}>", f"{pad}  <maml:name>{p['name']}</maml:name>"]
+    if with_desc:
+        lines.append(f"{pad}  <maml:description>\n{paras([p['desc']], indent + 4)}\n{pad}  </maml:description>")
+    if p.get("values"):
+        lines.append(f"{pad}  <command:parameterValueGroup>")
+        lines += [f"{pad}    <command:parameterValue required=\"false\" variableLength=\"false\">{v}</command:parameterValue>" for v in p["values"]]
+        lines.append(f"{pad}  </command:parameterValueGroup>")
+    if p["type"] != "SwitchParameter":
+        lines.append(f"{pad}  <command:parameterValue required=\"true\" variableLength=\"{str(p['type'].endswith('[]')).lower()}\">{p['type']}</command:parameterValue>")
+    if with_desc:
+        lines.append(f"{pad}  <dev:type><maml:name>{p['type']}</maml:name></dev:type>")
+        lines.append(f"{pad}  <dev:defaultValue>{escape(p.get('default', 'None'))}</dev:defaultValue>")
+    lines.append(f"{pad}</command:parameter>")
+    return "\n".join(lines)
+
+
+def command_xml(c):
+    verb, noun = c["name"].split("-", 1)
+    params = c["params"] + (RISK if c.get("common_risk") else [])
+    out = [f"  <command:command {NS}>",
+           "    <command:details>",
+           f"      <command:name>{c['name']}</command:name>",
+           f"      <command:verb>{verb}</command:verb>",
+           f"      <command:noun>{noun}</command:noun>",
+           f"      <maml:description>\n{paras([c['synopsis']], 8)}\n      </maml:description>",
+           "    </command:details>",
+           f"    <maml:description>\n{paras(c['description'], 6)}\n    </maml:description>",
+           "    <command:syntax>"]
+    for s in c["sets"]:
+        out.append("      <command:syntaxItem>")
+        out.append(f"        <maml:name>{c['name']}</maml:name>")
+        for p in params:
+            if s in p.get("sets", [s]):
+                out.append(param_xml(p, 8, False))
+        out.append("      </command:syntaxItem>")
+    out.append("    </command:syntax>")
+    out.append("    <command:parameters>")
+    out += [param_xml(p, 6, True) for p in params]
+    out.append("    </command:parameters>")
+    out.append("    <command:inputTypes>")
+    for t, d in c["inputs"]:
+        out.append(f"      <command:inputType>\n        <dev:type><maml:name>{t}</maml:name></dev:type>\n        <maml:description>\n{paras([d], 10)}\n        </maml:description>\n      </command:inputType>")
+    out.append("    </command:inputTypes>")
+    out.append("    <command:returnValues>")
+    for t, d in c["outputs"]:
+        out.append(f"      <command:returnValue>\n        <dev:type><maml:name>{t}</maml:name></dev:type>\n        <maml:description>\n{paras([d], 10)}\n        </maml:description>\n      </command:returnValue>")
+    out.append("    </command:returnValues>")
+    out.append("    <command:examples>")
+    for i, (title, code, remark) in enumerate(c["examples"], 1):
+        out.append(f"      <command:example>\n        <maml:title>-------------------------- Example {i}: {escape(title)} --------------------------</maml:title>\n"
+                   f"        <dev:code>{escape(code)}</dev:code>\n        <dev:remarks>\n{paras([remark], 10)}\n        </dev:remarks>\n      </command:example>")
+    out.append("    </command:examples>")
+    out.append("    <command:relatedLinks>")
+    for other in CMDLETS:
+        if other["name"] != c["name"]:
+            out.append(f"      <maml:navigationLink><maml:linkText>{other['name']}</maml:linkText></maml:navigationLink>")
+    out.append("    </command:relatedLinks>")
+    out.append("  </command:command>")
+    return "\n".join(out)
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    target = os.path.join(root, "module", "en-US", "SqliteAdmin.dll-Help.xml")
+    body = "\n".join(command_xml(c) for c in CMDLETS)
+    text = ('<?xml version="1.0" encoding="utf-8"?>\n'
+            "<!-- Generated by tools/make_help.py: edit the spec there and run it again. -->\n"
+            f'<helpItems schema="maml" xmlns="http://msh">\n{body}\n</helpItems>\n')
+    with open(target, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()
