@@ -1,0 +1,278 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Crypto;
+
+// Usage:
+//   SqliteAdmin.Benchmarks [--size 1GB|64MB] [--runs 3] [--work DIR] [--out FILE]
+//   SqliteAdmin.Benchmarks op <operation> <database> <folder>     (internal: one measured run of ours)
+// Needs sqlite3, gzip, openssl and sha256sum on PATH (the baselines).
+if (args.Length > 0 && args[0] == "op")
+{
+    return Benchmark.RunOurs(args[1], args[2], args[3]);
+}
+var options = Options.Parse(args);
+return Benchmark.Run(options);
+
+internal sealed record Options(long SizeBytes, string SizeLabel, int Runs, string Work, string? Out)
+{
+    public static Options Parse(string[] args)
+    {
+        string size = "1GB";
+        int runs = 3;
+        string work = Path.Combine(Path.GetTempPath(), "sqliteadmin-bench");
+        string? output = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--size": size = args[++i]; break;
+                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--work": work = args[++i]; break;
+                case "--out": output = args[++i]; break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        string digits = new(size.TakeWhile(char.IsDigit).ToArray());
+        string unit = size.Substring(digits.Length).ToUpperInvariant();
+        long bytes = long.Parse(digits, CultureInfo.InvariantCulture) * unit switch { "GB" or "G" or "GIB" => 1L << 30, "MB" or "M" or "MIB" => 1L << 20, _ => throw new ArgumentException("size like 64MB or 1GB") };
+        return new Options(bytes, size.ToUpperInvariant(), runs, work, output);
+    }
+}
+
+internal static class Benchmark
+{
+    private const string Passphrase = "benchmark passphrase";
+
+    private static readonly (string Name, string Baseline, string Target)[] Operations =
+    {
+        ("verified backup", "sqlite3 .backup + sha256sum + sqlite3 \"PRAGMA quick_check\"", "≤ 1.0"),
+        ("compressed backup", "sqlite3 .backup + gzip -6", "≤ 0.4"),
+        ("compressed + encrypted backup", "sqlite3 .backup + gzip -6 + openssl enc -aes-256-cbc -pbkdf2", "≤ 0.45"),
+    };
+
+    public static int Run(Options options)
+    {
+        Directory.CreateDirectory(options.Work);
+        string db = Path.Combine(options.Work, $"bench-{options.SizeLabel}.db");
+        if (!File.Exists(db))
+        {
+            Console.Error.WriteLine($"generating {options.SizeLabel} database {db} ...");
+            DatabaseGenerator.Generate(db, options.SizeBytes);
+        }
+        long dbSize = new FileInfo(db).Length + (File.Exists(db + "-wal") ? new FileInfo(db + "-wal").Length : 0);
+        Console.Error.WriteLine($"database: {dbSize / 1048576.0:F0} MB");
+
+        var rows = new List<string>();
+        foreach (var (name, baseline, target) in Operations)
+        {
+            var ours = new List<double>();
+            var theirs = new List<double>();
+            long peak = 0;
+            for (int run = 0; run < options.Runs; run++)
+            {
+                // Alternate so drift on a shared machine hits both sides alike.
+                (double seconds, long peakBytes) = MeasureOurs(name, db, options.Work);
+                ours.Add(seconds);
+                peak = Math.Max(peak, peakBytes);
+                theirs.Add(MeasureBaseline(name, db, options.Work));
+                Console.Error.WriteLine($"{name} run {run + 1}: ours {ours[^1]:F2} s, baseline {theirs[^1]:F2} s, peak {peakBytes / 1048576.0:F0} MB");
+            }
+            double o = Median(ours), b = Median(theirs);
+            rows.Add($"| {name} | {baseline} | {b:F2} s | {o:F2} s | **{o / b:F2}** | {target} | {peak / 1048576.0:F0} |");
+        }
+
+        var report = new StringBuilder();
+        report.AppendLine($"Benchmark {DateTime.UtcNow:yyyy-MM-dd}, database {dbSize / 1048576.0:F0} MB (WAL, sync_log/batches/audit_log), " +
+                          $"{Environment.ProcessorCount} cores, median of {options.Runs} alternating runs, warm cache.");
+        report.AppendLine();
+        report.AppendLine("| operation | baseline | baseline time | ours | ratio | target | our peak MB |");
+        report.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        rows.ForEach(r => report.AppendLine(r));
+        Console.WriteLine(report);
+        if (options.Out != null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
+            File.WriteAllText(options.Out, report.ToString());
+        }
+        return 0;
+    }
+
+    private static (double Seconds, long PeakBytes) MeasureOurs(string operation, string db, string work)
+    {
+        string folder = Fresh(work, "ours");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(typeof(Benchmark).Assembly.Location);
+        foreach (string arg in new[] { "op", operation, db, folder })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using Process process = Process.Start(info)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"our {operation} failed: {output}");
+        }
+        string[] parts = output.Trim().Split(' ');
+        Directory.Delete(folder, recursive: true);
+        return (double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>One run of our operation, in a process of its own so its peak working set is its own.</summary>
+    public static int RunOurs(string operation, string db, string folder)
+    {
+        Environment.SetEnvironmentVariable("SQLITEADMIN_BENCH_PASS", Passphrase);
+        var request = new BackupRequest { SourcePath = db, Destination = folder };
+        if (operation != "verified backup")
+        {
+            request.Compress = true;
+            request.CompressionLevel = System.IO.Compression.CompressionLevel.Optimal;
+        }
+        if (operation == "compressed + encrypted backup")
+        {
+            request.Passphrase = SqliteAdmin.Core.Crypto.Passphrase.FromEnvironmentVariable("SQLITEADMIN_BENCH_PASS");
+        }
+        var stopwatch = Stopwatch.StartNew();
+        DatabaseBackup.Run(request, null, CancellationToken.None);
+        stopwatch.Stop();
+        Process self = Process.GetCurrentProcess();
+        self.Refresh();
+        Console.WriteLine($"{stopwatch.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)} {self.PeakWorkingSet64}");
+        return 0;
+    }
+
+    private static double MeasureBaseline(string operation, string db, string work)
+    {
+        string folder = Fresh(work, "baseline");
+        string copy = Path.Combine(folder, "copy.db");
+        var stopwatch = Stopwatch.StartNew();
+        Shell("sqlite3", db, $".backup '{copy}'");
+        switch (operation)
+        {
+            case "verified backup":
+                Shell("sha256sum", copy);
+                Shell("sqlite3", copy, "PRAGMA quick_check;");
+                break;
+            case "compressed backup":
+                Shell("gzip", "-6", copy);
+                break;
+            default:
+                Shell("gzip", "-6", copy);
+                Shell("openssl", "enc", "-aes-256-cbc", "-pbkdf2", "-iter", "10000", "-md", "sha256", "-in", copy + ".gz", "-out", copy + ".gz.enc", "-pass", "pass:" + Passphrase);
+                break;
+        }
+        stopwatch.Stop();
+        Directory.Delete(folder, recursive: true);
+        return stopwatch.Elapsed.TotalSeconds;
+    }
+
+    private static void Shell(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using Process process = Process.Start(info)!;
+        process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} failed: {error}");
+        }
+    }
+
+    private static string Fresh(string work, string name)
+    {
+        string folder = Path.Combine(work, name);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
+
+/// <summary>Builds a realistic database with the shapes of the seeds, using the real sqlite3 CLI.</summary>
+internal static class DatabaseGenerator
+{
+    public static void Generate(string path, long targetBytes)
+    {
+        Run(path, """
+            PRAGMA journal_mode=WAL; PRAGMA page_size=4096;
+            CREATE TABLE sync_log(id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, status TEXT NOT NULL, records_pulled INTEGER, records_pushed INTEGER, conflicts INTEGER, duration_ms INTEGER, error TEXT);
+            CREATE INDEX idx_sync_log_timestamp ON sync_log(timestamp);
+            CREATE TABLE batches(id INTEGER PRIMARY KEY, strain TEXT, input_grams REAL, produced INTEGER, stage TEXT, archived INTEGER, notes TEXT, created_at TEXT, updated_at TEXT);
+            CREATE TABLE audit_log(id INTEGER PRIMARY KEY, batch INTEGER REFERENCES batches(id), strain TEXT, ts TEXT, field TEXT, old TEXT, new TEXT);
+            CREATE INDEX idx_audit_batch ON audit_log(batch);
+            """);
+        // Chunks of ~64 MB until the target: text that compresses like real application data
+        // (words, numbers, timestamps) with some random content that does not.
+        const string Words = "harvest,trim,cure,package,inspect,ship,receive,count,label,weigh,sample,archive,review,approve,return,adjust";
+        for (int chunk = 0; FileSize(path) < targetBytes; chunk++)
+        {
+            Run(path, $"""
+                PRAGMA synchronous=OFF;
+                BEGIN;
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 40000)
+                INSERT INTO batches(strain,input_grams,produced,stage,archived,notes,created_at,updated_at)
+                SELECT 'strain-' || (abs(random()) % 500), (abs(random()) % 100000) / 10.0, abs(random()) % 5000,
+                       'stage-' || (abs(random()) % 6), abs(random()) % 2,
+                       replace(printf('%.*c', 30, 'x'), 'x', (SELECT value FROM json_each('["' || replace('{Words}', ',', '","') || '"]') ORDER BY random() LIMIT 1) || ' ')
+                         || ' lot ' || hex(randomblob(24)) || ' operator ' || (abs(random()) % 40),
+                       datetime('2025-01-01', '+' || (i + {chunk} * 40000) || ' minutes'), datetime('now')
+                FROM n;
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 150000)
+                INSERT INTO sync_log(timestamp,status,records_pulled,records_pushed,conflicts,duration_ms,error)
+                SELECT datetime('2025-01-01', '+' || (i + {chunk} * 150000) || ' minutes'),
+                       CASE WHEN abs(random()) % 20 = 0 THEN 'failed' ELSE 'success' END,
+                       abs(random()) % 200, abs(random()) % 50, abs(random()) % 3, 200 + abs(random()) % 5000,
+                       CASE WHEN abs(random()) % 20 = 0 THEN 'timeout contacting master database' END
+                FROM n;
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 150000)
+                INSERT INTO audit_log(batch,strain,ts,field,old,new)
+                SELECT 1 + abs(random()) % ({chunk} * 40000 + 40000), 'strain-' || (abs(random()) % 500),
+                       datetime('2025-01-01', '+' || i || ' seconds'), 'stage', 'stage-' || (abs(random()) % 6), 'stage-' || (abs(random()) % 6)
+                FROM n;
+                COMMIT;
+                """);
+            Console.Error.Write($"\r{FileSize(path) / 1048576} MB");
+        }
+        Console.Error.WriteLine();
+    }
+
+    private static long FileSize(string path) =>
+        new FileInfo(path).Length + (File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length : 0);
+
+    private static void Run(string db, string sql)
+    {
+        var info = new ProcessStartInfo("sqlite3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-bail");
+        info.ArgumentList.Add(db);
+        using Process process = Process.Start(info)!;
+        process.StandardInput.Write(sql);
+        process.StandardInput.Close();
+        process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("sqlite3: " + error);
+        }
+    }
+}
