@@ -3,6 +3,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Threading;
+using SqliteAdmin.Core.Compression;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.IO;
 
@@ -24,9 +25,9 @@ public sealed class EncodeResult
 }
 
 /// <summary>
-/// Turns a plain file into its stored form in one streaming pass: hash the plain bytes, gzip them,
-/// encrypt them as OpenSSL does, and hash and HMAC what is written. Memory stays at a few buffers
-/// whatever the file size.
+/// Turns a plain file into its stored form in one streaming pass: hash the plain bytes, gzip them
+/// on every core, encrypt them as OpenSSL does, and hash and HMAC what is written. Memory stays at
+/// a few buffers whatever the file size.
 /// </summary>
 public static class BackupEncoding
 {
@@ -42,7 +43,7 @@ public static class BackupEncoding
         using FileStream output = OwnerOnlyFile.CreateNew(storedPath, BufferSize);
         var stored = new HashingStream(output, leaveOpen: true, keys?.HmacKey);
         Stream? encryptor = keys != null ? OpenSslEncryption.CreateEncryptor(stored, keys) : null;
-        Stream? compressor = compress ? new GZipStream(encryptor ?? stored, level, leaveOpen: true) : null;
+        Stream? compressor = compress ? new ParallelGzipStream(encryptor ?? stored, level) : null;
         Stream top = compressor ?? encryptor ?? stored;
         try
         {
@@ -108,7 +109,7 @@ public static class BackupEncoding
             Stream source = decryptor ?? input;
             if (compressed)
             {
-                decompressor = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
+                decompressor = new GzipMemberReader(source);
             }
             using var plain = new HashingStream(output, leaveOpen: true);
             BackupEncoding.Pump(decompressor ?? source, plain, bytesDone, cancellation, maxPlainBytes);

@@ -47,7 +47,7 @@ public static class BackupReplicator
             }
             return results;
         }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is SqliteAdminException)
+        catch (Exception ex) when (DurableFile.IsFileSystemFailure(ex) || ex is SqliteAdminException)
         {
             foreach (string path in written)
             {

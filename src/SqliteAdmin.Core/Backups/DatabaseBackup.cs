@@ -191,7 +191,7 @@ public static class DatabaseBackup
             {
                 throw SqliteErrors.Translate(sqlite, source, cancellation);
             }
-            if (ex is IOException || ex is UnauthorizedAccessException)
+            if (DurableFile.IsFileSystemFailure(ex))
             {
                 throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
                     $"Cannot write the backup of '{source}' to '{destination}': {ex.Message}", destination, ex);
@@ -221,7 +221,7 @@ public static class DatabaseBackup
             }
             catch (SqliteException ex)
             {
-                throw SqliteErrors.Translate(ex, sourcePath, cancellation);
+                throw OnlineBackupCopier.TranslateStepError(ex.SqliteErrorCode, ex.Message, sourcePath, plainTemp, cancellation);
             }
         }
         else
@@ -232,7 +232,7 @@ public static class DatabaseBackup
             restarts = OnlineBackupCopier.Copy(source, target, string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase),
                 Math.Max(1, request.PagesPerStep), request.MaxRestarts, request.BusyTimeout,
                 (copied, total) => progress?.Report(new OperationProgress(activity, $"Copied {copied} of {total} pages", (int)(50 * copied / Math.Max(1, total)))),
-                sourcePath, cancellation);
+                sourcePath, plainTemp, cancellation);
         }
 
         // A copy of a WAL database is itself marked WAL; make the backup one self-contained file.

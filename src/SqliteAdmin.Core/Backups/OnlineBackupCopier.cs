@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Data;
@@ -13,7 +14,7 @@ namespace SqliteAdmin.Core.Backups;
 /// </summary>
 internal static class OnlineBackupCopier
 {
-    private const int SqliteOk = 0, SqliteBusy = 5, SqliteLocked = 6, SqliteDone = 101;
+    private const int SqliteOk = 0, SqliteBusy = 5, SqliteLocked = 6, SqliteIoErr = 10, SqliteFull = 13, SqliteDone = 101;
 
     /// <summary>
     /// Copies <paramref name="source"/> into <paramref name="destination"/> and returns how often
@@ -25,7 +26,7 @@ internal static class OnlineBackupCopier
     /// timeout meanwhile).
     /// </summary>
     public static int Copy(SqliteConnection source, SqliteConnection destination, bool sourceIsWal, int pagesPerStep, int maxRestarts,
-        TimeSpan busyTimeout, Action<long, long>? progress, string sourcePath, CancellationToken cancellation)
+        TimeSpan busyTimeout, Action<long, long>? progress, string sourcePath, string destinationPath, CancellationToken cancellation)
     {
         SqliteTransaction? snapshot = sourceIsWal ? BeginReadSnapshot(source) : null;
         sqlite3_backup backup = Start(source, destination, sourcePath);
@@ -82,7 +83,7 @@ internal static class OnlineBackupCopier
                     Thread.Sleep(50);
                     continue;
                 }
-                throw SqliteErrors.Translate(new SqliteException(raw.sqlite3_errmsg(destination.Handle).utf8_to_string(), rc), sourcePath, cancellation);
+                throw TranslateStepError(rc, raw.sqlite3_errmsg(destination.Handle).utf8_to_string(), sourcePath, destinationPath, cancellation);
             }
         }
         finally
@@ -90,6 +91,21 @@ internal static class OnlineBackupCopier
             raw.sqlite3_backup_finish(backup);
             snapshot?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// A failed step is almost always the temp copy that cannot be written (disk full, I/O error on
+    /// the backup disk); those say so. Anything else is translated as an error of the source.
+    /// </summary>
+    internal static Exception TranslateStepError(int rc, string message, string sourcePath, string destinationPath, CancellationToken cancellation)
+    {
+        int primary = rc & 0xFF;
+        if (primary is SqliteFull or SqliteIoErr)
+        {
+            return new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
+                $"Cannot write the backup of '{sourcePath}' to '{Path.GetDirectoryName(destinationPath)}' (SQLite: {message}). Is the disk full?", destinationPath);
+        }
+        return SqliteErrors.Translate(new SqliteException(message, rc), sourcePath, cancellation);
     }
 
     private static sqlite3_backup Start(SqliteConnection source, SqliteConnection destination, string sourcePath)

@@ -23,6 +23,15 @@ public static class DurableFile
     /// <summary>Renames <paramref name="from"/> to <paramref name="to"/>; fails if <paramref name="to"/> exists (never overwrites).</summary>
     public static void MoveNoOverwrite(string from, string to) => File.Move(from, to);
 
+    /// <summary>
+    /// True for a failure of the file system: IOException (disk full, I/O error), access denied, and
+    /// the ArgumentOutOfRangeException .NET's FileStream throws when a write passes the largest file
+    /// the file system or the process's file-size limit allows (EFBIG).
+    /// </summary>
+    public static bool IsFileSystemFailure(Exception ex) =>
+        ex is IOException || ex is UnauthorizedAccessException ||
+        (ex is ArgumentOutOfRangeException && ex.TargetSite?.DeclaringType?.Namespace == "System.IO");
+
     /// <summary>Deletes a file if it exists, ignoring failures: used only for temp files on the way out of a failure.</summary>
     public static void TryDelete(string? path)
     {

@@ -1,0 +1,56 @@
+using System;
+using System.Threading;
+using SqliteAdmin.Core;
+using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.Progress;
+
+// Usage: SqliteAdmin.FaultHost backup <database> <destination> [--compress] [--encrypt-var NAME] [--pages N] [--include FILE]
+// Prints "step: <status>" for every progress report (flushed), then "done: <path>" or "error: <id>: <message>".
+if (args.Length < 3 || args[0] != "backup")
+{
+    Console.Error.WriteLine("usage: SqliteAdmin.FaultHost backup <database> <destination> [--compress] [--encrypt-var NAME] [--pages N] [--include FILE]");
+    return 2;
+}
+var request = new BackupRequest { SourcePath = args[1], Destination = args[2], Iterations = 1000 };
+for (int i = 3; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--compress": request.Compress = true; break;
+        case "--encrypt-var": request.Passphrase = Passphrase.FromEnvironmentVariable(args[++i]); break;
+        case "--pages": request.PagesPerStep = int.Parse(args[++i]); break;
+        case "--include": request.IncludeFiles.Add(args[++i]); break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+    }
+}
+Console.Out.Flush();
+var progress = new StepPrinter();
+try
+{
+    BackupOutcome outcome = DatabaseBackup.Run(request, progress, CancellationToken.None);
+    Console.WriteLine("done: " + outcome.Backup.Path);
+    return 0;
+}
+catch (SqliteAdminException ex)
+{
+    Console.WriteLine($"error: {ex.ErrorId}: {ex.Message}");
+    return 1;
+}
+
+internal sealed class StepPrinter : IProgress<OperationProgress>
+{
+    private string _last = "";
+
+    public void Report(OperationProgress value)
+    {
+        // One line per kind of step (not per page), so a test can wait for a step by name.
+        string step = value.Status.Split(' ')[0];
+        if (step != _last)
+        {
+            _last = step;
+            Console.WriteLine("step: " + value.Status);
+            Console.Out.Flush();
+        }
+    }
+}
