@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
@@ -26,7 +27,9 @@ public sealed class ParallelGzipStream : Stream
     private readonly CompressionLevel _level;
     private readonly int _blockSize;
     private readonly int _maxInFlight;
-    private readonly Queue<Task<byte[]>> _pending = new();
+    private readonly Queue<Task<MemoryStream>> _pending = new();
+    private readonly ConcurrentBag<byte[]> _blocks = new();
+    private readonly ConcurrentBag<MemoryStream> _buffers = new();
     private byte[] _block;
     private int _filled;
     private bool _anyMember;
@@ -104,7 +107,7 @@ public sealed class ParallelGzipStream : Stream
             finally
             {
                 // After a failure, wait for the workers so no task outlives the stream.
-                foreach (Task<byte[]> task in _pending)
+                foreach (Task<MemoryStream> task in _pending)
                 {
                     try
                     {
@@ -125,9 +128,15 @@ public sealed class ParallelGzipStream : Stream
         byte[] block = _block;
         int length = _filled;
         CompressionLevel level = _level;
-        _pending.Enqueue(Task.Run(() => CompressMember(block, length, level)));
+        _pending.Enqueue(Task.Run(() =>
+        {
+            MemoryStream member = _buffers.TryTake(out MemoryStream? reused) ? reused : new MemoryStream(_blockSize / 2);
+            Compress(block, length, level, member);
+            _blocks.Add(block);
+            return member;
+        }));
         _anyMember = true;
-        _block = new byte[_blockSize];
+        _block = _blocks.TryTake(out byte[]? free) ? free : new byte[_blockSize];
         _filled = 0;
         while (_pending.Count >= _maxInFlight)
         {
@@ -135,51 +144,50 @@ public sealed class ParallelGzipStream : Stream
         }
     }
 
-    private void WriteMember(Task<byte[]> task)
+    /// <summary>
+    /// Writes one compressed block as a gzip member with its total length in the "SA" extra
+    /// subfield, straight from the pooled buffer, then returns the buffer to the pool. Blocks and
+    /// buffers are reused: fresh 4 MB arrays per block would pile up on the large-object heap.
+    /// </summary>
+    private void WriteMember(Task<MemoryStream> task)
     {
-        byte[] member = task.GetAwaiter().GetResult();
-        _output.Write(member, 0, member.Length);
-    }
-
-    /// <summary>One gzip member for one block, with its total length in the "SA" extra subfield.</summary>
-    internal static byte[] CompressMember(byte[] block, int length, CompressionLevel level)
-    {
-        byte[] plain;
-        if (length == 0)
-        {
-            // GZipStream writes nothing at all for no input; an empty member is header, an empty
-            // final deflate block, CRC 0 and size 0.
-            plain = new byte[] { 0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0 };
-        }
-        else
-        {
-            using var buffer = new MemoryStream(length / 2 + 64);
-            using (var gzip = new GZipStream(buffer, level, leaveOpen: true))
-            {
-                gzip.Write(block, 0, length);
-            }
-            plain = buffer.ToArray();
-        }
-        // The runtime writes a 10-byte header with no optional fields; insert FEXTRA after it.
-        if (plain.Length < 18 || plain[0] != 0x1F || plain[1] != 0x8B || plain[2] != 8 || plain[3] != 0)
+        MemoryStream member = task.GetAwaiter().GetResult();
+        byte[] gzip = member.GetBuffer();
+        int length = (int)member.Length;
+        // The runtime writes a 10-byte header with no optional fields; FEXTRA goes after it.
+        if (length < 18 || gzip[0] != 0x1F || gzip[1] != 0x8B || gzip[2] != 8 || gzip[3] != 0)
         {
             throw new InvalidOperationException("Unexpected gzip header from the runtime's GZipStream.");
         }
-        var member = new byte[plain.Length + 2 + ExtraLength];
-        Buffer.BlockCopy(plain, 0, member, 0, 10);
-        member[3] = 0x04; // FLG.FEXTRA
-        member[10] = ExtraLength;
-        member[11] = 0;
-        member[12] = SubfieldId1;
-        member[13] = SubfieldId2;
-        member[14] = 4;
-        member[15] = 0;
-        uint total = (uint)member.Length;
-        member[16] = (byte)total;
-        member[17] = (byte)(total >> 8);
-        member[18] = (byte)(total >> 16);
-        member[19] = (byte)(total >> 24);
-        Buffer.BlockCopy(plain, 10, member, 20, plain.Length - 10);
-        return member;
+        var head = new byte[20];
+        Buffer.BlockCopy(gzip, 0, head, 0, 10);
+        head[3] = 0x04; // FLG.FEXTRA
+        head[10] = ExtraLength;
+        head[12] = SubfieldId1;
+        head[13] = SubfieldId2;
+        head[14] = 4;
+        uint total = (uint)(length + 2 + ExtraLength);
+        head[16] = (byte)total;
+        head[17] = (byte)(total >> 8);
+        head[18] = (byte)(total >> 16);
+        head[19] = (byte)(total >> 24);
+        _output.Write(head, 0, head.Length);
+        _output.Write(gzip, 10, length - 10);
+        member.SetLength(0);
+        _buffers.Add(member);
+    }
+
+    private static void Compress(byte[] block, int length, CompressionLevel level, MemoryStream member)
+    {
+        if (length == 0)
+        {
+            // GZipStream writes nothing at all for no input; an empty member is a header, an empty
+            // final deflate block, CRC 0 and size 0.
+            byte[] empty = { 0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0 };
+            member.Write(empty, 0, empty.Length);
+            return;
+        }
+        using var gzip = new GZipStream(member, level, leaveOpen: true);
+        gzip.Write(block, 0, length);
     }
 }
