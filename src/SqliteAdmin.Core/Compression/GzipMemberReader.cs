@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.Compression;
+using SqliteAdmin.Core.IO;
 
 namespace SqliteAdmin.Core.Compression;
 
@@ -9,7 +10,7 @@ namespace SqliteAdmin.Core.Compression;
 /// their length, so each is decompressed on its own; .NET Framework's GZipStream would otherwise
 /// stop after the first member. Any other gzip file is handed to GZipStream whole.
 /// </summary>
-public sealed class GzipMemberReader : Stream
+public sealed class GzipMemberReader : ForwardOnlyStream
 {
     private readonly Stream _input;
     private Stream? _member;
@@ -21,13 +22,7 @@ public sealed class GzipMemberReader : Stream
     /// <inheritdoc />
     public override bool CanRead => true;
     /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
     public override bool CanWrite => false;
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <inheritdoc />
     public override int Read(byte[] buffer, int offset, int count)
@@ -132,18 +127,6 @@ public sealed class GzipMemberReader : Stream
     }
 
     /// <inheritdoc />
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -154,7 +137,7 @@ public sealed class GzipMemberReader : Stream
     }
 
     /// <summary>Bytes already read, then at most <c>limit</c> more bytes of the underlying stream (left open).</summary>
-    private sealed class PrefixedStream : Stream
+    private sealed class PrefixedStream : ForwardOnlyStream
     {
         private readonly byte[] _prefix;
         private readonly Stream _inner;
@@ -169,10 +152,7 @@ public sealed class GzipMemberReader : Stream
         }
 
         public override bool CanRead => true;
-        public override bool CanSeek => false;
         public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -191,18 +171,10 @@ public sealed class GzipMemberReader : Stream
             _remaining -= n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Wraps the final stream of a foreign gzip file and marks the reader done when it ends.</summary>
-    private sealed class LastStream : Stream
+    private sealed class LastStream : ForwardOnlyStream
     {
         private readonly Stream _inner;
         private readonly Action _onEnd;
@@ -214,10 +186,7 @@ public sealed class GzipMemberReader : Stream
         }
 
         public override bool CanRead => true;
-        public override bool CanSeek => false;
         public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -228,14 +197,6 @@ public sealed class GzipMemberReader : Stream
             }
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

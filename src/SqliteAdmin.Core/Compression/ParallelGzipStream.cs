@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Threading.Tasks;
+using SqliteAdmin.Core.IO;
 
 namespace SqliteAdmin.Core.Compression;
 
@@ -15,7 +16,7 @@ namespace SqliteAdmin.Core.Compression;
 /// <see cref="GzipMemberReader"/> can split the members without relying on the runtime's gzip
 /// reader supporting multiple members (.NET Framework's does not).
 /// </summary>
-public sealed class ParallelGzipStream : Stream
+public sealed class ParallelGzipStream : ForwardOnlyStream
 {
     /// <summary>Uncompressed bytes per gzip member.</summary>
     public const int DefaultBlockSize = 4 << 20;
@@ -48,13 +49,7 @@ public sealed class ParallelGzipStream : Stream
     /// <inheritdoc />
     public override bool CanRead => false;
     /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
     public override bool CanWrite => !_disposed;
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <inheritdoc />
     public override void Write(byte[] buffer, int offset, int count)
@@ -82,13 +77,6 @@ public sealed class ParallelGzipStream : Stream
         }
         _output.Flush();
     }
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Compresses the last block and writes all members. Does not close the output.</summary>
     protected override void Dispose(bool disposing)

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Security.Cryptography;
+using SqliteAdmin.Core.IO;
 
 namespace SqliteAdmin.Core.Crypto;
 
@@ -8,7 +9,7 @@ namespace SqliteAdmin.Core.Crypto;
 /// A pass-through stream that computes the SHA-256 (and optionally an HMAC-SHA256) of every byte
 /// read from or written to it, and counts them: hashing happens in the same pass as the copy.
 /// </summary>
-public sealed class HashingStream : Stream
+public sealed class HashingStream : ForwardOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -40,11 +41,7 @@ public sealed class HashingStream : Stream
     /// <inheritdoc />
     public override bool CanRead => _inner.CanRead;
     /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
     public override bool CanWrite => _inner.CanWrite;
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
     /// <inheritdoc />
     public override long Position { get => BytesHashed; set => throw new NotSupportedException(); }
 
@@ -65,10 +62,6 @@ public sealed class HashingStream : Stream
 
     /// <inheritdoc />
     public override void Flush() => _inner.Flush();
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
