@@ -9,6 +9,9 @@ function Import-BuiltModule {
         throw "The module is not built: run 'dotnet build SqliteAdmin.sln' first ($script:ModuleManifest)."
     }
     Import-Module $script:ModuleManifest -Force -ErrorAction Stop
+    # The helpers below use Microsoft.Data.Sqlite directly; importing the module loads only what the
+    # initializer needs, so load the module's own copy (the same file the cmdlets will use).
+    Add-Type -Path (Join-Path (Split-Path $script:ModuleManifest -Parent) 'Microsoft.Data.Sqlite.dll')
 }
 
 function Invoke-TestSql {
