@@ -47,11 +47,16 @@ public static class BackupReplicator
             }
             return results;
         }
-        catch (Exception ex) when (DurableFile.IsFileSystemFailure(ex) || ex is SqliteAdminException)
+        catch (Exception ex)
         {
+            // Whatever stopped the copy (including Ctrl+C), nothing of it stays in the target folder.
             foreach (string path in written)
             {
                 DurableFile.TryDelete(path);
+            }
+            if (!DurableFile.IsFileSystemFailure(ex) && ex is not SqliteAdminException)
+            {
+                throw;
             }
             throw new SqliteAdminException(ErrorIds.CopyFailed, SqliteAdminErrorCategory.WriteError,
                 $"Copying the backup to '{folder}' failed: {ex.Message} The backup in the destination folder is complete.", folder, ex);

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace SqliteAdmin.Core.IO;
@@ -42,6 +43,20 @@ public static class OwnerOnlyFile
         {
             return;
         }
+        // .NET 7+ (PowerShell 7.4+) has File.SetUnixFileMode; netstandard2.0 reaches it by reflection.
+        MethodInfo? set = SetUnixFileMode;
+        if (set != null)
+        {
+            try
+            {
+                set.Invoke(null, new object[] { path, Enum.ToObject(set.GetParameters()[1].ParameterType, OwnerReadWrite) });
+                return;
+            }
+            catch (TargetInvocationException tie) when (tie.InnerException != null)
+            {
+                throw new IOException($"Cannot restrict permissions of '{path}' to its owner: {tie.InnerException.Message}", tie.InnerException);
+            }
+        }
         if (chmod(path, OwnerReadWrite) != 0)
         {
             int errno = Marshal.GetLastWin32Error();
@@ -60,6 +75,8 @@ public static class OwnerOnlyFile
         var method = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
         return method == null ? -1 : Convert.ToInt32(method.Invoke(null, new object[] { path }), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    private static readonly MethodInfo? SetUnixFileMode = typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), Type.GetType("System.IO.UnixFileMode") ?? typeof(void) });
 
     [DllImport("libc", SetLastError = true)]
     private static extern int chmod(string path, int mode);

@@ -371,6 +371,32 @@ public class BackupTests
         Assert.Empty(Directory.GetFileSystemEntries(dest));
     }
 
+    [Fact]
+    public void Stopping_while_copying_to_a_secondary_folder_leaves_nothing_there_and_keeps_the_backup()
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"), syncRows: 50_000);
+        string dest = Path.Combine(folder.Path, "b");
+        string nas = Path.Combine(folder.Path, "nas");
+        using var cancel = new CancellationTokenSource();
+        BackupRequest request = Request(db, dest);
+        request.CopyTo.Add(nas);
+        var progress = new CallbackProgress(p =>
+        {
+            if (p.Status.StartsWith("Copying to secondary", StringComparison.Ordinal))
+            {
+                cancel.Cancel();
+            }
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => DatabaseBackup.Run(request, progress, cancel.Token));
+
+        Assert.Empty(Directory.Exists(nas) ? Directory.GetFileSystemEntries(nas) : Array.Empty<string>());
+        SqliteBackupInfo kept = Assert.Single(BackupCatalog.List(dest, null, false, CancellationToken.None));
+        BackupCatalog.Verify(kept, null, CancellationToken.None);
+        Assert.Equal(BackupCheckStatus.Ok, kept.Status);
+    }
+
     internal static void CorruptIndexPage(string db, string index)
     {
         // Overwrite the index's root page after its 12-byte header (cell pointers and cells): the
