@@ -40,6 +40,16 @@ public static class ErrorIds
     public const string ManifestInvalid = "ManifestInvalid";
     /// <summary>A file given as a backup does not have a SqliteAdmin backup name.</summary>
     public const string NotABackup = "NotABackup";
+    /// <summary>The backup file to restore does not exist.</summary>
+    public const string BackupNotFound = "BackupNotFound";
+    /// <summary>No verified backup matched (database, -Before) in the folder.</summary>
+    public const string NoBackupFound = "NoBackupFound";
+    /// <summary>A folder of backups was given without -Database.</summary>
+    public const string DatabaseNameRequired = "DatabaseNameRequired";
+    /// <summary>Another process has the database open; it is not restored or changed.</summary>
+    public const string DatabaseInUse = "DatabaseInUse";
+    /// <summary>After the swap the database did not match the backup; the original was put back.</summary>
+    public const string RestoreVerificationFailed = "RestoreVerificationFailed";
     /// <summary>The folder given to list backups in does not exist.</summary>
     public const string BackupFolderNotFound = "BackupFolderNotFound";
     /// <summary>The destination folder cannot be created or written.</summary>

@@ -6,10 +6,30 @@ using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Progress;
 
 // Usage: SqliteAdmin.FaultHost backup <database> <destination> [--compress] [--encrypt-var NAME] [--pages N] [--include FILE]
+//        SqliteAdmin.FaultHost restore <backup> <destination> [--encrypt-var NAME]
 // Prints "step: <status>" for every progress report (flushed), then "done: <path>" or "error: <id>: <message>".
+if (args.Length >= 3 && args[0] == "restore")
+{
+    var restore = new SqliteAdmin.Core.Restore.RestoreRequest { BackupPath = args[1], Destination = args[2] };
+    if (args.Length >= 5 && args[3] == "--encrypt-var")
+    {
+        restore.Passphrase = Passphrase.FromEnvironmentVariable(args[4]);
+    }
+    try
+    {
+        var result = SqliteAdmin.Core.Restore.DatabaseRestore.Run(restore, new StepPrinter(), CancellationToken.None);
+        Console.WriteLine("done: " + result.Destination + " safety: " + result.SafetyCopyPath);
+        return 0;
+    }
+    catch (SqliteAdminException ex)
+    {
+        Console.WriteLine($"error: {ex.ErrorId}: {ex.Message}");
+        return 1;
+    }
+}
 if (args.Length < 3 || args[0] != "backup")
 {
-    Console.Error.WriteLine("usage: SqliteAdmin.FaultHost backup <database> <destination> [--compress] [--encrypt-var NAME] [--pages N] [--include FILE]");
+    Console.Error.WriteLine("usage: SqliteAdmin.FaultHost backup|restore ...");
     return 2;
 }
 var request = new BackupRequest { SourcePath = args[1], Destination = args[2], Iterations = 1000 };
@@ -45,7 +65,7 @@ internal sealed class StepPrinter : IProgress<OperationProgress>
     public void Report(OperationProgress value)
     {
         // One line per kind of step (not per page), so a test can wait for a step by name.
-        string step = value.Status.Split(' ')[0];
+        string step = System.Text.RegularExpressions.Regex.Replace(value.Status, "[0-9]", "");
         if (step != _last)
         {
             _last = step;

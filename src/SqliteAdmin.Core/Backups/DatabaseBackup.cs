@@ -252,7 +252,8 @@ public static class DatabaseBackup
         {
             problems = IntegrityCheck.Run(copy, request.Verify, 100, cancellation);
         }
-        return (problems.Count > 0 ? new SqliteDatabaseInfo() : DatabaseInspector.Inspect(plainTemp, request.BusyTimeout, null, cancellation), problems);
+        return (problems.Count > 0 ? new SqliteDatabaseInfo()
+            : DatabaseInspector.Inspect(plainTemp, request.BusyTimeout, null, cancellation, countDamagedTablesAsUnknown: request.Verify == IntegrityMode.None), problems);
     }
 
     private static EncodeResult HashPlain(string plainTemp, Action<long> progress, CancellationToken cancellation)

@@ -13,7 +13,16 @@ public static class DatabaseInspector
 {
     /// <summary>Inspects the database at <paramref name="path"/>; never writes to it and never creates it.</summary>
     /// <exception cref="SqliteAdminException">Not found, not a database, locked, corrupt.</exception>
-    public static SqliteDatabaseInfo Inspect(string path, TimeSpan busyTimeout, IProgress<OperationProgress>? progress = null, CancellationToken cancellation = default)
+    public static SqliteDatabaseInfo Inspect(string path, TimeSpan busyTimeout, IProgress<OperationProgress>? progress = null, CancellationToken cancellation = default) =>
+        Inspect(path, busyTimeout, progress, cancellation, countDamagedTablesAsUnknown: false);
+
+    /// <summary>
+    /// As <see cref="Inspect(string, TimeSpan, IProgress{OperationProgress}?, CancellationToken)"/>; with
+    /// <paramref name="countDamagedTablesAsUnknown"/>, a table too damaged to count gets a null row
+    /// count instead of failing (a backup taken with -Verify None of a damaged database).
+    /// </summary>
+    internal static SqliteDatabaseInfo Inspect(string path, TimeSpan busyTimeout, IProgress<OperationProgress>? progress, CancellationToken cancellation,
+        bool countDamagedTablesAsUnknown)
     {
         path = System.IO.Path.GetFullPath(path);
         string activity = $"Reading {System.IO.Path.GetFileName(path)}";
@@ -42,7 +51,7 @@ public static class DatabaseInspector
                 SqliteVersion = connection.ExecuteScalar<string>("SELECT sqlite_version();"),
             };
             info.FreePercent = info.PageCount == 0 ? 0 : Math.Round(100.0 * info.FreelistCount / info.PageCount, 2);
-            info.Tables = CountRows(connection, activity, progress, cancellation);
+            info.Tables = CountRows(connection, activity, progress, cancellation, countDamagedTablesAsUnknown);
             transaction.Commit();
 
             var file = new FileInfo(path);
@@ -77,7 +86,8 @@ public static class DatabaseInspector
     /// <summary>Quotes an SQL identifier: double quotes, embedded quotes doubled.</summary>
     public static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 
-    private static List<SqliteTableInfo> CountRows(SqliteConnection connection, string activity, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    private static List<SqliteTableInfo> CountRows(SqliteConnection connection, string activity, IProgress<OperationProgress>? progress, CancellationToken cancellation,
+        bool damagedAsUnknown)
     {
         List<string> names = ListUserTables(connection);
         var tables = new List<SqliteTableInfo>(names.Count);
@@ -85,16 +95,20 @@ public static class DatabaseInspector
         {
             cancellation.ThrowIfCancellationRequested();
             progress?.Report(new OperationProgress(activity, $"Counting rows in {names[i]}", 10 + 90 * i / Math.Max(1, names.Count)));
-            tables.Add(new SqliteTableInfo(names[i], TryCount(connection, names[i])));
+            tables.Add(new SqliteTableInfo(names[i], TryCount(connection, names[i], damagedAsUnknown)));
         }
         return tables;
     }
 
-    private static long? TryCount(SqliteConnection connection, string table)
+    private static long? TryCount(SqliteConnection connection, string table, bool damagedAsUnknown)
     {
         try
         {
             return connection.ExecuteScalar<long>($"SELECT count(*) FROM {QuoteIdentifier(table)};");
+        }
+        catch (SqliteException ex) when (damagedAsUnknown && (ex.SqliteErrorCode & 0xFF) == 11)
+        {
+            return null;
         }
         catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) == 1)
         {

@@ -17,7 +17,8 @@ public class BackupFaultTests
     private static readonly string FaultHost = typeof(BackupFaultTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "FaultHostAssembly").Value!;
 
-    private static Process StartHost(string shellPrefix, params string[] args)
+    /// <summary>Starts the fault host (through bash, so a test can set limits first) with SA_FAULT_PASS set.</summary>
+    internal static Process StartHost(string shellPrefix, params string[] args)
     {
         Assert.True(File.Exists(FaultHost), $"fault host not built: {FaultHost}");
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -30,6 +31,7 @@ public class BackupFaultTests
             info.ArgumentList.Add(arg);
         }
         info.Environment["SA_FAULT_PASS"] = "fault test passphrase";
+        info.Environment["SA_FAULT_PASS_RESTORE"] = "restore test passphrase";
         // The runtime's W^X double mapping backs code pages with a file that a low RLIMIT_FSIZE
         // would kill at start-up; only our own writes should meet the limit.
         info.Environment["DOTNET_EnableWriteXorExecute"] = "0";

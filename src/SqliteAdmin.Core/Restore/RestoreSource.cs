@@ -1,0 +1,156 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.Data;
+
+namespace SqliteAdmin.Core.Restore;
+
+/// <summary>The backup a restore reads: found, described by its manifest, checked, decoded.</summary>
+internal sealed class RestoreSource
+{
+    private RestoreSource(string path, BackupManifest? manifest, DateTime? createdUtc, bool compressed, bool encrypted)
+    {
+        Path = path;
+        Manifest = manifest;
+        CreatedUtc = createdUtc;
+        Compressed = compressed;
+        Encrypted = encrypted;
+    }
+
+    public string Path { get; }
+    public BackupManifest? Manifest { get; }
+    public DateTime? CreatedUtc { get; }
+    public bool Compressed { get; }
+    public bool Encrypted { get; }
+    public long? ExpectedPlainSize => Manifest?.PlainSizeBytes;
+
+    /// <summary>Finds the backup a request names: a file, or the newest verified one in a folder.</summary>
+    public static RestoreSource Find(RestoreRequest request, CancellationToken cancellation)
+    {
+        string path = System.IO.Path.GetFullPath(request.BackupPath);
+        if (Directory.Exists(path))
+        {
+            return FromFolder(path, request, cancellation);
+        }
+        if (!File.Exists(path))
+        {
+            throw new SqliteAdminException(ErrorIds.BackupNotFound, SqliteAdminErrorCategory.ObjectNotFound, $"Backup '{path}' does not exist.", path);
+        }
+        if (BackupFileName.TryParse(System.IO.Path.GetFileName(path), out BackupFileName? name))
+        {
+            return FromInfo(BackupCatalog.Describe(path, name!), request);
+        }
+        if (!request.AllowNoManifest)
+        {
+            throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
+                $"'{path}' is not a SqliteAdmin backup. To restore a plain SQLite file (made by sqlite3 .backup or a copy), add -AllowNoManifest; its integrity check still runs.", path);
+        }
+        return Plain(path);
+    }
+
+    private static RestoreSource FromFolder(string folder, RestoreRequest request, CancellationToken cancellation)
+    {
+        if (string.IsNullOrEmpty(request.Database))
+        {
+            throw new SqliteAdminException(ErrorIds.DatabaseNameRequired, SqliteAdminErrorCategory.InvalidArgument,
+                $"'{folder}' is a folder: give -Database to say whose backup to restore (and -Before to go back in time).", folder);
+        }
+        DateTime? before = request.Before?.ToUniversalTime();
+        SqliteBackupInfo? newest = BackupCatalog.List(folder, request.Database, recurse: false, cancellation)
+            .FirstOrDefault(b => b.Status == BackupCheckStatus.NotChecked && b.Verified && (before == null || b.CreatedUtc <= before));
+        if (newest == null)
+        {
+            throw new SqliteAdminException(ErrorIds.NoBackupFound, SqliteAdminErrorCategory.ObjectNotFound,
+                $"No verified backup of '{request.Database}' in '{folder}'" + (before != null ? $" at or before {before:yyyy-MM-dd HH:mm:ss} UTC." : "."), folder);
+        }
+        return FromInfo(newest, request);
+    }
+
+    private static RestoreSource FromInfo(SqliteBackupInfo info, RestoreRequest request)
+    {
+        switch (info.Status)
+        {
+            case BackupCheckStatus.FailedVerification:
+                throw new SqliteAdminException(ErrorIds.BackupVerificationFailed, SqliteAdminErrorCategory.InvalidData,
+                    $"Backup '{info.Path}' failed its check when it was made and is not restored: {info.StatusMessage}", info.Path);
+            case BackupCheckStatus.NoManifest:
+            case BackupCheckStatus.ManifestInvalid:
+                if (!request.AllowNoManifest || info.Compressed || info.Encrypted)
+                {
+                    throw new SqliteAdminException(ErrorIds.ManifestInvalid, SqliteAdminErrorCategory.InvalidData,
+                        $"Backup '{info.Path}' cannot be checked against its manifest: {info.StatusMessage} " +
+                        (info.Compressed || info.Encrypted ? "A compressed or encrypted backup is restored only with its manifest."
+                                                           : "Add -AllowNoManifest to restore it as a plain SQLite file; its integrity check still runs."), info.Path);
+                }
+                return Plain(info.Path);
+            default:
+                return new RestoreSource(info.Path, BackupManifest.Read(info.ManifestPath!), info.CreatedUtc, info.Compressed, info.Encrypted);
+        }
+    }
+
+    private static RestoreSource Plain(string path)
+    {
+        SqliteFileProbe.EnsureDatabaseFile(path);
+        return new RestoreSource(path, null, null, compressed: false, encrypted: false);
+    }
+
+    /// <summary>
+    /// Before anything is decrypted: size and SHA-256 of the file as stored, and the HMAC (in
+    /// constant time) of an encrypted one. A wrong passphrase or any altered byte stops here.
+    /// </summary>
+    public void CheckStoredFile(Passphrase? passphrase, CancellationToken cancellation)
+    {
+        if (Manifest == null)
+        {
+            return;
+        }
+        if (Encrypted && passphrase == null)
+        {
+            throw new SqliteAdminException(ErrorIds.PassphraseRequired, SqliteAdminErrorCategory.InvalidArgument,
+                $"Backup '{Path}' is encrypted: give -Passphrase, -Credential or -PassphraseVariable.", Path);
+        }
+        OpenSslKeys? keys = null;
+        try
+        {
+            if (Encrypted)
+            {
+                byte[] salt = Hex.TryParse(Manifest.SaltHex) ?? throw new SqliteAdminException(ErrorIds.ManifestInvalid, SqliteAdminErrorCategory.InvalidData,
+                    $"The manifest of '{Path}' has an invalid salt.", Path);
+                keys = OpenSslEncryption.DeriveKeys(passphrase!, salt, Manifest.Iterations ?? OpenSslEncryption.DefaultIterations);
+            }
+            (long size, string sha, string? hmac) = BackupEncoding.HashFile(Path, keys?.HmacKey, null, cancellation);
+            bool intact = size == Manifest.StoredSizeBytes && string.Equals(sha, Manifest.StoredSha256, StringComparison.OrdinalIgnoreCase);
+            if (keys != null && !Hex.FixedTimeEquals(hmac, Manifest.Hmac))
+            {
+                throw new SqliteAdminException(ErrorIds.WrongPassphraseOrCorrupt, SqliteAdminErrorCategory.InvalidData,
+                    $"Wrong passphrase or corrupt backup: the HMAC of '{Path}' does not match its manifest" +
+                    (intact ? " (the file itself matches its recorded SHA-256, so the passphrase is the likely cause)." : "."), Path);
+            }
+            if (!intact)
+            {
+                throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+                    $"Backup '{Path}' is damaged or truncated: it is {size} bytes with a different SHA-256 than its manifest records ({Manifest.StoredSizeBytes} bytes).", Path);
+            }
+        }
+        finally
+        {
+            keys?.Dispose();
+        }
+    }
+
+    /// <summary>Decodes into a new owner-only file and checks size and SHA-256; returns the SHA-256.</summary>
+    public string DecodeTo(string temp, Action<long> progress, CancellationToken cancellation, Passphrase? passphrase)
+    {
+        EncodeResult result = BackupEncoding.Decode(Path, temp, Compressed, Encrypted ? passphrase : null,
+            Manifest?.Iterations ?? OpenSslEncryption.DefaultIterations, Manifest?.PlainSizeBytes ?? long.MaxValue, progress, cancellation);
+        if (Manifest != null && (result.PlainSizeBytes != Manifest.PlainSizeBytes || !string.Equals(result.PlainSha256, Manifest.PlainSha256, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+                $"Backup '{Path}' decodes to {result.PlainSizeBytes} bytes with a different SHA-256 than its manifest records ({Manifest.PlainSizeBytes} bytes): it is damaged.", Path);
+        }
+        return result.PlainSha256;
+    }
+}
