@@ -40,6 +40,8 @@ public static class ErrorIds
     public const string ManifestInvalid = "ManifestInvalid";
     /// <summary>A file given as a backup does not have a SqliteAdmin backup name.</summary>
     public const string NotABackup = "NotABackup";
+    /// <summary>A table named with -Table does not exist.</summary>
+    public const string TableNotFound = "TableNotFound";
     /// <summary>The backup file to restore does not exist.</summary>
     public const string BackupNotFound = "BackupNotFound";
     /// <summary>No verified backup matched (database, -Before) in the folder.</summary>

@@ -36,21 +36,41 @@ public static class IntegrityCheck
         command.CommandText = mode == IntegrityMode.Full ? $"PRAGMA integrity_check({maxErrors});" : $"PRAGMA quick_check({maxErrors});";
         try
         {
-            using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                cancellation.ThrowIfCancellationRequested();
-                string line = reader.IsDBNull(0) ? "" : reader.GetString(0);
-                if (!string.Equals(line, "ok", StringComparison.Ordinal))
-                {
-                    problems.Add(line);
-                }
-            }
+            problems.AddRange(ReadProblems(command, cancellation));
         }
         catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADb)
         {
             // Damage so bad the check itself cannot walk the file is a finding, not a failure to check.
             problems.Add(ex.Message);
+        }
+        return problems;
+    }
+
+    /// <summary>
+    /// Checks one table and its indexes (PRAGMA integrity_check('table')); the table name is bound
+    /// through the table-valued pragma function, never spliced into SQL.
+    /// </summary>
+    public static List<string> RunForTable(SqliteConnection connection, IntegrityMode mode, string table, CancellationToken cancellation)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = mode == IntegrityMode.Full ? "SELECT * FROM pragma_integrity_check($table);" : "SELECT * FROM pragma_quick_check($table);";
+        command.Parameters.AddWithValue("$table", table);
+        return ReadProblems(command, cancellation);
+    }
+
+    /// <summary>The rows of a check that are not "ok".</summary>
+    private static List<string> ReadProblems(SqliteCommand command, CancellationToken cancellation)
+    {
+        var problems = new List<string>();
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            string line = reader.IsDBNull(0) ? "" : reader.GetString(0);
+            if (!string.Equals(line, "ok", StringComparison.Ordinal))
+            {
+                problems.Add(line);
+            }
         }
         return problems;
     }

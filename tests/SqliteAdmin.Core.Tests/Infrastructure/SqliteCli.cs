@@ -23,6 +23,17 @@ public static class SqliteCli
         return output.Trim();
     }
 
+    /// <summary>Runs sqlite3 and returns standard output and error together, whatever the exit code (for damaged databases).</summary>
+    public static string RunAllowingErrors(string database, string sql)
+    {
+        using Process process = Start(database);
+        process.StandardInput.Write(sql);
+        process.StandardInput.Close();
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output.Trim();
+    }
+
     /// <summary>Starts sqlite3 on a database with redirected streams, for a test to drive.</summary>
     public static Process Start(string database, params string[] options)
     {

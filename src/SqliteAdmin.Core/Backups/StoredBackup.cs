@@ -2,16 +2,16 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Restore;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Data;
 
-namespace SqliteAdmin.Core.Restore;
+namespace SqliteAdmin.Core.Backups;
 
-/// <summary>The backup a restore reads: found, described by its manifest, checked, decoded.</summary>
-internal sealed class RestoreSource
+/// <summary>A backup being read (by a restore or an integrity check): found, described by its manifest, checked, decoded.</summary>
+internal sealed class StoredBackup
 {
-    private RestoreSource(string path, BackupManifest? manifest, DateTime? createdUtc, bool compressed, bool encrypted)
+    private StoredBackup(string path, BackupManifest? manifest, DateTime? createdUtc, bool compressed, bool encrypted)
     {
         Path = path;
         Manifest = manifest;
@@ -28,7 +28,7 @@ internal sealed class RestoreSource
     public long? ExpectedPlainSize => Manifest?.PlainSizeBytes;
 
     /// <summary>Finds the backup a request names: a file, or the newest verified one in a folder.</summary>
-    public static RestoreSource Find(RestoreRequest request, CancellationToken cancellation)
+    public static StoredBackup Find(RestoreRequest request, CancellationToken cancellation)
     {
         string path = System.IO.Path.GetFullPath(request.BackupPath);
         if (Directory.Exists(path))
@@ -41,7 +41,7 @@ internal sealed class RestoreSource
         }
         if (BackupFileName.TryParse(System.IO.Path.GetFileName(path), out BackupFileName? name))
         {
-            return FromInfo(BackupCatalog.Describe(path, name!), request);
+            return FromInfo(BackupCatalog.Describe(path, name!), request.AllowNoManifest);
         }
         if (!request.AllowNoManifest)
         {
@@ -51,7 +51,11 @@ internal sealed class RestoreSource
         return Plain(path);
     }
 
-    private static RestoreSource FromFolder(string folder, RestoreRequest request, CancellationToken cancellation)
+    /// <summary>A file with a backup name, described by its manifest (or refused without one unless allowed).</summary>
+    public static StoredBackup FromFile(string path, BackupFileName name, bool allowNoManifest) =>
+        FromInfo(BackupCatalog.Describe(path, name), allowNoManifest);
+
+    private static StoredBackup FromFolder(string folder, RestoreRequest request, CancellationToken cancellation)
     {
         if (string.IsNullOrEmpty(request.Database))
         {
@@ -66,10 +70,10 @@ internal sealed class RestoreSource
             throw new SqliteAdminException(ErrorIds.NoBackupFound, SqliteAdminErrorCategory.ObjectNotFound,
                 $"No verified backup of '{request.Database}' in '{folder}'" + (before != null ? $" at or before {before:yyyy-MM-dd HH:mm:ss} UTC." : "."), folder);
         }
-        return FromInfo(newest, request);
+        return FromInfo(newest, request.AllowNoManifest);
     }
 
-    private static RestoreSource FromInfo(SqliteBackupInfo info, RestoreRequest request)
+    private static StoredBackup FromInfo(SqliteBackupInfo info, bool allowNoManifest)
     {
         switch (info.Status)
         {
@@ -78,7 +82,7 @@ internal sealed class RestoreSource
                     $"Backup '{info.Path}' failed its check when it was made and is not restored: {info.StatusMessage}", info.Path);
             case BackupCheckStatus.NoManifest:
             case BackupCheckStatus.ManifestInvalid:
-                if (!request.AllowNoManifest || info.Compressed || info.Encrypted)
+                if (!allowNoManifest || info.Compressed || info.Encrypted)
                 {
                     throw new SqliteAdminException(ErrorIds.ManifestInvalid, SqliteAdminErrorCategory.InvalidData,
                         $"Backup '{info.Path}' cannot be checked against its manifest: {info.StatusMessage} " +
@@ -87,14 +91,14 @@ internal sealed class RestoreSource
                 }
                 return Plain(info.Path);
             default:
-                return new RestoreSource(info.Path, BackupManifest.Read(info.ManifestPath!), info.CreatedUtc, info.Compressed, info.Encrypted);
+                return new StoredBackup(info.Path, BackupManifest.Read(info.ManifestPath!), info.CreatedUtc, info.Compressed, info.Encrypted);
         }
     }
 
-    private static RestoreSource Plain(string path)
+    private static StoredBackup Plain(string path)
     {
         SqliteFileProbe.EnsureDatabaseFile(path);
-        return new RestoreSource(path, null, null, compressed: false, encrypted: false);
+        return new StoredBackup(path, null, null, compressed: false, encrypted: false);
     }
 
     /// <summary>

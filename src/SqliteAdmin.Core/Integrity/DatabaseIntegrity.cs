@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.Data.Sqlite;
+using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.Data;
+using SqliteAdmin.Core.Databases;
+using SqliteAdmin.Core.IO;
+using SqliteAdmin.Core.Progress;
+
+namespace SqliteAdmin.Core.Integrity;
+
+/// <summary>What Test-SqliteIntegrity was asked to check.</summary>
+public sealed class IntegrityRequest
+{
+    /// <summary>A database, or a backup file (.db, .db.gz, .db.enc, .db.gz.enc).</summary>
+    public string Path { get; set; } = "";
+    /// <summary>Quick (quick_check) or Full (integrity_check).</summary>
+    public IntegrityMode Mode { get; set; } = IntegrityMode.Full;
+    /// <summary>Also run foreign_key_check.</summary>
+    public bool CheckForeignKeys { get; set; } = true;
+    /// <summary>Stop collecting after this many problems.</summary>
+    public int MaxErrors { get; set; } = 100;
+    /// <summary>Only these tables (and their indexes); null for the whole database.</summary>
+    public IList<string>? Tables { get; set; }
+    /// <summary>Passphrase of an encrypted backup.</summary>
+    public Passphrase? Passphrase { get; set; }
+    /// <summary>How long to wait for locks.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// Runs SQLite's own checks on a database, or on a backup after its hash and HMAC are checked and
+/// it is decoded to a private temp file. Damage is a result (Corrupt, Unreadable), not an error;
+/// a path that does not exist, a locked database or a wrong invocation is an error.
+/// </summary>
+public static class DatabaseIntegrity
+{
+    /// <summary>Checks what <paramref name="request"/> names.</summary>
+    public static SqliteIntegrityResult Check(IntegrityRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        string path = System.IO.Path.GetFullPath(request.Path);
+        var result = new SqliteIntegrityResult { Path = path, Mode = request.Mode == IntegrityMode.Quick ? IntegrityMode.Quick : IntegrityMode.Full };
+        string activity = $"Checking {System.IO.Path.GetFileName(path)}";
+
+        if (File.Exists(path) && BackupFileName.TryParse(System.IO.Path.GetFileName(path), out BackupFileName? name) && (name!.Compressed || name.Encrypted))
+        {
+            result.IsBackup = true;
+            CheckBackup(path, name, request, result, activity, progress, cancellation);
+        }
+        else
+        {
+            CheckDatabase(path, request, result, activity, progress, cancellation);
+        }
+        result.Duration = stopwatch.Elapsed;
+        progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
+        return result;
+    }
+
+    private static void CheckBackup(string path, BackupFileName name, IntegrityRequest request, SqliteIntegrityResult result, string activity,
+        IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    {
+        progress?.Report(new OperationProgress(activity, "Checking the backup's hash", 0));
+        var backup = StoredBackup.FromFile(path, name, allowNoManifest: false);
+        try
+        {
+            backup.CheckStoredFile(request.Passphrase, cancellation);
+        }
+        catch (SqliteAdminException ex) when (ex.ErrorId is ErrorIds.BackupCorrupt or ErrorIds.WrongPassphraseOrCorrupt)
+        {
+            result.Status = IntegrityStatus.Corrupt;
+            result.Errors = new[] { ex.Message };
+            return;
+        }
+        // Decoded where only this user can read it, and removed afterwards whatever happens.
+        string temp = System.IO.Path.Combine(System.IO.Path.GetTempPath(), DurableFile.TempPrefix + "check-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            progress?.Report(new OperationProgress(activity, "Decrypting and decompressing", 10));
+            try
+            {
+                backup.DecodeTo(temp, _ => { }, cancellation, request.Passphrase);
+            }
+            catch (SqliteAdminException ex) when (ex.ErrorId is ErrorIds.BackupCorrupt or ErrorIds.WrongPassphraseOrCorrupt)
+            {
+                result.Status = IntegrityStatus.Corrupt;
+                result.Errors = new[] { ex.Message };
+                return;
+            }
+            CheckDatabase(temp, request, result, activity, progress, cancellation);
+        }
+        finally
+        {
+            DurableFile.TryDeleteDatabase(temp);
+        }
+    }
+
+    private static void CheckDatabase(string path, IntegrityRequest request, SqliteIntegrityResult result, string activity,
+        IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    {
+        SqliteConnection connection;
+        try
+        {
+            connection = SqliteConnectionFactory.OpenReadOnly(path, request.BusyTimeout);
+        }
+        catch (SqliteAdminException ex) when (ex.ErrorId is ErrorIds.NotADatabase or ErrorIds.DatabaseCorrupt)
+        {
+            result.Status = IntegrityStatus.Unreadable;
+            result.Errors = new[] { ex.Message };
+            return;
+        }
+        using (connection)
+        using (connection.InterruptOn(cancellation))
+        {
+            try
+            {
+                var errors = new List<string>();
+                IList<string>? tables = ValidateTables(connection, request.Tables, path);
+                progress?.Report(new OperationProgress(activity, request.Mode == IntegrityMode.Quick ? "quick_check" : "integrity_check", 20));
+                if (tables == null)
+                {
+                    errors.AddRange(IntegrityCheck.Run(connection, result.Mode, request.MaxErrors, cancellation));
+                }
+                else
+                {
+                    foreach (string table in tables)
+                    {
+                        errors.AddRange(IntegrityCheck.RunForTable(connection, result.Mode, table, cancellation).Take(request.MaxErrors - errors.Count));
+                    }
+                }
+                var violations = new List<ForeignKeyViolation>();
+                if (request.CheckForeignKeys && errors.Count == 0)
+                {
+                    progress?.Report(new OperationProgress(activity, "foreign_key_check", 80));
+                    violations = ForeignKeyCheck(connection, tables, request.MaxErrors, cancellation);
+                }
+                result.Errors = errors;
+                result.ForeignKeyViolations = violations;
+                result.Status = errors.Count == 0 && violations.Count == 0 ? IntegrityStatus.Ok : IntegrityStatus.Corrupt;
+            }
+            catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is 11 or 26)
+            {
+                result.Status = IntegrityStatus.Corrupt;
+                result.Errors = new[] { ex.Message };
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteErrors.Translate(ex, path, cancellation);
+            }
+        }
+    }
+
+    /// <summary>Table names given with -Table must exist: they are then used only as quoted identifiers or pragma arguments.</summary>
+    private static IList<string>? ValidateTables(SqliteConnection connection, IList<string>? requested, string path)
+    {
+        if (requested == null || requested.Count == 0)
+        {
+            return null;
+        }
+        List<string> existing = DatabaseInspector.ListUserTables(connection);
+        foreach (string table in requested)
+        {
+            if (!existing.Contains(table, StringComparer.Ordinal))
+            {
+                throw new SqliteAdminException(ErrorIds.TableNotFound, SqliteAdminErrorCategory.ObjectNotFound,
+                    $"Table '{table}' does not exist in '{path}'. Tables: {string.Join(", ", existing)}.", table);
+            }
+        }
+        return requested;
+    }
+
+    private static List<ForeignKeyViolation> ForeignKeyCheck(SqliteConnection connection, IList<string>? tables, int max, CancellationToken cancellation)
+    {
+        var violations = new List<ForeignKeyViolation>();
+        IEnumerable<string?> scopes = tables ?? (IEnumerable<string?>)new string?[] { null };
+        foreach (string? table in scopes)
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = table == null ? "PRAGMA foreign_key_check;" : "SELECT * FROM pragma_foreign_key_check($table);";
+            if (table != null)
+            {
+                command.Parameters.AddWithValue("$table", table);
+            }
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read() && violations.Count < max)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                violations.Add(new ForeignKeyViolation(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3)));
+            }
+        }
+        return violations;
+    }
+}

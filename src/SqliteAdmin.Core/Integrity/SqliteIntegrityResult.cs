@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+
+namespace SqliteAdmin.Core.Integrity;
+
+/// <summary>Overall outcome of an integrity check.</summary>
+public enum IntegrityStatus
+{
+    /// <summary>No problem found.</summary>
+    Ok,
+    /// <summary>Damage, or foreign-key violations, were found.</summary>
+    Corrupt,
+    /// <summary>The file could not be read as a database at all (bad header, unreadable schema).</summary>
+    Unreadable,
+}
+
+/// <summary>A row whose foreign key points at a missing parent.</summary>
+public sealed class ForeignKeyViolation
+{
+    /// <summary>Creates a violation.</summary>
+    public ForeignKeyViolation(string table, long? rowId, string parent, long foreignKeyIndex)
+    {
+        Table = table;
+        RowId = rowId;
+        Parent = parent;
+        ForeignKeyIndex = foreignKeyIndex;
+    }
+
+    /// <summary>The table holding the row.</summary>
+    public string Table { get; }
+    /// <summary>Its rowid (null for WITHOUT ROWID tables).</summary>
+    public long? RowId { get; }
+    /// <summary>The table the foreign key refers to.</summary>
+    public string Parent { get; }
+    /// <summary>Which foreign key of the table (PRAGMA foreign_key_list id).</summary>
+    public long ForeignKeyIndex { get; }
+
+    /// <summary>One line for tables and logs.</summary>
+    public override string ToString() => $"{Table} rowid {RowId?.ToString() ?? "?"} -> {Parent} (fk {ForeignKeyIndex})";
+}
+
+/// <summary>What Test-SqliteIntegrity found in one database or backup.</summary>
+public sealed class SqliteIntegrityResult
+{
+    /// <summary>The database or backup file checked.</summary>
+    public string Path { get; set; } = "";
+    /// <summary>Quick or Full.</summary>
+    public IntegrityMode Mode { get; set; }
+    /// <summary>True when Status is Ok.</summary>
+    public bool IsHealthy => Status == IntegrityStatus.Ok;
+    /// <summary>Ok, Corrupt or Unreadable.</summary>
+    public IntegrityStatus Status { get; set; }
+    /// <summary>The problems found, as SQLite words them (at most MaxErrors).</summary>
+    public IReadOnlyList<string> Errors { get; set; } = Array.Empty<string>();
+    /// <summary>Rows whose parent is missing.</summary>
+    public IReadOnlyList<ForeignKeyViolation> ForeignKeyViolations { get; set; } = Array.Empty<ForeignKeyViolation>();
+    /// <summary>Whether the file checked was a backup (decoded to a temp file first).</summary>
+    public bool IsBackup { get; set; }
+    /// <summary>How long the check took.</summary>
+    public TimeSpan Duration { get; set; }
+}
