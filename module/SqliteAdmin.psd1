@@ -14,6 +14,8 @@
         'Backup-SqliteDatabase'
         'Get-SqliteBackup'
         'Get-SqliteDatabase'
+        'Restore-SqliteDatabase'
+        'Test-SqliteIntegrity'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -40,6 +40,8 @@ public static class ErrorIds
     public const string ManifestInvalid = "ManifestInvalid";
     /// <summary>A file given as a backup does not have a SqliteAdmin backup name.</summary>
     public const string NotABackup = "NotABackup";
+    /// <summary>More than one backup was piped to one restore destination.</summary>
+    public const string MoreThanOneBackup = "MoreThanOneBackup";
     /// <summary>A table named with -Table does not exist.</summary>
     public const string TableNotFound = "TableNotFound";
     /// <summary>The backup file to restore does not exist.</summary>

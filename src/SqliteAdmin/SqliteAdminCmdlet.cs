@@ -108,6 +108,28 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
+    /// ShouldProcess where -Force skips the confirmation prompt (ConfirmImpact High) but never
+    /// -WhatIf: with -Force and -WhatIf the "What if" line is still written and nothing is done.
+    /// An explicit -Confirm still prompts.
+    /// </summary>
+    protected bool ShouldProcessUnlessForced(bool force, string target, string action)
+    {
+        if (!force || MyInvocation.BoundParameters.ContainsKey("Confirm"))
+        {
+            return ShouldProcess(target, action);
+        }
+        bool whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? bound)
+            ? ((SwitchParameter)bound).IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        if (whatIf)
+        {
+            ShouldProcess(target, action);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// A file-system path for a parameter that names a file or folder that may not exist yet
     /// (-Destination, -CopyTo): resolved against the current PowerShell location, no wildcards.
     /// </summary>

@@ -13,7 +13,7 @@ namespace SqliteAdmin.Commands;
 /// <summary>Backup-SqliteDatabase: consistent, verified, optionally compressed and encrypted backups with a manifest.</summary>
 [Cmdlet(VerbsData.Backup, "SqliteDatabase", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(SqliteBackupInfo))]
-public sealed class BackupSqliteDatabaseCommand : DatabasePathCmdlet
+public sealed class BackupSqliteDatabaseCommand : PathInputCmdlet
 {
     private Passphrase? _passphrase;
     private string _destination = "";
@@ -109,7 +109,7 @@ public sealed class BackupSqliteDatabaseCommand : DatabasePathCmdlet
     /// <summary>Backs up each database; a failure on one is a non-terminating error and the rest continue.</summary>
     protected override void ProcessRecord()
     {
-        foreach (string path in DatabasePaths)
+        foreach (string path in InputPaths)
         {
             if (!ShouldProcess(path, $"Back up to '{_destination}'"))
             {

@@ -6,22 +6,22 @@ using SqliteAdmin.Core;
 namespace SqliteAdmin;
 
 /// <summary>
-/// Base of the cmdlets that take database files: -Path (wildcards, pipeline by value and by
-/// property name), -LiteralPath (aliases PSPath, LP, FullName) and -BusyTimeout.
+/// Base of the cmdlets that take files (databases or backups): -Path (wildcards, pipeline by value
+/// and by property name), -LiteralPath (aliases PSPath, LP, FullName) and -BusyTimeout.
 /// </summary>
-public abstract class DatabasePathCmdlet : SqliteAdminCmdlet
+public abstract class PathInputCmdlet : SqliteAdminCmdlet
 {
     /// <summary>Parameter set name for -Path.</summary>
     protected const string PathSet = "Path";
     /// <summary>Parameter set name for -LiteralPath.</summary>
     protected const string LiteralPathSet = "LiteralPath";
 
-    /// <summary>Database path(s); wildcards allowed.</summary>
+    /// <summary>Path(s) of the input files; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 
-    /// <summary>Database path(s) used exactly as typed: no wildcard expansion.</summary>
+    /// <summary>Path(s) of the input files used exactly as typed: no wildcard expansion.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
@@ -35,9 +35,12 @@ public abstract class DatabasePathCmdlet : SqliteAdminCmdlet
     /// <summary>The busy timeout as a TimeSpan for Core.</summary>
     protected TimeSpan BusyTimeoutSpan => TimeSpan.FromSeconds(BusyTimeout);
 
-    /// <summary>The database files named by -Path or -LiteralPath, resolved through the provider.</summary>
-    protected IEnumerable<string> DatabasePaths =>
+    /// <summary>The error id for a -Path that does not exist.</summary>
+    protected virtual string NotFoundErrorId => ErrorIds.DatabaseNotFound;
+
+    /// <summary>The files named by -Path or -LiteralPath, resolved through the provider.</summary>
+    protected IEnumerable<string> InputPaths =>
         ParameterSetName == LiteralPathSet
-            ? ResolveFileSystemPaths(LiteralPath, literal: true, ErrorIds.DatabaseNotFound)
-            : ResolveFileSystemPaths(Path, literal: false, ErrorIds.DatabaseNotFound);
+            ? ResolveFileSystemPaths(LiteralPath, literal: true, NotFoundErrorId)
+            : ResolveFileSystemPaths(Path, literal: false, NotFoundErrorId);
 }

@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security;
+using SqliteAdmin.Core;
+using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.Restore;
+
+namespace SqliteAdmin.Commands;
+
+/// <summary>Restore-SqliteDatabase: restores a backup over or beside a database, checked before and after, with a safety copy and rollback.</summary>
+[Cmdlet(VerbsData.Restore, "SqliteDatabase", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(SqliteRestoreResult))]
+public sealed class RestoreSqliteDatabaseCommand : PathInputCmdlet
+{
+    private Passphrase? _passphrase;
+    private string _destination = "";
+    private int _restores;
+
+    /// <summary>The database file to restore; created if missing.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = "";
+
+    /// <summary>With a folder as -Path: whose backup to restore.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Database { get; set; }
+
+    /// <summary>With a folder as -Path: the newest verified backup at or before this time.</summary>
+    [Parameter]
+    public DateTime? Before { get; set; }
+
+    /// <summary>Passphrase of an encrypted backup, as a SecureString.</summary>
+    [Parameter]
+    public SecureString? Passphrase { get; set; }
+
+    /// <summary>Passphrase as the password of a credential.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Name of the environment variable that holds the passphrase.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PassphraseVariable { get; set; }
+
+    /// <summary>Folder for the safety copy of the current database (default: before_restore beside it).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SafetyCopyPath { get; set; }
+
+    /// <summary>Restore a plain SQLite file that has no manifest; its integrity check still runs.</summary>
+    [Parameter]
+    public SwitchParameter AllowNoManifest { get; set; }
+
+    /// <summary>Skip the confirmation prompt (and nothing else).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Backups that do not exist are BackupNotFound.</summary>
+    protected override string NotFoundErrorId => ErrorIds.BackupNotFound;
+
+    /// <summary>Checks the invocation once.</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            _passphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
+            _destination = FileSystemPath(Destination);
+        }
+        catch (SqliteAdminException ex)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
+        }
+    }
+
+    /// <summary>Restores the backup named (one per destination).</summary>
+    protected override void ProcessRecord()
+    {
+        foreach (string backup in InputPaths)
+        {
+            if (++_restores > 1)
+            {
+                // Piping every backup in a folder would restore each in turn and leave the oldest.
+                WriteFailure(new SqliteAdminException(ErrorIds.MoreThanOneBackup, SqliteAdminErrorCategory.InvalidArgument,
+                    $"More than one backup was given for '{_destination}'; '{backup}' was not restored. Pick one, e.g. Get-SqliteBackup ... | Select-Object -First 1.", backup), backup);
+                continue;
+            }
+            if (!ShouldProcessUnlessForced(Force, _destination, $"Restore from '{backup}' (the current database is kept as a safety copy)"))
+            {
+                continue;
+            }
+            try
+            {
+                var request = new RestoreRequest
+                {
+                    BackupPath = backup,
+                    Database = Database,
+                    Before = Before,
+                    Destination = _destination,
+                    Passphrase = _passphrase,
+                    SafetyCopyFolder = SafetyCopyPath == null ? null : FileSystemPath(SafetyCopyPath),
+                    AllowNoManifest = AllowNoManifest,
+                    BusyTimeout = BusyTimeoutSpan,
+                };
+                WriteObject(RunWithProgress((progress, stop) => DatabaseRestore.Run(request, progress, stop)));
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, backup);
+            }
+        }
+    }
+
+    /// <summary>Releases the passphrase.</summary>
+    protected override void ReleaseResources()
+    {
+        _passphrase?.Dispose();
+        _passphrase = null;
+    }
+}

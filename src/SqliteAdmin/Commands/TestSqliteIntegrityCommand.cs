@@ -1,0 +1,105 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using SqliteAdmin.Core;
+using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.Integrity;
+
+namespace SqliteAdmin.Commands;
+
+/// <summary>Test-SqliteIntegrity: quick_check / integrity_check / foreign_key_check of databases and backup files.</summary>
+[Cmdlet(VerbsDiagnostic.Test, "SqliteIntegrity", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(SqliteIntegrityResult), typeof(bool))]
+public sealed class TestSqliteIntegrityCommand : PathInputCmdlet
+{
+    private Passphrase? _passphrase;
+
+    /// <summary>Full (integrity_check, default) or Quick (quick_check).</summary>
+    [Parameter]
+    [ValidateSet("Full", "Quick")]
+    public string Mode { get; set; } = "Full";
+
+    /// <summary>Skip foreign_key_check.</summary>
+    [Parameter]
+    public SwitchParameter NoForeignKeys { get; set; }
+
+    /// <summary>Collect at most this many problems.</summary>
+    [Parameter]
+    [ValidateRange(1, 100_000)]
+    public int MaxErrors { get; set; } = 100;
+
+    /// <summary>Check only these tables (and their indexes).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Table { get; set; }
+
+    /// <summary>Passphrase of an encrypted backup, as a SecureString.</summary>
+    [Parameter]
+    public SecureString? Passphrase { get; set; }
+
+    /// <summary>Passphrase as the password of a credential.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Name of the environment variable that holds the passphrase.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PassphraseVariable { get; set; }
+
+    /// <summary>Return only $true (healthy) or $false per input.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    /// <summary>Checks the passphrase parameters once.</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            _passphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
+        }
+        catch (SqliteAdminException ex)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
+        }
+    }
+
+    /// <summary>Checks each database or backup.</summary>
+    protected override void ProcessRecord()
+    {
+        foreach (string path in InputPaths)
+        {
+            try
+            {
+                var request = new IntegrityRequest
+                {
+                    Path = path,
+                    Mode = Mode == "Quick" ? IntegrityMode.Quick : IntegrityMode.Full,
+                    CheckForeignKeys = !NoForeignKeys,
+                    MaxErrors = MaxErrors,
+                    Tables = Table,
+                    Passphrase = _passphrase,
+                    BusyTimeout = BusyTimeoutSpan,
+                };
+                SqliteIntegrityResult result = RunWithProgress((progress, stop) => DatabaseIntegrity.Check(request, progress, stop));
+                WriteObject(Quiet ? result.IsHealthy : result);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, path);
+                if (Quiet)
+                {
+                    WriteObject(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Releases the passphrase.</summary>
+    protected override void ReleaseResources()
+    {
+        _passphrase?.Dispose();
+        _passphrase = null;
+    }
+}
