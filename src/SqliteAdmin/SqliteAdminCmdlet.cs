@@ -84,12 +84,14 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
                 {
                     WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist.", ex),
                         notFoundErrorId, ErrorCategory.ObjectNotFound, path));
+                    OnPathNotResolved(path);
                 }
                 continue;
             }
             catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
             {
                 WriteError(new ErrorRecord(ex, ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, path));
+                OnPathNotResolved(path);
                 continue;
             }
 
@@ -98,6 +100,7 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
                 WriteError(new ErrorRecord(
                     new ArgumentException($"'{path}' is not a file system path (provider '{provider?.Name}')."),
                     ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, path));
+                OnPathNotResolved(path);
                 continue;
             }
             foreach (string item in resolved)
@@ -105,6 +108,11 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
                 yield return item;
             }
         }
+    }
+
+    /// <summary>Called after the error for a path that could not be resolved has been written.</summary>
+    protected virtual void OnPathNotResolved(string path)
+    {
     }
 
     /// <summary>

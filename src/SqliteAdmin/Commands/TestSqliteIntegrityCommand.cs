@@ -96,6 +96,15 @@ public sealed class TestSqliteIntegrityCommand : PathInputCmdlet
         }
     }
 
+    /// <summary>With -Quiet every input answers: one that does not exist is $false (its error is already written).</summary>
+    protected override void OnPathNotResolved(string path)
+    {
+        if (Quiet)
+        {
+            WriteObject(false);
+        }
+    }
+
     /// <summary>Releases the passphrase.</summary>
     protected override void ReleaseResources()
     {
