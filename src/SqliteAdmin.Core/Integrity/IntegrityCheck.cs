@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.Data.Sqlite;
+using SqliteAdmin.Core.Data;
 
 namespace SqliteAdmin.Core.Integrity;
 
@@ -32,6 +33,7 @@ public static class IntegrityCheck
         {
             return problems;
         }
+        UseCheckCache(connection);
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = mode == IntegrityMode.Full ? $"PRAGMA integrity_check({maxErrors});" : $"PRAGMA quick_check({maxErrors});";
         try
@@ -52,11 +54,18 @@ public static class IntegrityCheck
     /// </summary>
     public static List<string> RunForTable(SqliteConnection connection, IntegrityMode mode, string table, CancellationToken cancellation)
     {
+        UseCheckCache(connection);
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = mode == IntegrityMode.Full ? "SELECT * FROM pragma_integrity_check($table);" : "SELECT * FROM pragma_quick_check($table);";
         command.Parameters.AddWithValue("$table", table);
         return ReadProblems(command, cancellation);
     }
+
+    /// <summary>
+    /// A 32 MiB page cache for the connection that checks: with SQLite's default 2 MiB the check
+    /// re-reads interior pages and takes about twice as long as the sqlite3 shell's.
+    /// </summary>
+    private static void UseCheckCache(SqliteConnection connection) => connection.ExecuteNonQuery("PRAGMA cache_size = -32768;");
 
     /// <summary>The rows of a check that are not "ok".</summary>
     private static List<string> ReadProblems(SqliteCommand command, CancellationToken cancellation)
