@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
@@ -47,30 +48,49 @@ public static class DatabaseRestore
         DatabaseBackup.EnsureFolder(destinationFolder);
         string temp = DurableFile.TempPathIn(destinationFolder, "restore");
         string? safetyFolder = null;
-        bool swapped = false;
+        bool touched = false, swapped = false;
         try
         {
-            // 2. Decode beside the destination (same volume: the final rename is atomic), check it.
+            // 2. Decode beside the destination (same volume: the final rename is atomic).
             progress?.Report(new OperationProgress(activity, "Decrypting and decompressing", 10));
-            string sha = source.DecodeTo(temp, bytes => progress?.Report(new OperationProgress(activity, "Decrypting and decompressing",
+            string decodedSha = source.DecodeTo(temp, bytes => progress?.Report(new OperationProgress(activity, "Decrypting and decompressing",
                 10 + (int)(30 * bytes / Math.Max(1, source.ExpectedPlainSize ?? bytes)))), cancellation, request.Passphrase);
+
+            // 3. Check the decoded copy on one core while the other steps wait on the disk:
+            //    nobody may have the destination open, and its safety copy is taken as found.
             progress?.Report(new OperationProgress(activity, "Checking integrity of the restored copy", 40));
-            string integrity = CheckTemp(temp, request.BusyTimeout, cancellation);
-            sha = MakeSelfContained(temp, sha, request.BusyTimeout, cancellation);
-            DurableFile.Flush(temp);
+            Task<(string Integrity, string Sha)> check = Task.Run(() =>
+            {
+                string integrity = CheckTemp(temp, request.BusyTimeout, cancellation);
+                string finalSha = MakeSelfContained(temp, decodedSha, request.BusyTimeout, cancellation);
+                DurableFile.Flush(temp);
+                return (integrity, finalSha);
+            });
+            try
+            {
+                progress?.Report(new OperationProgress(activity, "Checking that the database is not in use", 45));
+                EnsureNotInUse(destination, request.BusyTimeout);
+                progress?.Report(new OperationProgress(activity, "Keeping a safety copy", 50));
+                safetyFolder = KeepSafetyCopy(destination, request, cancellation);
+            }
+            finally
+            {
+                try
+                {
+                    check.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // Reported below, after a failure of the steps above if there was one.
+                }
+            }
+            (string integrityResult, string sha) = check.GetAwaiter().GetResult();
 
-            // 3. Nobody may have the destination open.
-            progress?.Report(new OperationProgress(activity, "Checking that the database is not in use", 80));
-            EnsureNotInUse(destination, request.BusyTimeout);
-
-            // 4. Safety copy of the current database and its side files, exactly as found.
-            progress?.Report(new OperationProgress(activity, "Keeping a safety copy", 82));
-            safetyFolder = KeepSafetyCopy(destination, request, cancellation);
-
-            // 5. Make the old files harmless, then swap in one rename.
+            // 4. Make the old files harmless, then swap in one rename. From here the destination changes.
             progress?.Report(new OperationProgress(activity, "Replacing the database", 90));
-            SettleOldDatabase(destination, request.BusyTimeout);
             cancellation.ThrowIfCancellationRequested();
+            touched = true;
+            SettleOldDatabase(destination, request.BusyTimeout);
             Swap(temp, destination);
             swapped = true;
 
@@ -92,7 +112,7 @@ public static class DatabaseRestore
                 BackupCreatedUtc = source.CreatedUtc,
                 SafetyCopyPath = safetyFolder,
                 Verified = true,
-                IntegrityResult = integrity,
+                IntegrityResult = integrityResult,
                 Sha256 = actual,
                 Duration = stopwatch.Elapsed,
             };
@@ -100,9 +120,14 @@ public static class DatabaseRestore
         catch (Exception ex)
         {
             DurableFile.TryDeleteDatabase(temp);
-            if (safetyFolder != null)
+            if (touched && safetyFolder != null)
             {
                 PutOriginalBack(destination, safetyFolder, swapped);
+            }
+            else if (safetyFolder != null)
+            {
+                // Refused before the destination was touched: the copy of an untouched file is clutter.
+                TryDeleteFolder(safetyFolder);
             }
             if (ex is SqliteException sqlite)
             {
@@ -263,6 +288,23 @@ public static class DatabaseRestore
         else
         {
             File.Move(temp, destination);
+        }
+    }
+
+    private static void TryDeleteFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+            string parent = Path.GetDirectoryName(folder)!;
+            if (!Directory.EnumerateFileSystemEntries(parent).Any())
+            {
+                Directory.Delete(parent); // an empty before_restore folder is clutter too
+            }
+        }
+        catch (Exception ex) when (DurableFile.IsFileSystemFailure(ex))
+        {
+            // Left for the admin; it is only a copy.
         }
     }
 
