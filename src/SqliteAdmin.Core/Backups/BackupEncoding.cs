@@ -98,7 +98,6 @@ public static class BackupEncoding
         using var input = new FileStream(storedPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize);
         OpenSslKeys? keys = null;
         Stream? decryptor = null;
-        Stream? decompressor = null;
         try
         {
             if (passphrase != null)
@@ -107,12 +106,15 @@ public static class BackupEncoding
                 decryptor = OpenSslEncryption.CreateDecryptor(input, keys);
             }
             Stream source = decryptor ?? input;
+            using var plain = new HashingStream(output, leaveOpen: true);
             if (compressed)
             {
-                decompressor = new GzipMemberReader(source);
+                ParallelGzipDecoder.Decode(source, plain, maxPlainBytes, () => TooLarge(maxPlainBytes), bytesDone, cancellation);
             }
-            using var plain = new HashingStream(output, leaveOpen: true);
-            BackupEncoding.Pump(decompressor ?? source, plain, bytesDone, cancellation, maxPlainBytes);
+            else
+            {
+                Pump(source, plain, bytesDone, cancellation, maxPlainBytes);
+            }
             output.Flush(flushToDisk: true);
             return new EncodeResult { PlainSizeBytes = plain.BytesHashed, PlainSha256 = plain.Sha256Hex, StoredSizeBytes = input.Length };
         }
@@ -128,7 +130,6 @@ public static class BackupEncoding
         }
         finally
         {
-            decompressor?.Dispose();
             try
             {
                 decryptor?.Dispose();
@@ -150,6 +151,10 @@ public static class BackupEncoding
         return (hashing.BytesHashed, hashing.Sha256Hex, hashing.HmacHex);
     }
 
+    private static SqliteAdminException TooLarge(long limit) =>
+        new(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+            $"The backup decodes to more than the {limit} bytes its manifest states; stopped (corrupt, or not the file the manifest describes).");
+
     /// <summary>Copies a stream in large buffers, checking for cancellation between them.</summary>
     public static long Pump(Stream from, Stream to, Action<long>? bytesDone, CancellationToken cancellation, long limit = long.MaxValue)
     {
@@ -162,8 +167,7 @@ public static class BackupEncoding
             total += n;
             if (total > limit)
             {
-                throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
-                    $"The backup decodes to more than the {limit} bytes its manifest states; stopped (corrupt, or not the file the manifest describes).");
+                throw TooLarge(limit);
             }
             to.Write(buffer, 0, n);
             bytesDone?.Invoke(total);

@@ -48,38 +48,54 @@ public sealed class GzipMemberReader : ForwardOnlyStream
 
     private Stream? NextMember()
     {
-        var header = new byte[12];
-        int got = ReadFully(_input, header, 0, 10);
-        if (got == 0)
+        if (!TryReadHeader(_input, out byte[] prefix, out long memberLength))
         {
             return null;
+        }
+        if (memberLength > 0)
+        {
+            return new GZipStream(new PrefixedStream(prefix, _input, memberLength - prefix.Length), CompressionMode.Decompress);
+        }
+        return Whole(prefix);
+    }
+
+    /// <summary>
+    /// Reads one member header. False at the end of the input. <paramref name="prefix"/> holds the
+    /// bytes read; <paramref name="memberLength"/> is the whole member's length from our "SA"
+    /// subfield, or 0 for a member written by another tool.
+    /// </summary>
+    internal static bool TryReadHeader(Stream input, out byte[] prefix, out long memberLength)
+    {
+        memberLength = 0;
+        var header = new byte[12];
+        int got = ReadFully(input, header, 0, 10);
+        if (got == 0)
+        {
+            prefix = Array.Empty<byte>();
+            return false;
         }
         if (got < 10 || header[0] != 0x1F || header[1] != 0x8B)
         {
             throw new InvalidDataException("The data is not in gzip format (bad member header).");
         }
-        if ((header[3] & 0x04) != 0 && ReadFully(_input, header, 10, 2) == 2)
+        if ((header[3] & 0x04) != 0 && ReadFully(input, header, 10, 2) == 2)
         {
             int xlen = header[10] | (header[11] << 8);
             var extra = new byte[xlen];
-            if (ReadFully(_input, extra, 0, xlen) != xlen)
+            if (ReadFully(input, extra, 0, xlen) != xlen)
             {
                 throw new InvalidDataException("The gzip data is truncated (member header).");
             }
-            byte[] prefix = Concat(header, 12, extra);
-            long memberLength = FindLength(extra);
-            if (memberLength > 0)
+            prefix = Concat(header, 12, extra);
+            memberLength = FindLength(extra);
+            if (memberLength > 0 && memberLength - prefix.Length < 8)
             {
-                long rest = memberLength - prefix.Length;
-                if (rest < 8)
-                {
-                    throw new InvalidDataException("The gzip member length is invalid.");
-                }
-                return new GZipStream(new PrefixedStream(prefix, _input, rest), CompressionMode.Decompress);
+                throw new InvalidDataException("The gzip member length is invalid.");
             }
-            return Whole(prefix);
+            return true;
         }
-        return Whole(Concat(header, got, Array.Empty<byte>()));
+        prefix = Concat(header, got, Array.Empty<byte>());
+        return true;
     }
 
     /// <summary>A gzip file from elsewhere: one GZipStream over the rest (multi-member only where the runtime supports it).</summary>
@@ -111,7 +127,7 @@ public sealed class GzipMemberReader : ForwardOnlyStream
         return result;
     }
 
-    private static int ReadFully(Stream stream, byte[] buffer, int offset, int count)
+    internal static int ReadFully(Stream stream, byte[] buffer, int offset, int count)
     {
         int total = 0;
         while (total < count)
@@ -137,7 +153,7 @@ public sealed class GzipMemberReader : ForwardOnlyStream
     }
 
     /// <summary>Bytes already read, then at most <c>limit</c> more bytes of the underlying stream (left open).</summary>
-    private sealed class PrefixedStream : ForwardOnlyStream
+    internal sealed class PrefixedStream : ForwardOnlyStream
     {
         private readonly byte[] _prefix;
         private readonly Stream _inner;

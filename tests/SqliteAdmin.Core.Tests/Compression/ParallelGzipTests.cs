@@ -66,8 +66,14 @@ public class ParallelGzipTests
         Assert.Equal(0, Cli.Run("gzip", new[] { "-t", folder.File("data.gz") }).ExitCode);
         Assert.Equal(0, Cli.Run("gunzip", new[] { "-c", folder.File("data.gz") }, stdoutFile: folder.File("cli.out")).ExitCode);
         Assert.Equal(data, File.ReadAllBytes(folder.File("cli.out")));
-        using FileStream input = File.OpenRead(folder.File("data.gz"));
-        Assert.Equal(data, ReadAll(new GzipMemberReader(input)));
+        using (FileStream input = File.OpenRead(folder.File("data.gz")))
+        {
+            Assert.Equal(data, ReadAll(new GzipMemberReader(input)));
+        }
+        using FileStream again = File.OpenRead(folder.File("data.gz"));
+        using var decoded = new MemoryStream();
+        Assert.Equal(length, ParallelGzipDecoder.Decode(again, decoded, long.MaxValue, () => new InvalidOperationException(), null, System.Threading.CancellationToken.None));
+        Assert.Equal(data, decoded.ToArray());
     }
 
     [Fact]
@@ -100,8 +106,26 @@ public class ParallelGzipTests
         {
             Assert.Equal(a, ReadAll(new GzipMemberReader(single)));
         }
-        using FileStream multi = File.OpenRead(folder.File("ab.gz"));
-        Assert.Equal(a.Concat(b).ToArray(), ReadAll(new GzipMemberReader(multi)));
+        using (FileStream multi = File.OpenRead(folder.File("ab.gz")))
+        {
+            Assert.Equal(a.Concat(b).ToArray(), ReadAll(new GzipMemberReader(multi)));
+        }
+        // Ours first, then a foreign member: the decoder switches to reading in order.
+        File.WriteAllBytes(folder.File("mixed.gz"), Compress(a).Concat(File.ReadAllBytes(folder.File("b.gz"))).ToArray());
+        using FileStream mixed = File.OpenRead(folder.File("mixed.gz"));
+        using var decoded = new MemoryStream();
+        ParallelGzipDecoder.Decode(mixed, decoded, long.MaxValue, () => new InvalidOperationException(), null, System.Threading.CancellationToken.None);
+        Assert.Equal(a.Concat(b).ToArray(), decoded.ToArray());
+    }
+
+    [Fact]
+    public void The_parallel_decoder_stops_at_the_limit()
+    {
+        byte[] gz = Compress(Data(Block * 6, true));
+        using var decoded = new MemoryStream();
+
+        Assert.Throws<TimeoutException>(() => ParallelGzipDecoder.Decode(new MemoryStream(gz), decoded, Block * 2, () => new TimeoutException(), null, System.Threading.CancellationToken.None));
+        Assert.True(decoded.Length <= Block * 2);
     }
 
     [Fact]

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SqliteAdmin.Core.Compression;
+
+/// <summary>
+/// Decompresses the members of a <see cref="ParallelGzipStream"/> file on every core and writes
+/// them in order. Members from other tools (no length subfield) are read one after the other.
+/// </summary>
+public static class ParallelGzipDecoder
+{
+    /// <summary>No member of ours inflates past this; a larger one is damage or a decompression bomb.</summary>
+    private const int MaxMemberPlainBytes = 16 * ParallelGzipStream.DefaultBlockSize;
+
+    /// <summary>
+    /// Decompresses <paramref name="input"/> into <paramref name="output"/>; returns the bytes written.
+    /// <paramref name="tooLarge"/> is thrown past <paramref name="limit"/> bytes.
+    /// </summary>
+    public static long Decode(Stream input, Stream output, long limit, Func<Exception> tooLarge, Action<long>? bytesDone, CancellationToken cancellation)
+    {
+        int maxInFlight = Environment.ProcessorCount + 1;
+        var pending = new Queue<Task<MemoryStream>>();
+        var buffers = new ConcurrentBag<MemoryStream>();
+        long total = 0;
+        try
+        {
+            while (GzipMemberReader.TryReadHeader(input, out byte[] prefix, out long memberLength))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (memberLength == 0 || memberLength > 2L * MaxMemberPlainBytes)
+                {
+                    // Not one of ours: finish in order, then read the rest as one ordinary gzip stream.
+                    while (pending.Count > 0)
+                    {
+                        total = WriteOut(pending.Dequeue(), output, total, limit, tooLarge, buffers, bytesDone);
+                    }
+                    using var rest = new GZipStream(new GzipMemberReader.PrefixedStream(prefix, input, long.MaxValue), CompressionMode.Decompress);
+                    return total + SqliteAdmin.Core.Backups.BackupEncoding.Pump(rest, output, n => bytesDone?.Invoke(total + n), cancellation, limit - total);
+                }
+                var member = new byte[memberLength];
+                Buffer.BlockCopy(prefix, 0, member, 0, prefix.Length);
+                int needed = (int)memberLength - prefix.Length;
+                if (GzipMemberReader.ReadFully(input, member, prefix.Length, needed) != needed)
+                {
+                    throw new InvalidDataException("The gzip data is truncated (member body).");
+                }
+                pending.Enqueue(Task.Run(() => Inflate(member, buffers)));
+                while (pending.Count >= maxInFlight)
+                {
+                    total = WriteOut(pending.Dequeue(), output, total, limit, tooLarge, buffers, bytesDone);
+                }
+            }
+            while (pending.Count > 0)
+            {
+                total = WriteOut(pending.Dequeue(), output, total, limit, tooLarge, buffers, bytesDone);
+            }
+            return total;
+        }
+        finally
+        {
+            foreach (Task<MemoryStream> task in pending)
+            {
+                try
+                {
+                    task.Wait();
+                }
+                catch (AggregateException)
+                {
+                }
+            }
+        }
+    }
+
+    private static MemoryStream Inflate(byte[] member, ConcurrentBag<MemoryStream> buffers)
+    {
+        MemoryStream plain = buffers.TryTake(out MemoryStream? reused) ? reused : new MemoryStream(ParallelGzipStream.DefaultBlockSize);
+        using var gzip = new GZipStream(new MemoryStream(member, writable: false), CompressionMode.Decompress);
+        byte[] chunk = new byte[81920];
+        int n;
+        while ((n = gzip.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (plain.Length + n > MaxMemberPlainBytes)
+            {
+                throw new InvalidDataException("A gzip member inflates past any size this module writes: damaged, or a decompression bomb.");
+            }
+            plain.Write(chunk, 0, n);
+        }
+        return plain;
+    }
+
+    private static long WriteOut(Task<MemoryStream> task, Stream output, long total, long limit, Func<Exception> tooLarge,
+        ConcurrentBag<MemoryStream> buffers, Action<long>? bytesDone)
+    {
+        MemoryStream plain = task.GetAwaiter().GetResult();
+        if (total + plain.Length > limit)
+        {
+            throw tooLarge();
+        }
+        output.Write(plain.GetBuffer(), 0, (int)plain.Length);
+        total += plain.Length;
+        plain.SetLength(0);
+        buffers.Add(plain);
+        bytesDone?.Invoke(total);
+        return total;
+    }
+}
