@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using SqliteAdmin.Core.Restore;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Data;
 
@@ -27,13 +26,16 @@ internal sealed class StoredBackup
     public bool Encrypted { get; }
     public long? ExpectedPlainSize => Manifest?.PlainSizeBytes;
 
-    /// <summary>Finds the backup a request names: a file, or the newest verified one in a folder.</summary>
-    public static StoredBackup Find(RestoreRequest request, CancellationToken cancellation)
+    /// <summary>
+    /// Finds the backup <paramref name="backupPath"/> names: a file, or the newest verified backup of
+    /// <paramref name="database"/> in a folder (at or before <paramref name="before"/>).
+    /// </summary>
+    public static StoredBackup Find(string backupPath, string? database, DateTime? before, bool allowNoManifest, CancellationToken cancellation)
     {
-        string path = System.IO.Path.GetFullPath(request.BackupPath);
+        string path = System.IO.Path.GetFullPath(backupPath);
         if (Directory.Exists(path))
         {
-            return FromFolder(path, request, cancellation);
+            return FromFolder(path, database, before, allowNoManifest, cancellation);
         }
         if (!File.Exists(path))
         {
@@ -41,9 +43,9 @@ internal sealed class StoredBackup
         }
         if (BackupFileName.TryParse(System.IO.Path.GetFileName(path), out BackupFileName? name))
         {
-            return FromInfo(BackupCatalog.Describe(path, name!), request.AllowNoManifest);
+            return FromInfo(BackupCatalog.Describe(path, name!), allowNoManifest);
         }
-        if (!request.AllowNoManifest)
+        if (!allowNoManifest)
         {
             throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
                 $"'{path}' is not a SqliteAdmin backup. To restore a plain SQLite file (made by sqlite3 .backup or a copy), add -AllowNoManifest; its integrity check still runs.", path);
@@ -55,22 +57,22 @@ internal sealed class StoredBackup
     public static StoredBackup FromFile(string path, BackupFileName name, bool allowNoManifest) =>
         FromInfo(BackupCatalog.Describe(path, name), allowNoManifest);
 
-    private static StoredBackup FromFolder(string folder, RestoreRequest request, CancellationToken cancellation)
+    private static StoredBackup FromFolder(string folder, string? database, DateTime? beforeLocalOrUtc, bool allowNoManifest, CancellationToken cancellation)
     {
-        if (string.IsNullOrEmpty(request.Database))
+        if (string.IsNullOrEmpty(database))
         {
             throw new SqliteAdminException(ErrorIds.DatabaseNameRequired, SqliteAdminErrorCategory.InvalidArgument,
                 $"'{folder}' is a folder: give -Database to say whose backup to restore (and -Before to go back in time).", folder);
         }
-        DateTime? before = request.Before?.ToUniversalTime();
-        SqliteBackupInfo? newest = BackupCatalog.List(folder, request.Database, recurse: false, cancellation)
+        DateTime? before = beforeLocalOrUtc?.ToUniversalTime();
+        SqliteBackupInfo? newest = BackupCatalog.List(folder, database, recurse: false, cancellation)
             .FirstOrDefault(b => b.Status == BackupCheckStatus.NotChecked && b.Verified && (before == null || b.CreatedUtc <= before));
         if (newest == null)
         {
             throw new SqliteAdminException(ErrorIds.NoBackupFound, SqliteAdminErrorCategory.ObjectNotFound,
-                $"No verified backup of '{request.Database}' in '{folder}'" + (before != null ? $" at or before {before:yyyy-MM-dd HH:mm:ss} UTC." : "."), folder);
+                $"No verified backup of '{database}' in '{folder}'" + (before != null ? $" at or before {before:yyyy-MM-dd HH:mm:ss} UTC." : "."), folder);
         }
-        return FromInfo(newest, request.AllowNoManifest);
+        return FromInfo(newest, allowNoManifest);
     }
 
     private static StoredBackup FromInfo(SqliteBackupInfo info, bool allowNoManifest)

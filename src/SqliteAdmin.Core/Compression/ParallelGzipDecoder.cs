@@ -26,6 +26,7 @@ public static class ParallelGzipDecoder
         int maxInFlight = Environment.ProcessorCount + 1;
         var pending = new Queue<Task<MemoryStream>>();
         var buffers = new ConcurrentBag<MemoryStream>();
+        var members = new ConcurrentBag<byte[]>();
         long total = 0;
         try
         {
@@ -42,14 +43,16 @@ public static class ParallelGzipDecoder
                     using var rest = new GZipStream(new GzipMemberReader.PrefixedStream(prefix, input, long.MaxValue), CompressionMode.Decompress);
                     return total + SqliteAdmin.Core.Backups.BackupEncoding.Pump(rest, output, n => bytesDone?.Invoke(total + n), cancellation, limit - total);
                 }
-                var member = new byte[memberLength];
+                // Reuse member buffers: a fresh array per member would pile up on the large-object heap.
+                int length = (int)memberLength;
+                byte[] member = members.TryTake(out byte[]? free) && free.Length >= length ? free : new byte[Math.Max(length, ParallelGzipStream.DefaultBlockSize + (64 << 10))];
                 Buffer.BlockCopy(prefix, 0, member, 0, prefix.Length);
-                int needed = (int)memberLength - prefix.Length;
+                int needed = length - prefix.Length;
                 if (GzipMemberReader.ReadFully(input, member, prefix.Length, needed) != needed)
                 {
                     throw new InvalidDataException("The gzip data is truncated (member body).");
                 }
-                pending.Enqueue(Task.Run(() => Inflate(member, buffers)));
+                pending.Enqueue(Task.Run(() => Inflate(member, length, buffers, members)));
                 while (pending.Count >= maxInFlight)
                 {
                     total = WriteOut(pending.Dequeue(), output, total, limit, tooLarge, buffers, bytesDone);
@@ -76,20 +79,23 @@ public static class ParallelGzipDecoder
         }
     }
 
-    private static MemoryStream Inflate(byte[] member, ConcurrentBag<MemoryStream> buffers)
+    private static MemoryStream Inflate(byte[] member, int length, ConcurrentBag<MemoryStream> buffers, ConcurrentBag<byte[]> members)
     {
         MemoryStream plain = buffers.TryTake(out MemoryStream? reused) ? reused : new MemoryStream(ParallelGzipStream.DefaultBlockSize);
-        using var gzip = new GZipStream(new MemoryStream(member, writable: false), CompressionMode.Decompress);
-        byte[] chunk = new byte[81920];
-        int n;
-        while ((n = gzip.Read(chunk, 0, chunk.Length)) > 0)
+        using (var gzip = new GZipStream(new MemoryStream(member, 0, length, writable: false), CompressionMode.Decompress))
         {
-            if (plain.Length + n > MaxMemberPlainBytes)
+            byte[] chunk = new byte[81920];
+            int n;
+            while ((n = gzip.Read(chunk, 0, chunk.Length)) > 0)
             {
-                throw new InvalidDataException("A gzip member inflates past any size this module writes: damaged, or a decompression bomb.");
+                if (plain.Length + n > MaxMemberPlainBytes)
+                {
+                    throw new InvalidDataException("A gzip member inflates past any size this module writes: damaged, or a decompression bomb.");
+                }
+                plain.Write(chunk, 0, n);
             }
-            plain.Write(chunk, 0, n);
         }
+        members.Add(member);
         return plain;
     }
 

@@ -38,7 +38,7 @@ public static class IntegrityCheck
         command.CommandText = mode == IntegrityMode.Full ? $"PRAGMA integrity_check({maxErrors});" : $"PRAGMA quick_check({maxErrors});";
         try
         {
-            problems.AddRange(ReadProblems(command, cancellation));
+            ReadProblems(command, problems, cancellation);
         }
         catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADb)
         {
@@ -58,7 +58,9 @@ public static class IntegrityCheck
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = mode == IntegrityMode.Full ? "SELECT * FROM pragma_integrity_check($table);" : "SELECT * FROM pragma_quick_check($table);";
         command.Parameters.AddWithValue("$table", table);
-        return ReadProblems(command, cancellation);
+        var problems = new List<string>();
+        ReadProblems(command, problems, cancellation);
+        return problems;
     }
 
     /// <summary>
@@ -74,10 +76,12 @@ public static class IntegrityCheck
         }
     }
 
-    /// <summary>The rows of a check that are not "ok".</summary>
-    private static List<string> ReadProblems(SqliteCommand command, CancellationToken cancellation)
+    /// <summary>
+    /// Adds the rows of a check that are not "ok" to <paramref name="problems"/> as they come, so the
+    /// rows SQLite reported before it gave up on a badly damaged file are kept.
+    /// </summary>
+    private static void ReadProblems(SqliteCommand command, List<string> problems, CancellationToken cancellation)
     {
-        var problems = new List<string>();
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -88,7 +92,6 @@ public static class IntegrityCheck
                 problems.Add(line);
             }
         }
-        return problems;
     }
 
     /// <summary>"ok", or the first problems joined for a one-line summary.</summary>

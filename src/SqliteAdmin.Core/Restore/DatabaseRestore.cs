@@ -42,7 +42,7 @@ public static class DatabaseRestore
 
         // 1. Which backup, and what it should contain.
         progress?.Report(new OperationProgress(activity, "Checking the backup", 0));
-        StoredBackup source = StoredBackup.Find(request, cancellation);
+        StoredBackup source = StoredBackup.Find(request.BackupPath, request.Database, request.Before, request.AllowNoManifest, cancellation);
         source.CheckStoredFile(request.Passphrase, cancellation);
 
         DatabaseBackup.EnsureFolder(destinationFolder);
@@ -94,7 +94,7 @@ public static class DatabaseRestore
             Swap(temp, destination);
             swapped = true;
 
-            // 6. The destination now holds exactly the backup's bytes, and nothing beside it.
+            // 5. The destination now holds exactly the backup's bytes, and nothing beside it.
             progress?.Report(new OperationProgress(activity, "Verifying the restored database", 95));
             (_, string actual, _) = BackupEncoding.HashFile(destination, null, null, CancellationToken.None);
             string? stray = SideSuffixes.Select(s => destination + s).FirstOrDefault(File.Exists);
@@ -124,6 +124,10 @@ public static class DatabaseRestore
             {
                 PutOriginalBack(destination, safetyFolder, swapped);
             }
+            else if (touched && swapped)
+            {
+                DurableFile.TryDelete(destination); // there was no database before; the failed one goes
+            }
             else if (safetyFolder != null)
             {
                 // Refused before the destination was touched: the copy of an untouched file is clutter.
@@ -136,7 +140,7 @@ public static class DatabaseRestore
             if (DurableFile.IsFileSystemFailure(ex))
             {
                 throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
-                    $"Restoring '{destination}' failed: {ex.Message}" + (safetyFolder != null ? $" The original database was put back; its safety copy is in '{safetyFolder}'." : ""),
+                    $"Restoring '{destination}' failed: {ex.Message}" + (touched && safetyFolder != null ? $" The original database was put back; its safety copy is in '{safetyFolder}'." : " The destination was not changed."),
                     destination, ex);
             }
             throw;
