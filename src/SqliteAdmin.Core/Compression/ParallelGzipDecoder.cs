@@ -23,7 +23,7 @@ public static class ParallelGzipDecoder
     /// </summary>
     public static long Decode(Stream input, Stream output, long limit, Func<Exception> tooLarge, Action<long>? bytesDone, CancellationToken cancellation)
     {
-        int maxInFlight = Environment.ProcessorCount + 1;
+        int maxInFlight = Math.Max(2, Environment.ProcessorCount);
         var pending = new Queue<Task<MemoryStream>>();
         var buffers = new ConcurrentBag<MemoryStream>();
         var members = new ConcurrentBag<byte[]>();

@@ -64,7 +64,7 @@ public static class IntegrityCheck
     }
 
     /// <summary>
-    /// A 64 MiB page cache for integrity_check: with SQLite's default 2 MiB it re-reads index pages
+    /// A 48 MiB page cache for integrity_check: with SQLite's default 2 MiB it re-reads index pages
     /// while comparing them with their tables and takes up to twice as long as the sqlite3 shell.
     /// quick_check does no such comparison and keeps the default (and the memory).
     /// </summary>
@@ -72,7 +72,7 @@ public static class IntegrityCheck
     {
         if (mode == IntegrityMode.Full)
         {
-            connection.ExecuteNonQuery("PRAGMA cache_size = -65536;");
+            connection.ExecuteNonQuery("PRAGMA cache_size = -49152;");
         }
     }
 

@@ -56,18 +56,22 @@ public static class DatabaseRestore
             string decodedSha = source.DecodeTo(temp, bytes => progress?.Report(new OperationProgress(activity, "Decrypting and decompressing",
                 10 + (int)(30 * bytes / Math.Max(1, source.ExpectedPlainSize ?? bytes)))), cancellation, request.Passphrase);
 
-            // 3. Check the decoded copy on one core while the other steps wait on the disk:
-            //    nobody may have the destination open, and its safety copy is taken as found.
+            // 3. Check the decoded copy on one core while the other steps wait on the disk: the copy
+            //    is flushed, nobody may have the destination open, and its safety copy is taken as found.
             progress?.Report(new OperationProgress(activity, "Checking integrity of the restored copy", 40));
             Task<(string Integrity, string Sha)> check = Task.Run(() =>
             {
                 string integrity = CheckTemp(temp, request.BusyTimeout, cancellation);
                 string finalSha = MakeSelfContained(temp, decodedSha, request.BusyTimeout, cancellation);
-                DurableFile.Flush(temp);
+                if (finalSha != decodedSha)
+                {
+                    DurableFile.Flush(temp); // rewritten in DELETE mode: flush the new bytes too
+                }
                 return (integrity, finalSha);
             });
             try
             {
+                DurableFile.Flush(temp);
                 progress?.Report(new OperationProgress(activity, "Checking that the database is not in use", 45));
                 EnsureNotInUse(destination, request.BusyTimeout);
                 progress?.Report(new OperationProgress(activity, "Keeping a safety copy", 50));
