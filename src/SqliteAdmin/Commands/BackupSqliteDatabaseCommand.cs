@@ -2,7 +2,6 @@ using System;
 using System.IO.Compression;
 using System.Linq;
 using System.Management.Automation;
-using System.Security;
 using SqliteAdmin.Core;
 using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
@@ -13,9 +12,8 @@ namespace SqliteAdmin.Commands;
 /// <summary>Backup-SqliteDatabase: consistent, verified, optionally compressed and encrypted backups with a manifest.</summary>
 [Cmdlet(VerbsData.Backup, "SqliteDatabase", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(SqliteBackupInfo))]
-public sealed class BackupSqliteDatabaseCommand : PathInputCmdlet
+public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
 {
-    private Passphrase? _passphrase;
     private string _destination = "";
 
     /// <summary>Folder the backups are written to; created if missing.</summary>
@@ -48,19 +46,8 @@ public sealed class BackupSqliteDatabaseCommand : PathInputCmdlet
     [Parameter]
     public SwitchParameter Encrypt { get; set; }
 
-    /// <summary>Encryption passphrase as a SecureString.</summary>
-    [Parameter]
-    public SecureString? Passphrase { get; set; }
 
-    /// <summary>Encryption passphrase as the password of a credential (the user name is ignored).</summary>
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
 
-    /// <summary>Name of the environment variable that holds the passphrase.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? PassphraseVariable { get; set; }
 
     /// <summary>PBKDF2 iterations (default 10000, recorded in the manifest).</summary>
     [Parameter]
@@ -81,29 +68,20 @@ public sealed class BackupSqliteDatabaseCommand : PathInputCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? IncludeFile { get; set; }
 
-    /// <summary>Checks the invocation once: passphrase sources, destination.</summary>
-    protected override void BeginProcessing()
+    /// <summary>Checks the invocation once: -Encrypt with exactly one passphrase, the destination.</summary>
+    protected override void ValidateInvocation()
     {
-        base.BeginProcessing();
-        try
+        if (Encrypt && ResolvedPassphrase == null)
         {
-            _passphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
-            if (Encrypt && _passphrase == null)
-            {
-                throw new SqliteAdminException(ErrorIds.PassphraseRequired, SqliteAdminErrorCategory.InvalidArgument,
-                    "-Encrypt needs a passphrase: -Passphrase (Read-Host -AsSecureString), -Credential, or -PassphraseVariable NAME.");
-            }
-            if (!Encrypt && _passphrase != null)
-            {
-                throw new SqliteAdminException(ErrorIds.AmbiguousPassphrase, SqliteAdminErrorCategory.InvalidArgument,
-                    "A passphrase was given without -Encrypt. Add -Encrypt to encrypt the backup.");
-            }
-            _destination = FileSystemPath(Destination);
+            throw new SqliteAdminException(ErrorIds.PassphraseRequired, SqliteAdminErrorCategory.InvalidArgument,
+                "-Encrypt needs a passphrase: -Passphrase (Read-Host -AsSecureString), -Credential, or -PassphraseVariable NAME.");
         }
-        catch (SqliteAdminException ex)
+        if (!Encrypt && ResolvedPassphrase != null)
         {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
+            throw new SqliteAdminException(ErrorIds.AmbiguousPassphrase, SqliteAdminErrorCategory.InvalidArgument,
+                "A passphrase was given without -Encrypt. Add -Encrypt to encrypt the backup.");
         }
+        _destination = FileSystemPath(Destination);
     }
 
     /// <summary>Backs up each database; a failure on one is a non-terminating error and the rest continue.</summary>
@@ -126,7 +104,7 @@ public sealed class BackupSqliteDatabaseCommand : PathInputCmdlet
                     PagesPerStep = PagesPerStep,
                     Compress = Compress,
                     CompressionLevel = CompressionLevel,
-                    Passphrase = _passphrase,
+                    Passphrase = ResolvedPassphrase,
                     Iterations = Iterations,
                     Verify = Verify,
                     CopyTo = (CopyTo ?? Array.Empty<string>()).Select(FileSystemPath).ToList(),
@@ -147,10 +125,4 @@ public sealed class BackupSqliteDatabaseCommand : PathInputCmdlet
         }
     }
 
-    /// <summary>Releases the passphrase.</summary>
-    protected override void ReleaseResources()
-    {
-        _passphrase?.Dispose();
-        _passphrase = null;
-    }
 }

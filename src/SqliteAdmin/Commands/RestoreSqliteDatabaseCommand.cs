@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Security;
 using SqliteAdmin.Core;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Restore;
@@ -11,9 +10,8 @@ namespace SqliteAdmin.Commands;
 /// <summary>Restore-SqliteDatabase: restores a backup over or beside a database, checked before and after, with a safety copy and rollback.</summary>
 [Cmdlet(VerbsData.Restore, "SqliteDatabase", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(SqliteRestoreResult))]
-public sealed class RestoreSqliteDatabaseCommand : PathInputCmdlet
+public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
 {
-    private Passphrase? _passphrase;
     private string _destination = "";
     private int _restores;
 
@@ -31,19 +29,8 @@ public sealed class RestoreSqliteDatabaseCommand : PathInputCmdlet
     [Parameter]
     public DateTime? Before { get; set; }
 
-    /// <summary>Passphrase of an encrypted backup, as a SecureString.</summary>
-    [Parameter]
-    public SecureString? Passphrase { get; set; }
 
-    /// <summary>Passphrase as the password of a credential.</summary>
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
 
-    /// <summary>Name of the environment variable that holds the passphrase.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? PassphraseVariable { get; set; }
 
     /// <summary>Folder for the safety copy of the current database (default: before_restore beside it).</summary>
     [Parameter]
@@ -61,19 +48,10 @@ public sealed class RestoreSqliteDatabaseCommand : PathInputCmdlet
     /// <summary>Backups that do not exist are BackupNotFound.</summary>
     protected override string NotFoundErrorId => ErrorIds.BackupNotFound;
 
-    /// <summary>Checks the invocation once.</summary>
-    protected override void BeginProcessing()
+    /// <summary>Resolves the destination once.</summary>
+    protected override void ValidateInvocation()
     {
-        base.BeginProcessing();
-        try
-        {
-            _passphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
-            _destination = FileSystemPath(Destination);
-        }
-        catch (SqliteAdminException ex)
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
-        }
+        _destination = FileSystemPath(Destination);
     }
 
     /// <summary>Restores the backup named (one per destination).</summary>
@@ -100,7 +78,7 @@ public sealed class RestoreSqliteDatabaseCommand : PathInputCmdlet
                     Database = Database,
                     Before = Before,
                     Destination = _destination,
-                    Passphrase = _passphrase,
+                    Passphrase = ResolvedPassphrase,
                     SafetyCopyFolder = SafetyCopyPath == null ? null : FileSystemPath(SafetyCopyPath),
                     AllowNoManifest = AllowNoManifest,
                     BusyTimeout = BusyTimeoutSpan,
@@ -114,10 +92,4 @@ public sealed class RestoreSqliteDatabaseCommand : PathInputCmdlet
         }
     }
 
-    /// <summary>Releases the passphrase.</summary>
-    protected override void ReleaseResources()
-    {
-        _passphrase?.Dispose();
-        _passphrase = null;
-    }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Security;
 using SqliteAdmin.Core;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Integrity;
@@ -10,9 +9,8 @@ namespace SqliteAdmin.Commands;
 /// <summary>Test-SqliteIntegrity: quick_check / integrity_check / foreign_key_check of databases and backup files.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "SqliteIntegrity", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(SqliteIntegrityResult), typeof(bool))]
-public sealed class TestSqliteIntegrityCommand : PathInputCmdlet
+public sealed class TestSqliteIntegrityCommand : PassphrasePathCmdlet
 {
-    private Passphrase? _passphrase;
 
     /// <summary>Full (integrity_check, default) or Quick (quick_check).</summary>
     [Parameter]
@@ -33,37 +31,12 @@ public sealed class TestSqliteIntegrityCommand : PathInputCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Table { get; set; }
 
-    /// <summary>Passphrase of an encrypted backup, as a SecureString.</summary>
-    [Parameter]
-    public SecureString? Passphrase { get; set; }
 
-    /// <summary>Passphrase as the password of a credential.</summary>
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
 
-    /// <summary>Name of the environment variable that holds the passphrase.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? PassphraseVariable { get; set; }
 
     /// <summary>Return only $true (healthy) or $false per input.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
-
-    /// <summary>Checks the passphrase parameters once.</summary>
-    protected override void BeginProcessing()
-    {
-        base.BeginProcessing();
-        try
-        {
-            _passphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
-        }
-        catch (SqliteAdminException ex)
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
-        }
-    }
 
     /// <summary>Checks each database or backup.</summary>
     protected override void ProcessRecord()
@@ -79,7 +52,7 @@ public sealed class TestSqliteIntegrityCommand : PathInputCmdlet
                     CheckForeignKeys = !NoForeignKeys,
                     MaxErrors = MaxErrors,
                     Tables = Table,
-                    Passphrase = _passphrase,
+                    Passphrase = ResolvedPassphrase,
                     BusyTimeout = BusyTimeoutSpan,
                 };
                 SqliteIntegrityResult result = RunWithProgress((progress, stop) => DatabaseIntegrity.Check(request, progress, stop));
@@ -105,10 +78,4 @@ public sealed class TestSqliteIntegrityCommand : PathInputCmdlet
         }
     }
 
-    /// <summary>Releases the passphrase.</summary>
-    protected override void ReleaseResources()
-    {
-        _passphrase?.Dispose();
-        _passphrase = null;
-    }
 }

@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using System.Security;
+using SqliteAdmin.Core;
+using SqliteAdmin.Core.Crypto;
+
+namespace SqliteAdmin;
+
+/// <summary>
+/// Base of the path-taking cmdlets that read or write encrypted backups: -Passphrase
+/// (SecureString), -Credential, -PassphraseVariable, resolved once in BeginProcessing and released
+/// in Dispose (which runs even after Ctrl+C).
+/// </summary>
+public abstract class PassphrasePathCmdlet : PathInputCmdlet
+{
+    /// <summary>The passphrase as a SecureString.</summary>
+    [Parameter]
+    public SecureString? Passphrase { get; set; }
+
+    /// <summary>The passphrase as the password of a credential (the user name is ignored).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>The name of the environment variable that holds the passphrase.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PassphraseVariable { get; set; }
+
+    /// <summary>The passphrase given, or null.</summary>
+    protected Passphrase? ResolvedPassphrase { get; private set; }
+
+    /// <summary>Resolves the passphrase; a bad invocation is a terminating error.</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            ResolvedPassphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
+            ValidateInvocation();
+        }
+        catch (SqliteAdminException ex)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
+        }
+    }
+
+    /// <summary>Further checks of the invocation, after the passphrase is resolved; throw SqliteAdminException.</summary>
+    protected virtual void ValidateInvocation()
+    {
+    }
+
+    /// <summary>Releases the passphrase.</summary>
+    protected override void ReleaseResources()
+    {
+        ResolvedPassphrase?.Dispose();
+        ResolvedPassphrase = null;
+    }
+}
