@@ -46,9 +46,6 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
     [Parameter]
     public SwitchParameter Encrypt { get; set; }
 
-
-
-
     /// <summary>PBKDF2 iterations (default 10000, recorded in the manifest).</summary>
     [Parameter]
     [ValidateRange(1000, 100_000_000)]

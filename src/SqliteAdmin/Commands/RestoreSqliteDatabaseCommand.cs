@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using SqliteAdmin.Core;
 using SqliteAdmin.Core.Crypto;
@@ -28,9 +27,6 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
     /// <summary>With a folder as -Path: the newest verified backup at or before this time.</summary>
     [Parameter]
     public DateTime? Before { get; set; }
-
-
-
 
     /// <summary>Folder for the safety copy of the current database (default: before_restore beside it).</summary>
     [Parameter]

@@ -31,9 +31,6 @@ public sealed class TestSqliteIntegrityCommand : PassphrasePathCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Table { get; set; }
 
-
-
-
     /// <summary>Return only $true (healthy) or $false per input.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
