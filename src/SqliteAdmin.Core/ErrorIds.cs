@@ -40,6 +40,12 @@ public static class ErrorIds
     public const string ManifestInvalid = "ManifestInvalid";
     /// <summary>A file given as a backup does not have a SqliteAdmin backup name.</summary>
     public const string NotABackup = "NotABackup";
+    /// <summary>A retention span such as 30d or 1y2m could not be read.</summary>
+    public const string InvalidSpan = "InvalidSpan";
+    /// <summary>Remove-ExpiredBackup was given no rule: it would remove everything.</summary>
+    public const string EmptyRetentionPolicy = "EmptyRetentionPolicy";
+    /// <summary>A backup (or its manifest or side file) could not be removed.</summary>
+    public const string RemoveFailed = "RemoveFailed";
     /// <summary>More than one backup was piped to one restore destination.</summary>
     public const string MoreThanOneBackup = "MoreThanOneBackup";
     /// <summary>A table named with -Table does not exist.</summary>
