@@ -14,6 +14,7 @@
         'Backup-SqliteDatabase'
         'Get-SqliteBackup'
         'Get-SqliteDatabase'
+        'Remove-ExpiredBackup'
         'Restore-SqliteDatabase'
         'Test-SqliteIntegrity'
     )

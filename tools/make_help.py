@@ -197,6 +197,42 @@ CMDLETS = [
             ("list foreign-key violations", "PS> (Test-SqliteIntegrity .\\tablet_counter.db).ForeignKeyViolations | Group-Object Table", "Each violation names the table, the rowid and the missing parent, as PRAGMA foreign_key_check reports them."),
         ],
     ),
+    dict(
+        name="Remove-ExpiredBackup",
+        synopsis="Applies a retention policy (restic's forget rules) to SqliteAdmin backups, never removes the newest verified backup, and explains every decision.",
+        description=[
+            "Remove-ExpiredBackup considers only the module's own backups: files whose names are exactly <database>_<tier>_<yyyyMMdd_HHmmss>[_n].db[.gz][.enc], in the folders given (with -Recurse, their subfolders; links are never followed or removed), or backup files piped from Get-SqliteBackup. Foreign files, temporary files and links are never touched. Backups are grouped per database and per folder, and planned from their names, so a folder of 100 000 backups costs about what listing it costs.",
+            "The rules are those of restic's forget: -KeepLast n keeps the newest n; -KeepHourly, -KeepDaily, -KeepWeekly, -KeepMonthly and -KeepYearly n keep the newest backup of each of the last n hours, days, ISO weeks, months or years that have backups (calendar buckets in local time, so a missing day does not use up a count); a rule that still has count left when it reaches the oldest backup keeps that one too (reason 'oldest ...'); -KeepWithin keeps everything within that span of the newest backup that is not in the future; -OlderThan is the guides' simple rule (keep what is newer than that span before now). Rules are ORed; an empty policy is refused (EmptyRetentionPolicy). Spans are written as restic writes them (30d, 12h, 1y2m; w for weeks) or as a TimeSpan.",
+            "Whatever the policy says, the newest backup whose manifest says it was verified is kept in each group (reason 'newest verified backup (always kept)'); a backup made with -Verify None, one without a manifest or with an invalid manifest does not count as verified. A removed backup goes with its manifest and side files; a file that cannot be removed is a RemoveFailed error and the others continue.",
+            "Every backup considered is written as a SqliteRetentionDecision (Database, Path, CreatedUtc, Tier, SizeBytes including manifest and side files, Action Keep, Remove or Removed, Reasons), so -WhatIf prints the plan and | Where-Object Action -eq 'Removed' | Measure-Object SizeBytes -Sum tells what was freed. ConfirmImpact is High; -Force skips only the prompt.",
+        ],
+        sets=["Path", "LiteralPath"],
+        params=[
+            dict(name="Path", type="String[]", required=True, position="0", pipeline="True (ByPropertyName, ByValue)", globbing=True, sets=["Path"],
+                 desc="Folders of backups, or backup files (objects from Get-SqliteBackup bind here). Wildcards are expanded."),
+            dict(name="LiteralPath", type="String[]", required=True, pipeline="True (ByPropertyName)", aliases="PSPath, LP, FullName", sets=["LiteralPath"],
+                 desc="Folders of backups or backup files, used exactly as typed."),
+            dict(name="Database", type="String", desc="Only backups of this database (the source file name without extension). Case-insensitive."),
+            dict(name="Recurse", type="SwitchParameter", default="False", desc="Also consider subfolders; each folder is planned as its own group. Links are not followed."),
+            dict(name="KeepLast", type="Int32", default="0", desc="Keep the newest n backups (restic --keep-last)."),
+            dict(name="KeepHourly", type="Int32", default="0", desc="Keep the newest backup of each of the last n hours that have backups."),
+            dict(name="KeepDaily", type="Int32", default="0", desc="Keep the newest backup of each of the last n days that have backups."),
+            dict(name="KeepWeekly", type="Int32", default="0", desc="Keep the newest backup of each of the last n ISO weeks (Monday to Sunday) that have backups."),
+            dict(name="KeepMonthly", type="Int32", default="0", desc="Keep the newest backup of each of the last n months that have backups."),
+            dict(name="KeepYearly", type="Int32", default="0", desc="Keep the newest backup of each of the last n years that have backups."),
+            dict(name="KeepWithin", type="String", desc="Keep every backup taken within this span of the newest backup that is not in the future, such as 30d, 2w, 6m or 1y2m (restic --keep-within)."),
+            dict(name="OlderThan", type="String", desc="Remove backups taken longer ago than this span before now, such as 30d: the guides' find -mtime +30 -delete, but never the newest verified backup."),
+            dict(name="Force", type="SwitchParameter", default="False", desc="Skip the confirmation prompt. Nothing else: -WhatIf still removes nothing and the newest verified backup is still kept."),
+        ],
+        common_risk=True,
+        inputs=[("SqliteAdmin.Core.Backups.SqliteBackupInfo", "Backups from Get-SqliteBackup (by property name Path)."), ("System.String", "A folder of backups.")],
+        outputs=[("SqliteAdmin.Core.Retention.SqliteRetentionDecision", "One object per backup considered, with Action and Reasons.")],
+        examples=[
+            ("see the plan first", "PS> Remove-ExpiredBackup D:\\Backups -KeepDaily 7 -KeepWeekly 4 -KeepMonthly 12 -WhatIf", "Lists every backup with Keep or Remove and the rules that keep it, and removes nothing."),
+            ("seed 001's scheme in a nightly task", "PS> Remove-ExpiredBackup /var/backups/sqlite -Recurse -KeepHourly 24 -KeepDaily 30 -KeepWeekly 12 -KeepMonthly 24 -KeepYearly 10 -Force | Where-Object Action -eq 'Removed' | Measure-Object SizeBytes -Sum", "Prunes without a prompt and reports how many bytes were freed."),
+            ("the guides' 30-day rule, safely", "PS> Remove-ExpiredBackup \\\\nas\\backups -OlderThan 30d -Force", "Removes backups older than 30 days, but never the newest verified one, even when every backup is older than 30 days."),
+        ],
+    ),
 ]
 
 RISK = [

@@ -10,7 +10,7 @@ namespace SqliteAdmin;
 /// (SecureString), -Credential, -PassphraseVariable, resolved once in BeginProcessing and released
 /// in Dispose (which runs even after Ctrl+C).
 /// </summary>
-public abstract class PassphrasePathCmdlet : PathInputCmdlet
+public abstract class PassphrasePathCmdlet : DatabaseInputCmdlet
 {
     /// <summary>The passphrase as a SecureString.</summary>
     [Parameter]

@@ -6,8 +6,8 @@ using SqliteAdmin.Core;
 namespace SqliteAdmin;
 
 /// <summary>
-/// Base of the cmdlets that take files (databases or backups): -Path (wildcards, pipeline by value
-/// and by property name), -LiteralPath (aliases PSPath, LP, FullName) and -BusyTimeout.
+/// Base of the cmdlets that take files or folders: -Path (wildcards, pipeline by value and by
+/// property name) and -LiteralPath (aliases PSPath, LP, FullName).
 /// </summary>
 public abstract class PathInputCmdlet : SqliteAdminCmdlet
 {
@@ -27,14 +27,6 @@ public abstract class PathInputCmdlet : SqliteAdminCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? LiteralPath { get; set; }
 
-    /// <summary>Seconds to wait for another process's lock to clear before failing with DatabaseLocked (default 30).</summary>
-    [Parameter]
-    [ValidateRange(0, 86400)]
-    public int BusyTimeout { get; set; } = 30;
-
-    /// <summary>The busy timeout as a TimeSpan for Core.</summary>
-    protected TimeSpan BusyTimeoutSpan => TimeSpan.FromSeconds(BusyTimeout);
-
     /// <summary>The error id for a -Path that does not exist.</summary>
     protected virtual string NotFoundErrorId => ErrorIds.DatabaseNotFound;
 
@@ -43,4 +35,16 @@ public abstract class PathInputCmdlet : SqliteAdminCmdlet
         ParameterSetName == LiteralPathSet
             ? ResolveFileSystemPaths(LiteralPath, literal: true, NotFoundErrorId)
             : ResolveFileSystemPaths(Path, literal: false, NotFoundErrorId);
+}
+
+/// <summary>Base of the cmdlets that open databases: adds -BusyTimeout.</summary>
+public abstract class DatabaseInputCmdlet : PathInputCmdlet
+{
+    /// <summary>Seconds to wait for another process's lock to clear before failing with DatabaseLocked (default 30).</summary>
+    [Parameter]
+    [ValidateRange(0, 86400)]
+    public int BusyTimeout { get; set; } = 30;
+
+    /// <summary>The busy timeout as a TimeSpan for Core.</summary>
+    protected TimeSpan BusyTimeoutSpan => TimeSpan.FromSeconds(BusyTimeout);
 }

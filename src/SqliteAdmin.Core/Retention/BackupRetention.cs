@@ -40,10 +40,25 @@ public static class BackupRetention
         public long SizeBytes { get; }
     }
 
-    /// <summary>The module's backups in a folder (and subfolders with <paramref name="recurse"/>), by name only; links are skipped.</summary>
+    /// <summary>
+    /// The module's backups in a folder (and subfolders with <paramref name="recurse"/>), by name
+    /// only, or the one backup file <paramref name="folder"/> names (Get-SqliteBackup output).
+    /// Links are skipped; anything else is NotABackup.
+    /// </summary>
     public static List<Candidate> Find(string folder, string? database, bool recurse)
     {
         folder = System.IO.Path.GetFullPath(folder);
+        if (File.Exists(folder))
+        {
+            if (!BackupFileName.TryParse(System.IO.Path.GetFileName(folder), out BackupFileName? single) || BackupCatalog.IsLink(folder))
+            {
+                throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
+                    $"'{folder}' is neither a folder nor a SqliteAdmin backup; it is not considered.", folder);
+            }
+            return database != null && !string.Equals(single!.Database, database, StringComparison.OrdinalIgnoreCase)
+                ? new List<Candidate>()
+                : new List<Candidate> { new(folder, single!, new FileInfo(folder).Length) };
+        }
         if (!Directory.Exists(folder))
         {
             throw new SqliteAdminException(ErrorIds.BackupFolderNotFound, SqliteAdminErrorCategory.ObjectNotFound, $"Backup folder '{folder}' does not exist.", folder);

@@ -7,7 +7,7 @@ namespace SqliteAdmin.Commands;
 /// <summary>Get-SqliteDatabase: facts about SQLite databases (size, WAL, pages, free space, journal mode, tables and row counts).</summary>
 [Cmdlet(VerbsCommon.Get, "SqliteDatabase", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(SqliteDatabaseInfo))]
-public sealed class GetSqliteDatabaseCommand : PathInputCmdlet
+public sealed class GetSqliteDatabaseCommand : DatabaseInputCmdlet
 {
     /// <summary>Inspects each database; a failure on one is a non-terminating error and the rest continue.</summary>
     protected override void ProcessRecord()

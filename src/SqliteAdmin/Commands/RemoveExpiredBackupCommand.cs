@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using SqliteAdmin.Core;
+using SqliteAdmin.Core.Retention;
+
+namespace SqliteAdmin.Commands;
+
+/// <summary>Remove-ExpiredBackup: applies a restic-style retention policy to SqliteAdmin backups and explains every decision.</summary>
+[Cmdlet(VerbsCommon.Remove, "ExpiredBackup", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(SqliteRetentionDecision))]
+public sealed class RemoveExpiredBackupCommand : PathInputCmdlet
+{
+    private readonly List<BackupRetention.Candidate> _candidates = new();
+    private RetentionPolicy _policy = new();
+
+    /// <summary>Only backups of this database.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Database { get; set; }
+
+    /// <summary>Also look in subfolders (each folder is its own group; links are not followed).</summary>
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
+    /// <summary>Keep the newest n backups.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int KeepLast { get; set; }
+
+    /// <summary>Keep the newest backup of each of the last n hours that have backups.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int KeepHourly { get; set; }
+
+    /// <summary>Keep the newest backup of each of the last n days that have backups.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int KeepDaily { get; set; }
+
+    /// <summary>Keep the newest backup of each of the last n ISO weeks that have backups.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int KeepWeekly { get; set; }
+
+    /// <summary>Keep the newest backup of each of the last n months that have backups.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int KeepMonthly { get; set; }
+
+    /// <summary>Keep the newest backup of each of the last n years that have backups.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int KeepYearly { get; set; }
+
+    /// <summary>Keep every backup within this span of the newest one (30d, 2w, 1y2m, or a TimeSpan).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeepWithin { get; set; }
+
+    /// <summary>Remove backups older than this span before now (the guides' "older than 30 days").</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OlderThan { get; set; }
+
+    /// <summary>Skip the confirmation prompt (and nothing else).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>A folder that does not exist is BackupFolderNotFound.</summary>
+    protected override string NotFoundErrorId => ErrorIds.BackupFolderNotFound;
+
+    /// <summary>Builds the policy; an empty policy or an unreadable span is a terminating error.</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            _policy = new RetentionPolicy
+            {
+                KeepLast = KeepLast, KeepHourly = KeepHourly, KeepDaily = KeepDaily, KeepWeekly = KeepWeekly, KeepMonthly = KeepMonthly, KeepYearly = KeepYearly,
+                KeepWithin = KeepWithin == null ? null : RetentionSpan.Parse(KeepWithin),
+                OlderThan = OlderThan == null ? null : RetentionSpan.Parse(OlderThan),
+            };
+            BackupRetention.Plan(Array.Empty<BackupRetention.Candidate>(), _policy, DateTime.UtcNow, TimeZoneInfo.Local); // refuses an empty policy
+        }
+        catch (SqliteAdminException ex)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
+        }
+    }
+
+    /// <summary>Collects the backups named (folders, or backup files such as Get-SqliteBackup output).</summary>
+    protected override void ProcessRecord()
+    {
+        foreach (string path in InputPaths)
+        {
+            try
+            {
+                _candidates.AddRange(BackupRetention.Find(path, Database, Recurse));
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, path);
+            }
+        }
+    }
+
+    /// <summary>Plans over everything collected, removes what no rule keeps (after ShouldProcess), and explains each backup.</summary>
+    protected override void EndProcessing()
+    {
+        List<SqliteRetentionDecision> plan = BackupRetention.Plan(_candidates, _policy, DateTime.UtcNow, TimeZoneInfo.Local);
+        foreach (SqliteRetentionDecision decision in plan)
+        {
+            if (decision.Action == RetentionAction.Remove &&
+                ShouldProcessUnlessForced(Force, decision.Path, $"Remove expired backup with its manifest and side files ({decision.SizeBytes} bytes)"))
+            {
+                try
+                {
+                    BackupRetention.Remove(decision);
+                }
+                catch (Exception ex) when (ex is not PipelineStoppedException)
+                {
+                    WriteFailure(ex, decision.Path);
+                }
+            }
+            WriteObject(decision);
+        }
+    }
+}
