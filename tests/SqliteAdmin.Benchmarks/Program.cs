@@ -59,7 +59,39 @@ internal static class Benchmark
         ("compressed + encrypted backup", "sqlite3 .backup + gzip -6 + openssl enc -aes-256-cbc -pbkdf2", "≤ 0.45"),
         ("restore of a compressed + encrypted backup, verified", "openssl enc -d + gunzip + sqlite3 \"PRAGMA integrity_check\"", "≤ 1.0"),
         ("full integrity check", "sqlite3 \"PRAGMA integrity_check\"", "≤ 1.1"),
+        ("retention plan over 100 000 backup files", "find dir -type f", "≤ 3"),
     };
+
+    /// <summary>A folder of 100 000 backups (10 databases, hourly) with manifests, made once; the newest of each is verified.</summary>
+    private static string RetentionFolder(string db, string work)
+    {
+        string folder = Path.Combine(work, "retention-100k");
+        if (Directory.Exists(folder))
+        {
+            return folder;
+        }
+        string seedFolder = Path.Combine(work, "retention-seed");
+        if (Directory.Exists(seedFolder))
+        {
+            Directory.Delete(seedFolder, recursive: true);
+        }
+        var small = Path.Combine(work, "retention-small.db");
+        File.Delete(small);
+        Shell("sqlite3", small, "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+        SqliteBackupInfo seed = DatabaseBackup.Run(new BackupRequest { SourcePath = small, Destination = seedFolder }, null, CancellationToken.None).Backup;
+        string manifest = File.ReadAllText(seed.ManifestPath!);
+        string building = folder + ".partial";
+        Directory.CreateDirectory(building);
+        var start = new DateTime(2015, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        for (int i = 0; i < 100_000; i++)
+        {
+            var name = new BackupFileName($"app{i % 10}", BackupTier.Hourly, start.AddHours(i / 10), false, false).FileName;
+            File.WriteAllBytes(Path.Combine(building, name), new byte[] { 1 });
+            File.WriteAllText(Path.Combine(building, name + ".json"), manifest.Replace(Path.GetFileName(seed.Path), name));
+        }
+        Directory.Move(building, folder);
+        return folder;
+    }
 
     /// <summary>The encrypted backup the restore rows start from, made once with our own code.</summary>
     private static string RestoreSource(string db, string work)
@@ -133,6 +165,10 @@ internal static class Benchmark
     {
         string folder = Fresh(work, "ours");
         string input = db;
+        if (operation.StartsWith("retention", StringComparison.Ordinal))
+        {
+            input = RetentionFolder(db, work);
+        }
         if (operation.StartsWith("restore", StringComparison.Ordinal))
         {
             // Restore over an existing database, as an admin does: the safety copy is part of the cost.
@@ -164,6 +200,21 @@ internal static class Benchmark
         if (operation.StartsWith("restore", StringComparison.Ordinal) || operation == "full integrity check")
         {
             return RunOursCheckOrRestore(operation, db, folder);
+        }
+        if (operation.StartsWith("retention", StringComparison.Ordinal))
+        {
+            var plan = Stopwatch.StartNew();
+            var policy = new SqliteAdmin.Core.Retention.RetentionPolicy { KeepHourly = 24, KeepDaily = 30, KeepWeekly = 12, KeepMonthly = 24, KeepYearly = 10 };
+            var decisions = SqliteAdmin.Core.Retention.BackupRetention.Plan(SqliteAdmin.Core.Retention.BackupRetention.Find(db, null, recurse: false), policy, DateTime.UtcNow, TimeZoneInfo.Local);
+            plan.Stop();
+            if (decisions.Count != 100_000)
+            {
+                throw new InvalidOperationException($"planned {decisions.Count} backups");
+            }
+            Process me = Process.GetCurrentProcess();
+            me.Refresh();
+            Console.WriteLine($"{plan.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)} {me.PeakWorkingSet64}");
+            return 0;
         }
         var request = new BackupRequest { SourcePath = db, Destination = folder };
         if (operation != "verified backup")
@@ -226,6 +277,14 @@ internal static class Benchmark
             restore.Stop();
             Directory.Delete(folder, recursive: true);
             return restore.Elapsed.TotalSeconds;
+        }
+        if (operation.StartsWith("retention", StringComparison.Ordinal))
+        {
+            string retention = RetentionFolder(db, work);
+            var list = Stopwatch.StartNew();
+            Shell("find", retention, "-type", "f");
+            list.Stop();
+            return list.Elapsed.TotalSeconds;
         }
         if (operation == "full integrity check")
         {

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.IO;
-using System.Text.RegularExpressions;
 
 namespace SqliteAdmin.Core.Backups;
 
@@ -29,10 +28,6 @@ public enum BackupTier
 /// </summary>
 public sealed class BackupFileName
 {
-    private static readonly Regex Pattern = new(
-        @"^(?<db>.+)_(?<tier>manual|hourly|daily|weekly|monthly|yearly)_(?<ts>\d{8}_\d{6})(?:_(?<seq>[1-9]\d{0,3}))?\.db(?<gz>\.gz)?(?<enc>\.enc)?$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
     /// <summary>Creates a name.</summary>
     public BackupFileName(string database, BackupTier tier, DateTime createdUtc, bool compressed, bool encrypted, int sequence = 0)
     {
@@ -76,20 +71,89 @@ public sealed class BackupFileName
         return name.Length > 0 ? name : Path.GetFileName(sourcePath);
     }
 
-    /// <summary>Recognises a backup file name exactly; anything else (temp files, foreign files) is not ours.</summary>
+    /// <summary>
+    /// Recognises a backup file name exactly; anything else (temp files, foreign files) is not ours.
+    /// Read right to left by hand rather than with a regular expression: retention parses every
+    /// name in folders of 100 000 backups.
+    /// </summary>
     public static bool TryParse(string fileName, out BackupFileName? parsed)
     {
         parsed = null;
-        Match m = Pattern.Match(fileName);
-        if (!m.Success || !DateTime.TryParseExact(m.Groups["ts"].Value, "yyyyMMdd_HHmmss", CultureInfo.InvariantCulture,
+        string rest = fileName;
+        bool encrypted = StripSuffix(ref rest, ".enc");
+        bool compressed = StripSuffix(ref rest, ".gz");
+        if (!StripSuffix(ref rest, ".db"))
+        {
+            return false;
+        }
+        int sequence = 0;
+        string? token = TakeLast(ref rest);
+        if (token != null && token.Length is >= 1 and <= 4 && token[0] != '0' && AllDigits(token) && token.Length != 6)
+        {
+            sequence = int.Parse(token, CultureInfo.InvariantCulture);
+            token = TakeLast(ref rest);
+        }
+        string? time = token;
+        string? date = TakeLast(ref rest);
+        string? tierText = TakeLast(ref rest);
+        if (time is not { Length: 6 } || !AllDigits(time) || date is not { Length: 8 } || !AllDigits(date) || tierText == null || rest.Length == 0
+            || !TryParseTier(tierText, out BackupTier tier)
+            || !DateTime.TryParseExact(date + time, "yyyyMMddHHmmss", CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime created))
         {
             return false;
         }
-        var tier = (BackupTier)Enum.Parse(typeof(BackupTier), m.Groups["tier"].Value, ignoreCase: true);
-        int sequence = m.Groups["seq"].Success ? int.Parse(m.Groups["seq"].Value, CultureInfo.InvariantCulture) : 0;
-        parsed = new BackupFileName(m.Groups["db"].Value, tier, created, m.Groups["gz"].Success, m.Groups["enc"].Success, sequence);
+        parsed = new BackupFileName(rest, tier, created, compressed, encrypted, sequence);
         return true;
+    }
+
+    private static bool StripSuffix(ref string text, string suffix)
+    {
+        if (text.Length > suffix.Length && text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+        {
+            text = text.Substring(0, text.Length - suffix.Length);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The text after the last '_' (removed with its '_'), or null when there is none.</summary>
+    private static string? TakeLast(ref string text)
+    {
+        int underscore = text.LastIndexOf('_');
+        if (underscore < 0)
+        {
+            return null;
+        }
+        string token = text.Substring(underscore + 1);
+        text = text.Substring(0, underscore);
+        return token;
+    }
+
+    private static bool AllDigits(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c < '0' || c > '9')
+            {
+                return false;
+            }
+        }
+        return text.Length > 0;
+    }
+
+    private static bool TryParseTier(string text, out BackupTier tier)
+    {
+        foreach (BackupTier candidate in (BackupTier[])Enum.GetValues(typeof(BackupTier)))
+        {
+            if (string.Equals(candidate.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                tier = candidate;
+                return true;
+            }
+        }
+        tier = default;
+        return false;
     }
 
     /// <inheritdoc />
