@@ -131,6 +131,25 @@ public class BackupRetentionTests
     }
 
     [Fact]
+    public void A_backup_file_is_a_candidate_and_a_foreign_file_or_missing_folder_is_an_error()
+    {
+        using var folder = new TempFolder();
+        var (dest, backups) = Folder(folder);
+        FolderSnapshot before = FolderSnapshot.Take(folder.Path);
+
+        var single = BackupRetention.Find(backups[0].Path, null, false);
+        var foreign = Assert.Throws<SqliteAdminException>(() => BackupRetention.Find(folder.File("app.db"), null, false));
+        var missing = Assert.Throws<SqliteAdminException>(() => BackupRetention.Find(folder.File("nope"), null, false));
+
+        Assert.Equal(backups[0].Path, Assert.Single(single).Path);
+        Assert.True(single[0].SizeBytes > new FileInfo(backups[0].Path).Length, "the manifest and side file are counted");
+        Assert.Empty(BackupRetention.Find(backups[0].Path, "other", false));
+        Assert.Equal(ErrorIds.NotABackup, foreign.ErrorId);
+        Assert.Equal(ErrorIds.BackupFolderNotFound, missing.ErrorId);
+        Assert.Equal(before, FolderSnapshot.Take(folder.Path));
+    }
+
+    [Fact]
     public void An_empty_policy_is_refused()
     {
         using var folder = new TempFolder();
