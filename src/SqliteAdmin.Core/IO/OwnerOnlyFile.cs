@@ -64,18 +64,6 @@ public static class OwnerOnlyFile
         }
     }
 
-    /// <summary>The Unix permission bits of a file (for tests and checks); -1 on Windows.</summary>
-    public static int GetUnixMode(string path)
-    {
-        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-        {
-            return -1;
-        }
-        // netstandard2.0 has no stat; File.GetUnixFileMode exists from .NET 7 and is reached by reflection.
-        var method = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
-        return method == null ? -1 : Convert.ToInt32(method.Invoke(null, new object[] { path }), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     private static readonly MethodInfo? SetUnixFileMode = typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), Type.GetType("System.IO.UnixFileMode") ?? typeof(void) });
 
     [DllImport("libc", SetLastError = true)]
