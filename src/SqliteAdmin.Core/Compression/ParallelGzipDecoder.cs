@@ -30,7 +30,7 @@ public static class ParallelGzipDecoder
         long total = 0;
         try
         {
-            while (GzipMemberReader.TryReadHeader(input, out byte[] prefix, out long memberLength))
+            while (GzipMembers.TryReadHeader(input, out byte[] prefix, out long memberLength))
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (memberLength == 0 || memberLength > 2L * MaxMemberPlainBytes)
@@ -40,7 +40,7 @@ public static class ParallelGzipDecoder
                     {
                         total = WriteOut(pending.Dequeue(), output, total, limit, tooLarge, buffers, bytesDone);
                     }
-                    using var rest = new GZipStream(new GzipMemberReader.PrefixedStream(prefix, input, long.MaxValue), CompressionMode.Decompress);
+                    using var rest = new GZipStream(new GzipMembers.PrefixedStream(prefix, input, long.MaxValue), CompressionMode.Decompress);
                     return total + SqliteAdmin.Core.Backups.BackupEncoding.Pump(rest, output, n => bytesDone?.Invoke(total + n), cancellation, limit - total);
                 }
                 // Reuse member buffers: a fresh array per member would pile up on the large-object heap.
@@ -48,7 +48,7 @@ public static class ParallelGzipDecoder
                 byte[] member = members.TryTake(out byte[]? free) && free.Length >= length ? free : new byte[Math.Max(length, ParallelGzipStream.DefaultBlockSize + (64 << 10))];
                 Buffer.BlockCopy(prefix, 0, member, 0, prefix.Length);
                 int needed = length - prefix.Length;
-                if (GzipMemberReader.ReadFully(input, member, prefix.Length, needed) != needed)
+                if (GzipMembers.ReadFully(input, member, prefix.Length, needed) != needed)
                 {
                     throw new InvalidDataException("The gzip data is truncated (member body).");
                 }

@@ -13,7 +13,7 @@ namespace SqliteAdmin.Core.Compression;
 /// into a complete gzip member on a worker, and the members are written in order. The result is a
 /// standard multi-member gzip file (RFC 1952) that gunzip, zcat and every gzip reader decompress
 /// to the original bytes. Each member carries its own length in an FEXTRA subfield "SA", so
-/// <see cref="GzipMemberReader"/> can split the members without relying on the runtime's gzip
+/// <see cref="ParallelGzipDecoder"/> can split the members without relying on the runtime's gzip
 /// reader supporting multiple members (.NET Framework's does not).
 /// </summary>
 public sealed class ParallelGzipStream : ForwardOnlyStream

@@ -1,64 +1,16 @@
 using System;
 using System.IO;
-using System.IO.Compression;
 using SqliteAdmin.Core.IO;
 
 namespace SqliteAdmin.Core.Compression;
 
 /// <summary>
-/// Reads a gzip file member by member. Members written by <see cref="ParallelGzipStream"/> carry
-/// their length, so each is decompressed on its own; .NET Framework's GZipStream would otherwise
-/// stop after the first member. Any other gzip file is handed to GZipStream whole.
+/// Reads gzip member headers. Members written by <see cref="ParallelGzipStream"/> carry their
+/// length in an "SA" extra subfield, so <see cref="ParallelGzipDecoder"/> can split a file into
+/// members itself; .NET Framework's GZipStream would stop after the first member.
 /// </summary>
-public sealed class GzipMemberReader : ForwardOnlyStream
+internal static class GzipMembers
 {
-    private readonly Stream _input;
-    private Stream? _member;
-    private bool _done;
-
-    /// <summary>Reads gzip data from <paramref name="input"/> (not closed by this stream).</summary>
-    public GzipMemberReader(Stream input) => _input = input;
-
-    /// <inheritdoc />
-    public override bool CanRead => true;
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        while (!_done)
-        {
-            _member ??= NextMember();
-            if (_member == null)
-            {
-                _done = true;
-                break;
-            }
-            int n = _member.Read(buffer, offset, count);
-            if (n > 0)
-            {
-                return n;
-            }
-            _member.Dispose();
-            _member = null;
-        }
-        return 0;
-    }
-
-    private Stream? NextMember()
-    {
-        if (!TryReadHeader(_input, out byte[] prefix, out long memberLength))
-        {
-            return null;
-        }
-        if (memberLength > 0)
-        {
-            return new GZipStream(new PrefixedStream(prefix, _input, memberLength - prefix.Length), CompressionMode.Decompress);
-        }
-        return Whole(prefix);
-    }
-
     /// <summary>
     /// Reads one member header. False at the end of the input. <paramref name="prefix"/> holds the
     /// bytes read; <paramref name="memberLength"/> is the whole member's length from our "SA"
@@ -98,13 +50,6 @@ public sealed class GzipMemberReader : ForwardOnlyStream
         return true;
     }
 
-    /// <summary>A gzip file from elsewhere: one GZipStream over the rest (multi-member only where the runtime supports it).</summary>
-    private Stream Whole(byte[] prefix)
-    {
-        Stream whole = new GZipStream(new PrefixedStream(prefix, _input, long.MaxValue), CompressionMode.Decompress);
-        return new LastStream(whole, () => _done = true);
-    }
-
     private static long FindLength(byte[] extra)
     {
         for (int i = 0; i + 4 <= extra.Length;)
@@ -142,16 +87,6 @@ public sealed class GzipMemberReader : ForwardOnlyStream
         return total;
     }
 
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _member?.Dispose();
-        }
-        base.Dispose(disposing);
-    }
-
     /// <summary>Bytes already read, then at most <c>limit</c> more bytes of the underlying stream (left open).</summary>
     internal sealed class PrefixedStream : ForwardOnlyStream
     {
@@ -186,41 +121,6 @@ public sealed class GzipMemberReader : ForwardOnlyStream
             int n = _inner.Read(buffer, offset, (int)Math.Min(count, _remaining));
             _remaining -= n;
             return n;
-        }
-    }
-
-    /// <summary>Wraps the final stream of a foreign gzip file and marks the reader done when it ends.</summary>
-    private sealed class LastStream : ForwardOnlyStream
-    {
-        private readonly Stream _inner;
-        private readonly Action _onEnd;
-
-        public LastStream(Stream inner, Action onEnd)
-        {
-            _inner = inner;
-            _onEnd = onEnd;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanWrite => false;
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = _inner.Read(buffer, offset, count);
-            if (n == 0)
-            {
-                _onEnd();
-            }
-            return n;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-            base.Dispose(disposing);
         }
     }
 }
