@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Data;
@@ -62,29 +61,14 @@ public static class DatabaseBackup
             }
 
             // Check the copy on one core while the other compresses, encrypts and hashes it.
-            Task<(SqliteDatabaseInfo Facts, List<string> Problems)> check = Task.Run(() => CheckCopy(plainTemp, request, cancellation));
             long plainSize = new FileInfo(plainTemp).Length;
             Action<long> encodeProgress = done => progress?.Report(new OperationProgress(activity, encode ? "Compressing, encrypting and hashing" : "Hashing",
                 50 + (int)(45 * done / Math.Max(1, plainSize))));
-            EncodeResult stored;
-            try
-            {
-                stored = encode
+            var ((facts, problems), stored) = SideBySide.Run(
+                () => CheckCopy(plainTemp, request, cancellation),
+                () => encode
                     ? BackupEncoding.Encode(plainTemp, storedTemp, request.Compress, request.CompressionLevel, keys, encodeProgress, cancellation)
-                    : HashPlain(plainTemp, encodeProgress, cancellation);
-            }
-            finally
-            {
-                try
-                {
-                    check.Wait();
-                }
-                catch (AggregateException)
-                {
-                    // Reported below, after the encoder's own failure if there was one.
-                }
-            }
-            (SqliteDatabaseInfo facts, List<string> problems) = check.GetAwaiter().GetResult();
+                    : HashPlain(plainTemp, encodeProgress, cancellation));
             if (problems.Count > 0)
             {
                 throw new SqliteAdminException(ErrorIds.BackupVerificationFailed, SqliteAdminErrorCategory.InvalidData,

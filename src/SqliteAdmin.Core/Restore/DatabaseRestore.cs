@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
@@ -59,36 +58,26 @@ public static class DatabaseRestore
             // 3. Check the decoded copy on one core while the other steps wait on the disk: the copy
             //    is flushed, nobody may have the destination open, and its safety copy is taken as found.
             progress?.Report(new OperationProgress(activity, "Checking integrity of the restored copy", 40));
-            Task<(string Integrity, string Sha)> check = Task.Run(() =>
-            {
-                string integrity = CheckTemp(temp, request.BusyTimeout, cancellation);
-                string finalSha = MakeSelfContained(temp, decodedSha, request.BusyTimeout, cancellation);
-                if (finalSha != decodedSha)
+            var ((integrityResult, sha), _) = SideBySide.Run(
+                () =>
                 {
-                    DurableFile.Flush(temp); // rewritten in DELETE mode: flush the new bytes too
-                }
-                return (integrity, finalSha);
-            });
-            try
-            {
-                DurableFile.Flush(temp);
-                progress?.Report(new OperationProgress(activity, "Checking that the database is not in use", 45));
-                EnsureNotInUse(destination, request.BusyTimeout);
-                progress?.Report(new OperationProgress(activity, "Keeping a safety copy", 50));
-                safetyFolder = KeepSafetyCopy(destination, request, cancellation);
-            }
-            finally
-            {
-                try
+                    string integrity = CheckTemp(temp, request.BusyTimeout, cancellation);
+                    string finalSha = MakeSelfContained(temp, decodedSha, request.BusyTimeout, cancellation);
+                    if (finalSha != decodedSha)
+                    {
+                        DurableFile.Flush(temp); // rewritten in DELETE mode: flush the new bytes too
+                    }
+                    return (integrity, finalSha);
+                },
+                () =>
                 {
-                    check.Wait();
-                }
-                catch (AggregateException)
-                {
-                    // Reported below, after a failure of the steps above if there was one.
-                }
-            }
-            (string integrityResult, string sha) = check.GetAwaiter().GetResult();
+                    DurableFile.Flush(temp);
+                    progress?.Report(new OperationProgress(activity, "Checking that the database is not in use", 45));
+                    EnsureNotInUse(destination, request.BusyTimeout);
+                    progress?.Report(new OperationProgress(activity, "Keeping a safety copy", 50));
+                    safetyFolder = KeepSafetyCopy(destination, request, cancellation); // set here, so a failed check still finds it
+                    return safetyFolder;
+                });
 
             // 4. Make the old files harmless, then swap in one rename. From here the destination changes.
             progress?.Report(new OperationProgress(activity, "Replacing the database", 90));
