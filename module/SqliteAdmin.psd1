@@ -14,6 +14,7 @@
         'Backup-SqliteDatabase'
         'Get-SqliteBackup'
         'Get-SqliteDatabase'
+        'Invoke-SqliteVacuum'
         'Remove-ExpiredBackup'
         'Restore-SqliteDatabase'
         'Test-SqliteIntegrity'

@@ -72,6 +72,14 @@ public static class ErrorIds
     public const string IncludeFileNotFound = "IncludeFileNotFound";
     /// <summary>Copying the finished backup to a -CopyTo folder failed; the primary backup is kept.</summary>
     public const string CopyFailed = "CopyFailed";
+    /// <summary>Not enough free disk space for the work (VACUUM's temporary copy and journal, a VACUUM INTO copy).</summary>
+    public const string InsufficientDiskSpace = "InsufficientDiskSpace";
+    /// <summary>The file to create already exists; SqliteAdmin never overwrites it.</summary>
+    public const string DestinationExists = "DestinationExists";
+    /// <summary>The requested vacuum mode cannot work on this database (e.g. Incremental without auto_vacuum = INCREMENTAL).</summary>
+    public const string VacuumModeNotApplicable = "VacuumModeNotApplicable";
+    /// <summary>Parameters that cannot be used together, or a value out of place.</summary>
+    public const string InvalidParameterCombination = "InvalidParameterCombination";
     /// <summary>The user stopped the operation (Ctrl+C).</summary>
     public const string OperationStopped = "OperationStopped";
     /// <summary>An unexpected failure; the message and inner exception say more.</summary>

@@ -8,11 +8,13 @@ public static class TestDatabase
     /// <summary>
     /// A database with the seeds' tables: sync_log (with index), batches (wide, text), audit_log
     /// (foreign key to batches, index). Row counts: sync_log <paramref name="syncRows"/>,
-    /// batches 50, audit_log 120.
+    /// batches 50, audit_log 120. <paramref name="autoVacuum"/> (none, full, incremental) is set
+    /// before the first table, where SQLite requires it.
     /// </summary>
-    public static string Create(string path, string journalMode = "delete", int syncRows = 200)
+    public static string Create(string path, string journalMode = "delete", int syncRows = 200, string autoVacuum = "none")
     {
         var sql = new StringBuilder();
+        sql.AppendLine($"PRAGMA auto_vacuum={autoVacuum};");
         sql.AppendLine($"PRAGMA journal_mode={journalMode};");
         sql.AppendLine("PRAGMA user_version=7; PRAGMA application_id=1234;");
         sql.AppendLine("CREATE TABLE sync_log(id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, status TEXT NOT NULL, records_pulled INTEGER, records_pushed INTEGER, conflicts INTEGER, duration_ms INTEGER, error TEXT);");
