@@ -80,6 +80,8 @@ public static class ErrorIds
     public const string VacuumModeNotApplicable = "VacuumModeNotApplicable";
     /// <summary>Parameters that cannot be used together, or a value out of place.</summary>
     public const string InvalidParameterCombination = "InvalidParameterCombination";
+    /// <summary>A column named by a parameter does not exist in the table.</summary>
+    public const string ColumnNotFound = "ColumnNotFound";
     /// <summary>The user stopped the operation (Ctrl+C).</summary>
     public const string OperationStopped = "OperationStopped";
     /// <summary>An unexpected failure; the message and inner exception say more.</summary>
