@@ -14,8 +14,10 @@
         'Backup-SqliteDatabase'
         'Get-SqliteBackup'
         'Get-SqliteDatabase'
+        'Get-SyncLogReport'
         'Invoke-SqliteVacuum'
         'Remove-ExpiredBackup'
+        'Remove-SyncLogEntry'
         'Restore-SqliteDatabase'
         'Test-SqliteIntegrity'
     )

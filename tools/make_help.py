@@ -16,6 +16,17 @@ PATH_PARAMS = [
          desc="Seconds to wait for another process's lock to clear before failing with the error id DatabaseLocked. Default 30; 0 fails at once."),
 ]
 
+SYNC_PARAMS = [
+    dict(name="Table", type="String", default="sync_log", desc="The sync log table. Looked up in the schema (without regard to case) as a value, never pasted into SQL; a name that does not exist, however it is written, is the error TableNotFound and lists the tables there are."),
+    dict(name="TimestampColumn", type="String", default="timestamp", desc="Column with the time of each sync: SQLite date text ('YYYY-MM-DD HH:MM:SS', ISO-8601 with T, fractional seconds, a Z or +hh:mm zone), Julian day numbers, or Unix seconds or milliseconds (numbers or digits in text). A column that does not exist is the error ColumnNotFound, naming the parameter and the columns there are."),
+    dict(name="StatusColumn", type="String", default="status", desc="Column with each sync's outcome."),
+    dict(name="PulledColumn", type="String", default="records_pulled", desc="Column with the records pulled from the master."),
+    dict(name="PushedColumn", type="String", default="records_pushed", desc="Column with the records pushed to the master."),
+    dict(name="ConflictsColumn", type="String", default="conflicts", desc="Column with the number of conflicts."),
+    dict(name="DurationColumn", type="String", default="duration_ms", desc="Column with the duration in milliseconds."),
+    dict(name="LocalTimestamps", type="SwitchParameter", default="False", desc="Timestamps written without a zone are local time (as Python's datetime.now() writes them). By default they are UTC, as SQLite's datetime('now') writes them. Timestamps with a zone are always read with it."),
+]
+
 PASS_PARAMS = [
     dict(name="Passphrase", type="SecureString",
          desc="The passphrase as a SecureString, for example from Read-Host -AsSecureString or Get-Secret. There is deliberately no plain-text passphrase parameter: PSReadLine would save it in the history file."),
@@ -269,6 +280,60 @@ CMDLETS = [
             ("the weekly routine over every database", "PS> Get-ChildItem D:\\Apps -Recurse -Filter *.db | Invoke-SqliteVacuum -Reindex -Analyze -BusyTimeout 120 | Format-Table Path, Performed, ReclaimedBytes, Duration", "Seed 003's off-hours VACUUM + ANALYZE for all databases, waiting up to two minutes for the applications' locks; a database still in use is an error and the others continue."),
             ("a compacted copy while the application runs", "PS> Invoke-SqliteVacuum \\\\nas\\CraftAuto\\server.db -Mode Into -Destination E:\\Compact\\", "VACUUM INTO only reads the database, so the application keeps working; swap the copy in later with Restore-SqliteDatabase -AllowNoManifest."),
             ("release space without a full rebuild", "PS> Invoke-SqliteVacuum ./automation.db -Mode Incremental -IncrementalPages 5000", "On an auto_vacuum = INCREMENTAL database, returns 5000 free pages to the file system in a short transaction."),
+        ],
+    ),
+    dict(
+        name="Get-SyncLogReport",
+        synopsis="Summarises the sync_log of a multi-user SQLite application: activity, failures, conflicts, durations and staleness, with OK, Warning or Critical and alerts an admin can act on.",
+        description=[
+            "Get-SyncLogReport answers seed 003's morning questions for each database: how many syncs ran, how many failed, how many had conflicts, how much data moved, how long they took, and when the last successful sync was. The figures are computed inside SQLite in one streaming pass with bound parameters (an index on the timestamp column is used to find the window's rows), the database is opened read-only, and memory does not grow with the number of rows, so a log of tens of millions of rows is fine. Table and column names are checked against the schema and quoted; a hostile or unknown name is rejected before any SQL runs.",
+            "The window is -Last (default 7d; the span syntax of Remove-ExpiredBackup) or -Since up to now. Timestamps are read whichever way they are stored (see -TimestampColumn); TimestampFormat says what was found, and rows whose timestamp cannot be read at all (NULL, empty, words, impossible dates) are counted in UnreadableTimestamps and raise a Warning instead of vanishing.",
+            "By default one SyncLogReport per database: Path, Table, From, To, TimestampFormat, TotalSyncs, Succeeded, Failed, SuccessRate, FailureRate, SyncsWithConflicts, ConflictRate, Conflicts, RecordsPulled, RecordsPushed, AvgDurationMs, P95DurationMs (nearest rank), MaxDurationMs, LastSync, LastSuccess (UTC), SinceLastSuccess, ConsecutiveFailures, UnreadableTimestamps, Status and Alerts. Status is Critical when no sync succeeded for -StaleAfter (only business time counts with -BusinessHours), when more than -MaxFailurePercent of syncs failed, or when there were no syncs at all; Warning when more than -MaxConflictPercent had conflicts, the latest syncs failed, or timestamps are unreadable. A status other than -SuccessStatus (default success, any case) is a failure. Rates are percentages.",
+            "With -GroupBy Day or Hour, one SyncLogPeriod per day or hour of the window in local time instead (Period, TotalSyncs, Succeeded, Failed, FailureRate, SyncsWithConflicts, ConflictRate, Conflicts, AvgConflicts, RecordsPulled, RecordsPushed, AvgDurationMs), including periods without syncs. Both kinds of object turn into an e-mail body with ConvertTo-Html.",
+        ],
+        sets=["Path", "LiteralPath"],
+        params=PATH_PARAMS[:2] + SYNC_PARAMS + [
+            dict(name="SuccessStatus", type="String", default="success", desc="The status value of a successful sync, compared without regard to case; every other value counts as failed."),
+            dict(name="Since", type="DateTime", desc="Start of the window (local time unless the DateTime says UTC). Not with -Last."),
+            dict(name="Last", type="String", default="7d", desc="The window before now: 24h, 7d, 2w, 1m, or a TimeSpan such as 1.00:00:00."),
+            dict(name="GroupBy", type="SyncLogGrouping", default="None", values=["None", "Hour", "Day"], desc="None: one summary per database. Hour or Day: one SyncLogPeriod per hour or day (local time), empty periods included."),
+            dict(name="StaleAfter", type="String", default="4h", desc="Critical when no sync has succeeded for this long: hours, days or weeks (4h, 1d) or a TimeSpan (00:30:00)."),
+            dict(name="MaxConflictPercent", type="Double", default="5", desc="Warning when more than this percentage of syncs had conflicts (seed 003: 5)."),
+            dict(name="MaxFailurePercent", type="Double", default="10", desc="Critical when more than this percentage of syncs failed (seed 003: 10)."),
+            dict(name="BusinessHours", type="String", desc="When syncs are expected, such as 08:00-18:00 in local time: staleness counts only business time, so a quiet night or weekend is not an alert."),
+            dict(name="BusinessDays", type="DayOfWeek[]", default="Monday to Friday", desc="The days -BusinessHours applies to."),
+            PATH_PARAMS[2],
+        ],
+        inputs=[("System.String", "A database path."), ("System.IO.FileInfo", "Files from Get-ChildItem.")],
+        outputs=[("SqliteAdmin.Core.SyncLog.SyncLogReport", "One summary per database (default)."), ("SqliteAdmin.Core.SyncLog.SyncLogPeriod", "With -GroupBy: one per hour or day.")],
+        examples=[
+            ("the morning check", "PS> Get-SyncLogReport \\\\nas\\CraftAuto\\server.db -Last 24h -BusinessHours 08:00-18:00", "Activity, failures and conflicts of the last 24 hours, and whether a sync is overdue counting only business hours."),
+            ("the weekly conflict review", "PS> Get-SyncLogReport ./server.db -Last 7d -GroupBy Day | Format-Table", "Seed 003's 'conflict summary last 7 days' per day, with failure and conflict rates."),
+            ("alert by e-mail from a scheduled task", "PS> $r = Get-SyncLogReport D:\\Apps\\server.db; if ($r.Status -ne 'OK') { $r | ConvertTo-Html -Property Path, Status, Alerts | Out-String | Send-MailMessage -To admin@example.com -From sync@example.com -Subject \"Sync $($r.Status)\" -BodyAsHtml -SmtpServer mail }", "Mails the report only when something needs attention."),
+            ("another application's log", "PS> Get-SyncLogReport ./app.db -Table replication_history -TimestampColumn started_at -StatusColumn outcome -SuccessStatus OK", "Every name is checked against the schema first."),
+        ],
+    ),
+    dict(
+        name="Remove-SyncLogEntry",
+        synopsis="Prunes old rows from a sync log table in one transaction: older than a span, and beyond the newest n rows.",
+        description=[
+            "Remove-SyncLogEntry does seed 003's monthly clean-up in one command: -OlderThan 90d removes rows whose timestamp is more than 90 days before now; -KeepLast 10000 keeps only the newest 10 000 rows (rows tied with the last one kept stay too); with both, a row goes when either rule says so. Timestamps are read as Get-SyncLogReport reads them; a row whose timestamp cannot be read is never removed, because its age is unknown, and UnreadableKept counts them.",
+            "The count and the delete run in one write transaction (BEGIN IMMEDIATE), so the application sees the log before or after, never half pruned; a lock the application holds past -BusyTimeout is the error DatabaseLocked and nothing is removed. ConfirmImpact is High: -WhatIf says how many rows would go and before which time; -Force skips only the prompt.",
+            "Each database gives one SyncLogPruneResult: Path, Table, Removed, Remaining, OldestKept, NewestKept (UTC), UnreadableKept and Cutoff. The file does not shrink until the database is vacuumed (Invoke-SqliteVacuum).",
+        ],
+        sets=["Path", "LiteralPath"],
+        params=PATH_PARAMS[:2] + [dict(p, desc=p["desc"] + " Only -Table and -TimestampColumn are used here; the others are accepted so one splat serves Get-SyncLogReport and Remove-SyncLogEntry.") if p["name"] not in ("Table", "TimestampColumn", "LocalTimestamps") else p for p in SYNC_PARAMS] + [
+            dict(name="OlderThan", type="String", desc="Remove rows older than this span before now: 90d, 12w, 6m, 1y."),
+            dict(name="KeepLast", type="Int64", desc="Keep at most this many of the newest rows (1 or more)."),
+            dict(name="Force", type="SwitchParameter", default="False", desc="Skip the confirmation prompt. Nothing else: -WhatIf still removes nothing."),
+            PATH_PARAMS[2],
+        ],
+        common_risk=True,
+        inputs=[("System.String", "A database path."), ("System.IO.FileInfo", "Files from Get-ChildItem.")],
+        outputs=[("SqliteAdmin.Core.SyncLog.SyncLogPruneResult", "One result per database.")],
+        examples=[
+            ("seed 003's clean-up", "PS> Remove-SyncLogEntry \\\\nas\\CraftAuto\\server.db -OlderThan 90d -KeepLast 10000 -Force", "Removes rows older than 90 days and all but the newest 10 000, without a prompt, and reports what is left."),
+            ("see first", "PS> Remove-SyncLogEntry ./server.db -OlderThan 30d -WhatIf", "Prints how many rows would be removed and the cutoff time; nothing is removed."),
         ],
     ),
 ]

@@ -62,6 +62,29 @@ public sealed class RetentionSpan
             $"'{text}' is not a span: use a count and a unit, y (years), m (months), w (weeks), d (days), h (hours), such as 30d, 12h, 2w, 6m or 1y2m, or a TimeSpan such as 30.00:00:00.", text);
     }
 
+    /// <summary>
+    /// Parses a duration: hours, days or weeks ("4h", "1d12h", "2w") or a TimeSpan ("00:30:00").
+    /// Months and years are calendar spans, not durations, and are refused.
+    /// </summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        string trimmed = (text ?? "").Trim();
+        if (trimmed.IndexOf(':') >= 0 && TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out TimeSpan span) && span > TimeSpan.Zero)
+        {
+            return span;
+        }
+        if (Pattern.IsMatch(trimmed))
+        {
+            RetentionSpan parsed = Parse(trimmed);
+            if (parsed.Years == 0 && parsed.Months == 0 && (parsed.Days > 0 || parsed.Hours > 0))
+            {
+                return TimeSpan.FromDays(parsed.Days) + TimeSpan.FromHours(parsed.Hours);
+            }
+        }
+        throw new SqliteAdminException(ErrorIds.InvalidSpan, SqliteAdminErrorCategory.InvalidArgument,
+            $"'{text}' is not a duration: use hours, days or weeks, such as 4h, 1d or 2w, or a TimeSpan such as 00:30:00 for minutes.", text);
+    }
+
     /// <summary>The moment this span before <paramref name="time"/>, on the calendar (as restic computes it).</summary>
     public DateTime Before(DateTime time) => time.AddYears(-Years).AddMonths(-Months).AddDays(-Days).AddHours(-Hours);
 
