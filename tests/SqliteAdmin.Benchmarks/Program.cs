@@ -60,7 +60,35 @@ internal static class Benchmark
         ("restore of a compressed + encrypted backup, verified", "openssl enc -d + gunzip + sqlite3 \"PRAGMA integrity_check\"", "≤ 1.0"),
         ("full integrity check", "sqlite3 \"PRAGMA integrity_check\"", "≤ 1.1"),
         ("retention plan over 100 000 backup files", "find dir -type f", "≤ 3"),
+        ("sync-log report, 10 M rows (summary)", "seed 003's GROUP BY query in sqlite3", "≤ 1.5"),
+        ("sync-log report, 10 M rows (-GroupBy Day)", "seed 003's GROUP BY query in sqlite3", "≤ 1.5"),
     };
+
+    // Seed 003's "conflict summary" query over the whole log (the window covers all 10 M rows).
+    private const string SeedGroupBy = "SELECT DATE(timestamp) as date, COUNT(*) as total_syncs, SUM(conflicts) as total_conflicts, ROUND(AVG(conflicts), 2) as avg_conflicts, " +
+                                       "SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) as failed_syncs FROM sync_log WHERE timestamp > datetime('now', '-400 days') " +
+                                       "GROUP BY DATE(timestamp) ORDER BY date DESC;";
+
+    /// <summary>A sync_log of 10 million syncs, one every 3 seconds up to 10 minutes ago (about 347 days), indexed on timestamp; made once.</summary>
+    private static string SyncLogDatabase(string work)
+    {
+        string db = Path.Combine(work, "synclog-10M.db");
+        if (File.Exists(db))
+        {
+            return db;
+        }
+        string partial = db + ".partial";
+        File.Delete(partial);
+        Shell("sqlite3", partial,
+            "PRAGMA journal_mode=wal; CREATE TABLE sync_log(id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, status TEXT NOT NULL, records_pulled INTEGER, records_pushed INTEGER, conflicts INTEGER, duration_ms INTEGER, error TEXT);" +
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 10000000) " +
+            "INSERT INTO sync_log(timestamp, status, records_pulled, records_pushed, conflicts, duration_ms) " +
+            "SELECT datetime(strftime('%s', 'now') - 600 - (10000000 - i) * 3, 'unixepoch'), CASE WHEN abs(random()) % 20 = 0 THEN 'error' ELSE 'success' END, " +
+            "abs(random()) % 200, abs(random()) % 50, CASE WHEN abs(random()) % 25 = 0 THEN 1 + abs(random()) % 4 ELSE 0 END, 200 + abs(random()) % 5000 FROM n;" +
+            "CREATE INDEX idx_sync_log_timestamp ON sync_log(timestamp); PRAGMA wal_checkpoint(TRUNCATE);");
+        File.Move(partial, db);
+        return db;
+    }
 
     /// <summary>A folder of 100 000 backups (10 databases, hourly) with manifests, made once; the newest of each is verified.</summary>
     private static string RetentionFolder(string db, string work)
@@ -169,6 +197,10 @@ internal static class Benchmark
         {
             input = RetentionFolder(db, work);
         }
+        if (operation.StartsWith("sync-log", StringComparison.Ordinal))
+        {
+            input = SyncLogDatabase(work);
+        }
         if (operation.StartsWith("restore", StringComparison.Ordinal))
         {
             // Restore over an existing database, as an admin does: the safety copy is part of the cost.
@@ -200,6 +232,30 @@ internal static class Benchmark
         if (operation.StartsWith("restore", StringComparison.Ordinal) || operation == "full integrity check")
         {
             return RunOursCheckOrRestore(operation, db, folder);
+        }
+        if (operation.StartsWith("sync-log", StringComparison.Ordinal))
+        {
+            var report = Stopwatch.StartNew();
+            var logRequest = new SqliteAdmin.Core.SyncLog.SyncLogRequest { Path = db, Last = SqliteAdmin.Core.Retention.RetentionSpan.Parse("400d") };
+            long syncs;
+            if (operation.Contains("GroupBy"))
+            {
+                logRequest.GroupBy = SqliteAdmin.Core.SyncLog.SyncLogGrouping.Day;
+                syncs = SqliteAdmin.Core.SyncLog.SyncLogAnalyzer.Periods(logRequest, null, CancellationToken.None).Sum(p => p.TotalSyncs);
+            }
+            else
+            {
+                syncs = SqliteAdmin.Core.SyncLog.SyncLogAnalyzer.Report(logRequest, null, CancellationToken.None).TotalSyncs;
+            }
+            report.Stop();
+            if (syncs != 10_000_000)
+            {
+                throw new InvalidOperationException($"reported {syncs} syncs");
+            }
+            Process me = Process.GetCurrentProcess();
+            me.Refresh();
+            Console.WriteLine($"{report.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)} {me.PeakWorkingSet64}");
+            return 0;
         }
         if (operation.StartsWith("retention", StringComparison.Ordinal))
         {
@@ -285,6 +341,14 @@ internal static class Benchmark
             Shell("find", retention, "-type", "f");
             list.Stop();
             return list.Elapsed.TotalSeconds;
+        }
+        if (operation.StartsWith("sync-log", StringComparison.Ordinal))
+        {
+            string log = SyncLogDatabase(work);
+            var query = Stopwatch.StartNew();
+            Shell("sqlite3", log, SeedGroupBy);
+            query.Stop();
+            return query.Elapsed.TotalSeconds;
         }
         if (operation == "full integrity check")
         {

@@ -89,6 +89,7 @@ public static class SyncLogAnalyzer
         private TimestampSql _time = null!;
         private DateTime _fromUtc, _toUtc;
         private double _from, _to;
+        private double? _lastSuccess;
 
         public Session(SyncLogRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
         {
@@ -225,7 +226,7 @@ public static class SyncLogAnalyzer
             report.SuccessRate = Percent(report.Succeeded, report.TotalSyncs);
             report.FailureRate = Percent(report.Failed, report.TotalSyncs);
             report.ConflictRate = Percent(report.SyncsWithConflicts, report.TotalSyncs);
-            report.ConsecutiveFailures = report.LastSuccess is DateTime success ? CountAfter(TimestampSql.ToSeconds(success)) : report.Failed;
+            report.ConsecutiveFailures = _lastSuccess is double success ? CountAfter(success) : report.Failed;
             report.SinceLastSuccess = _toUtc - (report.LastSuccess ?? _fromUtc);
             report.TimestampFormat = DescribeTimestamps();
             Judge(report);
@@ -273,7 +274,7 @@ public static class SyncLogAnalyzer
             report.UnreadableTimestamps = reader.GetInt64(11);
         }
 
-        private static void ReadFigures(SqliteDataReader reader, int first, SyncLogReport report)
+        private void ReadFigures(SqliteDataReader reader, int first, SyncLogReport report)
         {
             long Long(int i) => reader.IsDBNull(first + i) ? 0 : reader.GetInt64(first + i);
             double? Double(int i) => reader.IsDBNull(first + i) ? null : reader.GetDouble(first + i);
@@ -285,7 +286,9 @@ public static class SyncLogAnalyzer
             report.AvgDurationMs = Double(5) is double avg ? Math.Round(avg, 1) : null;
             report.MaxDurationMs = Double(6);
             report.LastSync = Double(7) is double last ? TimestampSql.ToUtc(last) : null;
-            report.LastSuccess = Double(8) is double success ? TimestampSql.ToUtc(success) : null;
+            // Kept exactly as SQLite computed it for the follow-up query; the DateTime is rounded to the millisecond.
+            _lastSuccess = Double(8);
+            report.LastSuccess = _lastSuccess is double success ? TimestampSql.ToUtc(success) : null;
             report.P95DurationMs = Double(9);
         }
 

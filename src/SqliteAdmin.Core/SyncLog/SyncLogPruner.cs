@@ -37,6 +37,8 @@ public sealed class SyncLogPrunePlan
     public DateTime? Cutoff { get; set; }
     /// <summary>The table's name as the schema spells it.</summary>
     public string Table { get; set; } = "";
+    /// <summary>The cutoff exactly as SQLite computed it (Cutoff is rounded to the millisecond).</summary>
+    internal double? CutoffSeconds { get; set; }
 }
 
 /// <summary>
@@ -76,11 +78,11 @@ public static class SyncLogPruner
             SyncLogPrunePlan plan = PlanOn(connection, path, request);
             (SyncLogTable table, TimestampSql time) = Resolve(connection, path, request);
             long removed = 0;
-            if (plan.Cutoff is DateTime cutoff)
+            if (plan.CutoffSeconds is double cutoff)
             {
                 using SqliteCommand delete = connection.CreateCommand();
                 delete.CommandText = $"DELETE FROM {table.Quoted} WHERE {time.Seconds} < $cutoff;";
-                delete.Parameters.AddWithValue("$cutoff", TimestampSql.ToSeconds(cutoff));
+                delete.Parameters.AddWithValue("$cutoff", cutoff);
                 removed = delete.ExecuteNonQuery();
             }
             var result = new SyncLogPruneResult { Path = path, Table = table.Table, Removed = removed, Cutoff = plan.Cutoff };
@@ -132,7 +134,8 @@ public static class SyncLogPruner
         reader.Read();
         plan.Total = reader.GetInt64(0);
         plan.ToRemove = reader.GetInt64(1);
-        plan.Cutoff = cutoff is double limit && plan.ToRemove > 0 ? TimestampSql.ToUtc(limit) : null;
+        plan.CutoffSeconds = plan.ToRemove > 0 ? cutoff : null;
+        plan.Cutoff = plan.CutoffSeconds is double limit ? TimestampSql.ToUtc(limit) : null;
         return plan;
     }
 

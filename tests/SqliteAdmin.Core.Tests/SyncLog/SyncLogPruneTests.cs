@@ -58,6 +58,25 @@ public class SyncLogPruneTests
     }
 
     [Fact]
+    public void Keep_last_keeps_exactly_that_many_rows_with_distinct_times()
+    {
+        // Times at irregular seconds, where reading them back as floating-point seconds and rounding
+        // to a DateTime would move the cutoff past the last row to keep.
+        using var folder = new TempFolder();
+        string db = folder.File("app.db");
+        SqliteCli.Run(db, "CREATE TABLE sync_log(id INTEGER PRIMARY KEY, timestamp TEXT, status TEXT);" +
+                          "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM n WHERE i < 1999) " +
+                          "INSERT INTO sync_log(timestamp, status) SELECT datetime(1794895200 - i * 2400 - (i * 7919) % 900, 'unixepoch'), 'success' FROM n;");
+
+        foreach (long keep in new long[] { 1500, 1000, 999, 500, 137, 1 })
+        {
+            SyncLogPruneResult result = SyncLogPruner.Remove(Request(db, null, keep));
+            Assert.Equal(keep, result.Remaining);
+            Assert.Equal(keep.ToString(CultureInfo.InvariantCulture), SqliteCli.Run(db, "SELECT count(*) FROM sync_log;"));
+        }
+    }
+
+    [Fact]
     public void Both_rules_together_remove_what_either_removes_and_unreadable_rows_stay()
     {
         using var folder = new TempFolder();
