@@ -7,7 +7,7 @@ namespace SqliteAdmin;
 
 /// <summary>
 /// Base of the path-taking cmdlets that read or write encrypted backups: -Passphrase
-/// (SecureString), -Credential, -PassphraseVariable, resolved once in BeginProcessing and released
+/// (SecureString), -Credential, -PassphraseVariable, resolved once before any input and released
 /// in Dispose (which runs even after Ctrl+C).
 /// </summary>
 public abstract class PassphrasePathCmdlet : DatabaseInputCmdlet
@@ -30,18 +30,11 @@ public abstract class PassphrasePathCmdlet : DatabaseInputCmdlet
     protected Passphrase? ResolvedPassphrase { get; private set; }
 
     /// <summary>Resolves the passphrase; a bad invocation is a terminating error.</summary>
-    protected override void BeginProcessing()
+    protected override void PrepareInvocation()
     {
-        base.BeginProcessing();
-        try
-        {
-            ResolvedPassphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
-            ValidateInvocation();
-        }
-        catch (SqliteAdminException ex)
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
-        }
+        base.PrepareInvocation();
+        ResolvedPassphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
+        ValidateInvocation();
     }
 
     /// <summary>Further checks of the invocation, after the passphrase is resolved; throw SqliteAdminException.</summary>

@@ -24,10 +24,27 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
     /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
     protected CancellationToken StopToken => _stop?.Token ?? CancellationToken.None;
 
-    /// <summary>Creates the cancellation source; EndProcessing does not run after a stop, Dispose does.</summary>
+    /// <summary>
+    /// Creates the cancellation source (EndProcessing does not run after a stop, Dispose does), then
+    /// checks the invocation once: a SqliteAdminException from <see cref="PrepareInvocation"/> is a
+    /// terminating error.
+    /// </summary>
     protected override void BeginProcessing()
     {
         _stop = new CancellationTokenSource();
+        try
+        {
+            PrepareInvocation();
+        }
+        catch (SqliteAdminException ex)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
+        }
+    }
+
+    /// <summary>Parses and checks parameters once, before any input; throw SqliteAdminException for a bad invocation.</summary>
+    protected virtual void PrepareInvocation()
+    {
     }
 
     /// <summary>Ctrl+C: cancel whatever Core is doing.</summary>

@@ -44,16 +44,7 @@ DELETE FROM notes WHERE n % 3 = 0;
 
     function Get-FreelistCount {
         param([Parameter(Mandatory)][string]$Path)
-        $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Mode=ReadOnly;Pooling=False")
-        try {
-            $connection.Open()
-            $command = $connection.CreateCommand()
-            $command.CommandText = 'PRAGMA freelist_count'
-            [long]$command.ExecuteScalar()
-        }
-        finally {
-            $connection.Dispose()
-        }
+        [long](Invoke-TestScalar -Path $Path -Sql 'PRAGMA freelist_count')
     }
 }
 

@@ -17,16 +17,7 @@ SELECT datetime('now', '-' || (10 + i * 30) || ' minutes'), CASE WHEN i % 20 = 5
 
     function Get-RowCount {
         param([Parameter(Mandatory)][string]$Path)
-        $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Mode=ReadOnly;Pooling=False")
-        try {
-            $connection.Open()
-            $command = $connection.CreateCommand()
-            $command.CommandText = 'SELECT count(*) FROM sync_log'
-            [long]$command.ExecuteScalar()
-        }
-        finally {
-            $connection.Dispose()
-        }
+        [long](Invoke-TestScalar -Path $Path -Sql 'SELECT count(*) FROM sync_log')
     }
 }
 

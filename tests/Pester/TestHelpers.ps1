@@ -28,6 +28,21 @@ function Invoke-TestSql {
     }
 }
 
+function Invoke-TestScalar {
+    # The first column of the first row, read on a read-only connection.
+    param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$Sql)
+    $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Mode=ReadOnly;Pooling=False")
+    try {
+        $connection.Open()
+        $command = $connection.CreateCommand()
+        $command.CommandText = $Sql
+        $command.ExecuteScalar()
+    }
+    finally {
+        $connection.Dispose()
+    }
+}
+
 function New-TestDatabase {
     param(
         [Parameter(Mandatory)][string]$Path,

@@ -55,17 +55,9 @@ public sealed class GetSqliteBackupCommand : SqliteAdminCmdlet
     public string? PassphraseVariable { get; set; }
 
     /// <summary>Checks the passphrase parameters once.</summary>
-    protected override void BeginProcessing()
+    protected override void PrepareInvocation()
     {
-        base.BeginProcessing();
-        try
-        {
-            _passphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
-        }
-        catch (SqliteAdminException ex)
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
-        }
+        _passphrase = PassphraseParameters.Resolve(Passphrase, Credential, PassphraseVariable);
     }
 
     /// <summary>Lists (and with -Verify checks) the backups in each folder.</summary>

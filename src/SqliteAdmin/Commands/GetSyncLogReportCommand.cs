@@ -59,29 +59,21 @@ public sealed class GetSyncLogReportCommand : SyncLogCmdlet
     public DayOfWeek[]? BusinessDays { get; set; }
 
     /// <summary>Parses the spans and business hours once.</summary>
-    protected override void BeginProcessing()
+    protected override void PrepareInvocation()
     {
-        base.BeginProcessing();
-        try
+        if (Since != null && MyInvocation.BoundParameters.ContainsKey(nameof(Last)))
         {
-            if (Since != null && MyInvocation.BoundParameters.ContainsKey(nameof(Last)))
-            {
-                throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
-                    "Use -Since or -Last, not both.", Last);
-            }
-            if (BusinessDays != null && BusinessHours == null)
-            {
-                throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
-                    "-BusinessDays needs -BusinessHours, such as -BusinessHours 08:00-18:00.", null);
-            }
-            _last = RetentionSpan.Parse(Last);
-            _staleAfter = RetentionSpan.ParseDuration(StaleAfter);
-            _businessHours = BusinessHours == null ? null : Core.SyncLog.BusinessHours.Parse(BusinessHours, BusinessDays, TimeZoneInfo.Local);
+            throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
+                "Use -Since or -Last, not both.", Last);
         }
-        catch (SqliteAdminException ex)
+        if (BusinessDays != null && BusinessHours == null)
         {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
+            throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
+                "-BusinessDays needs -BusinessHours, such as -BusinessHours 08:00-18:00.", null);
         }
+        _last = RetentionSpan.Parse(Last);
+        _staleAfter = RetentionSpan.ParseDuration(StaleAfter);
+        _businessHours = BusinessHours == null ? null : Core.SyncLog.BusinessHours.Parse(BusinessHours, BusinessDays, TimeZoneInfo.Local);
     }
 
     /// <summary>Reports on each database.</summary>

@@ -71,23 +71,15 @@ public sealed class RemoveExpiredBackupCommand : PathInputCmdlet
     protected override string NotFoundErrorId => ErrorIds.BackupFolderNotFound;
 
     /// <summary>Builds the policy; an empty policy or an unreadable span is a terminating error.</summary>
-    protected override void BeginProcessing()
+    protected override void PrepareInvocation()
     {
-        base.BeginProcessing();
-        try
+        _policy = new RetentionPolicy
         {
-            _policy = new RetentionPolicy
-            {
-                KeepLast = KeepLast, KeepHourly = KeepHourly, KeepDaily = KeepDaily, KeepWeekly = KeepWeekly, KeepMonthly = KeepMonthly, KeepYearly = KeepYearly,
-                KeepWithin = KeepWithin == null ? null : RetentionSpan.Parse(KeepWithin),
-                OlderThan = OlderThan == null ? null : RetentionSpan.Parse(OlderThan),
-            };
-            BackupRetention.Plan(Array.Empty<BackupRetention.Candidate>(), _policy, DateTime.UtcNow, TimeZoneInfo.Local); // refuses an empty policy
-        }
-        catch (SqliteAdminException ex)
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
-        }
+            KeepLast = KeepLast, KeepHourly = KeepHourly, KeepDaily = KeepDaily, KeepWeekly = KeepWeekly, KeepMonthly = KeepMonthly, KeepYearly = KeepYearly,
+            KeepWithin = KeepWithin == null ? null : RetentionSpan.Parse(KeepWithin),
+            OlderThan = OlderThan == null ? null : RetentionSpan.Parse(OlderThan),
+        };
+        BackupRetention.Plan(Array.Empty<BackupRetention.Candidate>(), _policy, DateTime.UtcNow, TimeZoneInfo.Local); // refuses an empty policy
     }
 
     /// <summary>Collects the backups named (folders, or backup files such as Get-SqliteBackup output).</summary>

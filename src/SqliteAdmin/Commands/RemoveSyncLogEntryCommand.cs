@@ -28,22 +28,14 @@ public sealed class RemoveSyncLogEntryCommand : SyncLogCmdlet
     public SwitchParameter Force { get; set; }
 
     /// <summary>Parses the span once.</summary>
-    protected override void BeginProcessing()
+    protected override void PrepareInvocation()
     {
-        base.BeginProcessing();
-        try
+        if (OlderThan == null && KeepLast == null)
         {
-            if (OlderThan == null && KeepLast == null)
-            {
-                throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
-                    "Say what to remove: -OlderThan <span> (such as 90d), -KeepLast <n> (such as 10000), or both.", null);
-            }
-            _olderThan = OlderThan == null ? null : RetentionSpan.Parse(OlderThan);
+            throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
+                "Say what to remove: -OlderThan <span> (such as 90d), -KeepLast <n> (such as 10000), or both.", null);
         }
-        catch (SqliteAdminException ex)
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
-        }
+        _olderThan = OlderThan == null ? null : RetentionSpan.Parse(OlderThan);
     }
 
     /// <summary>Prunes each database's log.</summary>
