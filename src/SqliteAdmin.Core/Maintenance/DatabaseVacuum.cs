@@ -166,12 +166,17 @@ public static class DatabaseVacuum
                 MoveIntoPlace(temp, destination!);
                 temp = null;
             }
-            // Measured after the connection is closed: in WAL mode the file shrinks at the checkpoint.
-            result.SizeAfterBytes = new FileInfo(destination ?? path).Length;
             if (request.Mode == VacuumMode.Into && plan.SkipReason != null)
             {
+                // No copy was made: nothing changed.
+                result.Destination = null;
                 result.SizeAfterBytes = result.SizeBeforeBytes;
                 result.FreePercentAfter = result.FreePercentBefore;
+            }
+            else
+            {
+                // Measured after the connection is closed: in WAL mode the file shrinks at the checkpoint.
+                result.SizeAfterBytes = new FileInfo(destination ?? path).Length;
             }
             result.Performed = plan.SkipReason == null;
             result.Operations = operations;

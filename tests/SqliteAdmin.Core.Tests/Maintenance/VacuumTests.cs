@@ -207,6 +207,24 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
     }
 
     [Fact]
+    public void Into_below_MinFreePercent_makes_no_copy_and_says_why()
+    {
+        using var folder = new TempFolder();
+        using var target = new TempFolder();
+        string db = CreateFragmented(folder.File("app.db"));
+
+        SqliteVacuumResult result = Vacuum(db, r => { r.Mode = VacuumMode.Into; r.Destination = target.File("copy.db"); r.MinFreePercent = 99; r.Analyze = true; });
+
+        Assert.False(result.Performed);
+        Assert.Null(result.Destination);
+        Assert.Contains("below -MinFreePercent 99 %", result.SkippedReason);
+        Assert.Equal(0, result.ReclaimedBytes);
+        Assert.Empty(result.Operations);
+        Assert.Contains("no copy was made", Assert.Single(result.Warnings));
+        Assert.Empty(Directory.GetFileSystemEntries(target.Path));
+    }
+
+    [Fact]
     public void Into_never_overwrites_and_a_folder_destination_gets_the_database_name()
     {
         using var folder = new TempFolder();
@@ -403,22 +421,34 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
     }
 
     [Fact]
-    public void Stopping_during_the_vacuum_rolls_it_back()
+    public async Task Stopping_during_the_vacuum_rolls_it_back()
     {
         using var folder = new TempFolder();
         string db = CreateFragmented(folder.File("app.db"), fillerRows: 60000);
         string content = Content(db);
         string hash = Cli.Sha256Sum(db);
         using var stop = new CancellationTokenSource();
-        var progress = new CallbackProgress(p =>
+        // Ctrl+C arrives while VACUUM runs: a second connection sees the vacuum's write lock, then cancels.
+        Task watcher = Task.Run(() =>
         {
-            if (p.Status.StartsWith("Rebuilding", StringComparison.Ordinal))
+            using var probe = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+            probe.Open();
+            SQLitePCL.raw.sqlite3_busy_timeout(probe.Handle, 0);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline)
             {
-                Task.Delay(40).ContinueWith(_ => stop.Cancel());
+                if (SQLitePCL.raw.sqlite3_exec(probe.Handle, "BEGIN IMMEDIATE;") == SQLitePCL.raw.SQLITE_BUSY)
+                {
+                    stop.Cancel();
+                    return;
+                }
+                SQLitePCL.raw.sqlite3_exec(probe.Handle, "ROLLBACK;");
+                Thread.Sleep(1);
             }
         });
 
-        Assert.ThrowsAny<OperationCanceledException>(() => Vacuum(db, progress: progress, cancellation: stop.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => Vacuum(db, r => r.BusyTimeout = TimeSpan.FromSeconds(30), cancellation: stop.Token));
+        await watcher;
 
         Assert.Equal(hash, Cli.Sha256Sum(db));
         Assert.Equal(content, Content(db));
