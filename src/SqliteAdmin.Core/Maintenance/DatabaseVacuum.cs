@@ -150,7 +150,6 @@ public static class DatabaseVacuum
                 result.SkippedReason = plan.SkipReason;
                 if (request.Mode == VacuumMode.Into)
                 {
-                    result.Destination = destination;
                     temp = VacuumInto(connection, plan, request, destination!, activity, progress, operations, warnings, result, cancellation);
                 }
                 else
@@ -165,11 +164,11 @@ public static class DatabaseVacuum
                 DurableFile.Flush(temp);
                 MoveIntoPlace(temp, destination!);
                 temp = null;
+                result.Destination = destination;
             }
             if (request.Mode == VacuumMode.Into && plan.SkipReason != null)
             {
                 // No copy was made: nothing changed.
-                result.Destination = null;
                 result.SizeAfterBytes = result.SizeBeforeBytes;
                 result.FreePercentAfter = result.FreePercentBefore;
             }

@@ -152,11 +152,11 @@ public static class SyncLogAnalyzer
                 where = "WHERE " + _time.Window(prefix) + (withShapeless ? " OR " + _time.Shapeless : "");
                 TimestampSql.BindWindow(command, prefix, from, to);
             }
+            // LIMIT -1 keeps SQLite from flattening the subquery into the outer query, which would read
+            // t once per use; flattening is cheaper when t is used only a few times per row.
             return $"(SELECT {_time.Seconds} AS t, ({_table.Column("Status")} = $success COLLATE NOCASE) AS ok, {_table.Column("Conflicts")} AS conf, " +
                    $"{_table.Column("Pulled")} AS pulled, {_table.Column("Pushed")} AS pushed, {_table.Column("Duration")} AS dur " +
                    $"FROM {_table.Quoted} {where}{(flatten ? "" : " LIMIT -1")})";
-            // LIMIT -1 keeps SQLite from flattening the subquery into the outer query, which would read
-            // t once per use; flattening is cheaper when t is used only a few times per row.
         }
 
         private bool? _coversEverything;

@@ -56,7 +56,8 @@ public static class SyncLogPruner
         using CancellationTokenRegistration interrupt = connection.InterruptOn(cancellation);
         try
         {
-            return PlanOn(connection, path, request);
+            (SyncLogTable table, TimestampSql time) = Resolve(connection, path, request);
+            return PlanOn(connection, table, time, request);
         }
         catch (SqliteException ex)
         {
@@ -75,8 +76,8 @@ public static class SyncLogPruner
         {
             // BEGIN IMMEDIATE: the plan and the delete see the same rows.
             using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-            SyncLogPrunePlan plan = PlanOn(connection, path, request);
             (SyncLogTable table, TimestampSql time) = Resolve(connection, path, request);
+            SyncLogPrunePlan plan = PlanOn(connection, table, time, request);
             long removed = 0;
             if (plan.CutoffSeconds is double cutoff)
             {
@@ -106,9 +107,8 @@ public static class SyncLogPruner
         }
     }
 
-    private static SyncLogPrunePlan PlanOn(SqliteConnection connection, string path, SyncLogPruneRequest request)
+    private static SyncLogPrunePlan PlanOn(SqliteConnection connection, SyncLogTable table, TimestampSql time, SyncLogPruneRequest request)
     {
-        (SyncLogTable table, TimestampSql time) = Resolve(connection, path, request);
         DateTime now = request.Now?.ToUniversalTime() ?? DateTime.UtcNow;
         double? cutoff = request.OlderThan is RetentionSpan span ? TimestampSql.ToSeconds(span.Before(now)) : null;
         if (request.KeepLast is long keep)
