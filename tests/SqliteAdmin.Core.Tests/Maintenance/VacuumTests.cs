@@ -428,27 +428,44 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         string content = Content(db);
         string hash = Cli.Sha256Sum(db);
         using var stop = new CancellationTokenSource();
+        using var polling = new ManualResetEventSlim();
+        var watched = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Ctrl+C arrives while VACUUM runs: a second connection sees the vacuum's write lock, then cancels.
-        Task watcher = Task.Run(() =>
+        // A thread of its own (not the pool, which parallel tests can starve), polling before the vacuum starts.
+        var watcher = new Thread(() =>
         {
-            using var probe = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
-            probe.Open();
-            SQLitePCL.raw.sqlite3_busy_timeout(probe.Handle, 0);
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (DateTime.UtcNow < deadline)
+            try
             {
-                if (SQLitePCL.raw.sqlite3_exec(probe.Handle, "BEGIN IMMEDIATE;") == SQLitePCL.raw.SQLITE_BUSY)
+                using var probe = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+                probe.Open();
+                SQLitePCL.raw.sqlite3_busy_timeout(probe.Handle, 0);
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (DateTime.UtcNow < deadline)
                 {
-                    stop.Cancel();
-                    return;
+                    int rc = SQLitePCL.raw.sqlite3_exec(probe.Handle, "BEGIN IMMEDIATE;");
+                    if (rc == SQLitePCL.raw.SQLITE_BUSY)
+                    {
+                        stop.Cancel();
+                        watched.SetResult(true);
+                        return;
+                    }
+                    SQLitePCL.raw.sqlite3_exec(probe.Handle, "ROLLBACK;");
+                    polling.Set();
+                    Thread.Sleep(1);
                 }
-                SQLitePCL.raw.sqlite3_exec(probe.Handle, "ROLLBACK;");
-                Thread.Sleep(1);
+                watched.SetResult(false);
             }
-        });
+            catch (Exception ex)
+            {
+                watched.SetException(ex);
+            }
+        }) { IsBackground = true };
+        watcher.Start();
+        Assert.True(polling.Wait(TimeSpan.FromSeconds(60)), "the watcher never started polling");
 
-        Assert.ThrowsAny<OperationCanceledException>(() => Vacuum(db, r => r.BusyTimeout = TimeSpan.FromSeconds(30), cancellation: stop.Token));
-        await watcher;
+        Exception? thrown = Record.Exception(() => Vacuum(db, r => r.BusyTimeout = TimeSpan.FromSeconds(30), cancellation: stop.Token));
+        Assert.True(await watched.Task, "the watcher never saw the vacuum's lock");
+        Assert.IsAssignableFrom<OperationCanceledException>(thrown);
 
         Assert.Equal(hash, Cli.Sha256Sum(db));
         Assert.Equal(content, Content(db));
