@@ -10,11 +10,13 @@ namespace SqliteAdmin.Core.IO;
 public sealed class VolumeSpace
 {
     /// <summary>Creates a figure.</summary>
-    public VolumeSpace(string volume, long availableBytes, long totalBytes)
+    public VolumeSpace(string volume, long availableBytes, long totalBytes, string? fileSystem = null, bool isNetwork = false)
     {
         Volume = volume;
         AvailableBytes = availableBytes;
         TotalBytes = totalBytes;
+        FileSystem = fileSystem;
+        IsNetwork = isNetwork;
     }
 
     /// <summary>The volume's root (mount point, drive or share); two folders with the same root share their space.</summary>
@@ -25,6 +27,10 @@ public sealed class VolumeSpace
     public long TotalBytes { get; }
     /// <summary>Available as a percentage of the total.</summary>
     public double AvailablePercent => TotalBytes <= 0 ? 0 : Math.Round(100.0 * AvailableBytes / TotalBytes, 2);
+    /// <summary>The file system type (ext4, nfs4, cifs, NTFS...), when the platform tells.</summary>
+    public string? FileSystem { get; }
+    /// <summary>A network share: a UNC path, a mapped network drive, or an NFS/SMB/... mount.</summary>
+    public bool IsNetwork { get; }
 }
 
 /// <summary>Finds the free space of the volume that holds a path, and the folder SQLite puts its temp files in.</summary>
@@ -44,7 +50,10 @@ public static class DiskSpace
             {
                 return null;
             }
-            return new VolumeSpace(Path.GetPathRoot(full) ?? full, (long)available, (long)total);
+            string root = Path.GetPathRoot(full) ?? full;
+            DriveInfo? drive = IsUncPath(full) ? null : SafeDrive(root);
+            return new VolumeSpace(root, (long)available, (long)total, drive == null ? null : SafeFormat(drive),
+                IsUncPath(full) || drive?.DriveType == DriveType.Network);
         }
         // Unix: the mount whose root is the longest prefix of the path (DriveInfo reads the mount table and statvfs).
         DriveInfo? best = null;
@@ -62,7 +71,9 @@ public static class DiskSpace
         }
         try
         {
-            return new VolumeSpace(best.RootDirectory.FullName, best.AvailableFreeSpace, best.TotalSize);
+            string? fileSystem = SafeFormat(best);
+            return new VolumeSpace(best.RootDirectory.FullName, best.AvailableFreeSpace, best.TotalSize, fileSystem,
+                best.DriveType == DriveType.Network || IsNetworkFileSystem(fileSystem));
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
@@ -104,6 +115,72 @@ public static class DiskSpace
             unit++;
         }
         return unit == 0 ? $"{bytes} bytes" : value.ToString(value >= 100 ? "0" : "0.0", System.Globalization.CultureInfo.InvariantCulture) + " " + units[unit];
+    }
+
+    /// <summary>
+    /// A UNC path (\\server\share\..., also \\?\UNC\... and //server/share/...): always a network share
+    /// on Windows, which is where such paths name one.
+    /// </summary>
+    public static bool IsUncPath(string path)
+    {
+        if (path.StartsWith(@"\\?\UNC\", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        if (path.StartsWith(@"\\?\", StringComparison.Ordinal) || path.StartsWith(@"\\.\", StringComparison.Ordinal))
+        {
+            return false; // a local device or long-path prefix
+        }
+        return path.Length > 2 && (path.StartsWith(@"\\", StringComparison.Ordinal) ||
+                                   (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && path.StartsWith("//", StringComparison.Ordinal)))
+                               && path[2] != '\\' && path[2] != '/';
+    }
+
+    /// <summary>
+    /// File system types that live on another machine: NFS, SMB/CIFS, AFP, WebDAV, 9p, SSHFS and the
+    /// cluster file systems. SQLite's locking (and WAL's shared memory) is unreliable on all of them.
+    /// </summary>
+    public static bool IsNetworkFileSystem(string? fileSystem)
+    {
+        if (string.IsNullOrEmpty(fileSystem))
+        {
+            return false;
+        }
+        string type = fileSystem!.ToLowerInvariant();
+        if (type.StartsWith("fuse.", StringComparison.Ordinal))
+        {
+            type = type.Substring(5);
+        }
+        return NetworkFileSystems.Contains(type) || type.StartsWith("nfs", StringComparison.Ordinal) || type.StartsWith("smb", StringComparison.Ordinal);
+    }
+
+    private static readonly string[] NetworkFileSystems =
+    {
+        "cifs", "smbfs", "afpfs", "afs", "ncpfs", "9p", "sshfs", "davfs", "webdav", "ceph", "glusterfs", "lustre", "gpfs", "beegfs", "rclone", "s3fs", "coda",
+    };
+
+    private static string? SafeFormat(DriveInfo drive)
+    {
+        try
+        {
+            return drive.DriveFormat;
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static DriveInfo? SafeDrive(string root)
+    {
+        try
+        {
+            return new DriveInfo(root);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static bool IsUnder(string path, string root) =>

@@ -1,0 +1,461 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.Data.Sqlite;
+using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Data;
+using SqliteAdmin.Core.Integrity;
+using SqliteAdmin.Core.IO;
+using SqliteAdmin.Core.Progress;
+using SqliteAdmin.Core.SyncLog;
+
+namespace SqliteAdmin.Core.Health;
+
+/// <summary>What Test-SqliteHealth checks, and its thresholds.</summary>
+public sealed class HealthRequest
+{
+    /// <summary>The database.</summary>
+    public string Path { get; set; } = "";
+    /// <summary>Folder of this database's backups (searched with its subfolders); no backup checks without it.</summary>
+    public string? BackupPath { get; set; }
+    /// <summary>Fail when the newest backup is older than this (default 1 day).</summary>
+    public TimeSpan MaxBackupAge { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>Warn when free pages exceed this percentage (default 25, the guides' VACUUM rule).</summary>
+    public double MaxFreePercent { get; set; } = 25;
+    /// <summary>Warn when the WAL file is larger than this; no limit when null.</summary>
+    public long? MaxWalSizeBytes { get; set; }
+    /// <summary>Fail when the database's volume has less free space than this percentage (default 10).</summary>
+    public double MinDiskFreePercent { get; set; } = 10;
+    /// <summary>Warn when the data grew or shrank by more than this percentage since the newest backup (default 50, seed 003's rule).</summary>
+    public double MaxGrowthPercent { get; set; } = 50;
+    /// <summary>Quick (quick_check, default), Full (integrity_check and foreign_key_check) or None.</summary>
+    public IntegrityMode IntegrityMode { get; set; } = IntegrityMode.Quick;
+    /// <summary>The sync-log report to judge (its Path is set to <see cref="Path"/>); no sync check when null.</summary>
+    public SyncLogRequest? SyncLog { get; set; }
+    /// <summary>How long to wait for another process's lock.</summary>
+    public TimeSpan BusyTimeout { get; set; } = SqliteConnectionFactory.DefaultBusyTimeout;
+    /// <summary>The time zone times are shown in (default local).</summary>
+    public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Local;
+    /// <summary>"Now" in UTC, for tests; the clock when null.</summary>
+    public DateTime? Now { get; set; }
+}
+
+/// <summary>
+/// The daily health check of seeds 001, 003 and 004 as one call: every check is a
+/// <see cref="SqliteHealthCheck"/>; nothing is ever written to the database or the backups.
+/// </summary>
+public static class DatabaseHealth
+{
+    /// <summary>
+    /// Runs every check that applies to <paramref name="request"/>. Problems are reported as Fail or
+    /// Warning rows, never thrown: a missing database is one Fail row (plus the backup and disk
+    /// checks that still make sense). Only cancellation throws.
+    /// </summary>
+    public static IReadOnlyList<SqliteHealthCheck> Test(HealthRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    {
+        var run = new Run(request, progress, cancellation);
+        return run.All();
+    }
+
+    private sealed class Figures
+    {
+        public long PageSize, PageCount, FreelistCount, FileBytes, WalBytes;
+        public string JournalMode = "";
+        public long UsedBytes => (PageCount - FreelistCount) * PageSize;
+        public double FreePercent => PageCount == 0 ? 0 : Math.Round(100.0 * FreelistCount / PageCount, 2);
+    }
+
+    private sealed class Run
+    {
+        private readonly HealthRequest _request;
+        private readonly IProgress<OperationProgress>? _progress;
+        private readonly CancellationToken _cancellation;
+        private readonly string _path;
+        private readonly string _activity;
+        private readonly DateTime _now;
+        private readonly List<SqliteHealthCheck> _checks = new List<SqliteHealthCheck>();
+
+        public Run(HealthRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+        {
+            _request = request;
+            _progress = progress;
+            _cancellation = cancellation;
+            _path = System.IO.Path.GetFullPath(request.Path);
+            _activity = $"Checking the health of {System.IO.Path.GetFileName(_path)}";
+            _now = request.Now ?? DateTime.UtcNow;
+        }
+
+        public IReadOnlyList<SqliteHealthCheck> All()
+        {
+            Step("Opening the database", 0);
+            Figures? figures = CheckFile();
+            List<SqliteBackupInfo>? backups = null;
+            if (_request.BackupPath != null)
+            {
+                Step("Listing backups", 5);
+                backups = TryListBackups(out _backupListFailure);
+            }
+            if (figures != null)
+            {
+                if (_request.IntegrityMode != IntegrityMode.None)
+                {
+                    Step(_request.IntegrityMode == IntegrityMode.Quick ? "quick_check" : "integrity_check", 10);
+                    Guard(HealthCheckNames.Integrity, CheckIntegrity);
+                }
+                Step("Size, WAL, free pages, journal mode", 60);
+                Guard(HealthCheckNames.Size, () => CheckSize(figures, backups?.FirstOrDefault(b => b.ManifestPath != null && b.Status != BackupCheckStatus.ManifestInvalid)));
+                Add(CheckWal(figures));
+                Add(CheckFreePages(figures));
+            }
+            VolumeSpace? volume = Directory.Exists(FolderOf(_path)) ? DiskSpace.Of(FolderOf(_path)) : null;
+            if (figures != null)
+            {
+                Add(CheckJournalMode(figures, volume));
+            }
+            if (Directory.Exists(FolderOf(_path)))
+            {
+                Add(CheckDiskSpace(volume, figures));
+            }
+            if (_request.BackupPath != null)
+            {
+                Step("Checking the newest backup", 70);
+                CheckBackups(backups);
+            }
+            if (figures != null && _request.SyncLog != null)
+            {
+                Step("Reading the sync log", 85);
+                Guard(HealthCheckNames.SyncLog, CheckSyncLog);
+            }
+            _progress?.Report(new OperationProgress(_activity, "Done", 100) { Completed = true });
+            return _checks;
+        }
+
+        private SqliteHealthCheck? _backupListFailure;
+
+        private void Step(string what, int percent)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            _progress?.Report(new OperationProgress(_activity, what, percent));
+        }
+
+        private void Add(SqliteHealthCheck check) => _checks.Add(check);
+
+        private SqliteHealthCheck Row(string check, HealthStatus status, string value, string threshold, string message) =>
+            new SqliteHealthCheck(_path, check, status, value, threshold, message);
+
+        /// <summary>Runs one check; an error becomes its row (a lock a Warning: the check could not run, nothing is known to be wrong).</summary>
+        private void Guard(string check, Func<SqliteHealthCheck> work)
+        {
+            try
+            {
+                Add(work());
+            }
+            catch (SqliteAdminException ex) when (ex.ErrorId == ErrorIds.DatabaseLocked)
+            {
+                Add(Row(check, HealthStatus.Warning, "not checked", "", $"Could not run the check: {ex.Message}"));
+            }
+            catch (SqliteAdminException ex)
+            {
+                Add(Row(check, HealthStatus.Fail, ex.ErrorId, "", ex.Message));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                Add(Row(check, HealthStatus.Fail, "unreadable", "", $"Could not run the check: {ex.Message}"));
+            }
+        }
+
+        private Figures? CheckFile()
+        {
+            const string threshold = "exists, opens read-only";
+            if (!File.Exists(_path))
+            {
+                string folder = FolderOf(_path);
+                string message = Directory.Exists(_path)
+                    ? $"'{_path}' is a folder, not a database file."
+                    : Directory.Exists(folder)
+                        ? $"The database file '{_path}' does not exist. If it was deleted or moved, restore the newest verified backup with Restore-SqliteDatabase."
+                        : $"The folder '{folder}' does not exist or cannot be reached: is the disk mounted or the network share online?";
+                Add(Row(HealthCheckNames.File, HealthStatus.Fail, Directory.Exists(_path) ? "folder" : "missing", threshold, message));
+                return null;
+            }
+            try
+            {
+                using SqliteConnection connection = SqliteConnectionFactory.OpenReadOnly(_path, _request.BusyTimeout);
+                using CancellationTokenRegistration interrupt = connection.InterruptOn(_cancellation);
+                var figures = new Figures();
+                try
+                {
+                    using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+                    figures.PageSize = connection.ExecuteScalar<long>("PRAGMA page_size;");
+                    figures.PageCount = connection.ExecuteScalar<long>("PRAGMA page_count;");
+                    figures.FreelistCount = connection.ExecuteScalar<long>("PRAGMA freelist_count;");
+                    figures.JournalMode = connection.ExecuteScalar<string>("PRAGMA journal_mode;").ToLowerInvariant();
+                    transaction.Commit();
+                }
+                catch (SqliteException ex)
+                {
+                    throw SqliteErrors.Translate(ex, _path, _cancellation);
+                }
+                figures.FileBytes = new FileInfo(_path).Length;
+                var wal = new FileInfo(_path + "-wal");
+                figures.WalBytes = wal.Exists ? wal.Length : 0;
+                Add(Row(HealthCheckNames.File, HealthStatus.Pass, "ok", threshold,
+                    $"Opened read-only: {figures.PageCount} pages of {figures.PageSize} bytes."));
+                return figures;
+            }
+            catch (SqliteAdminException ex)
+            {
+                bool locked = ex.ErrorId == ErrorIds.DatabaseLocked;
+                Add(Row(HealthCheckNames.File, locked ? HealthStatus.Warning : HealthStatus.Fail, ex.ErrorId, threshold,
+                    locked ? $"Could not open the database to check it: {ex.Message}" : ex.Message));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                Add(Row(HealthCheckNames.File, HealthStatus.Fail, "unreadable", threshold, $"Cannot read '{_path}': {ex.Message}"));
+            }
+            return null;
+        }
+
+        private SqliteHealthCheck CheckIntegrity()
+        {
+            IntegrityMode mode = _request.IntegrityMode;
+            string pragma = mode == IntegrityMode.Quick ? "quick_check" : "integrity_check";
+            SqliteIntegrityResult result = DatabaseIntegrity.Check(new IntegrityRequest
+            {
+                Path = _path,
+                Mode = mode,
+                CheckForeignKeys = mode == IntegrityMode.Full,
+                MaxErrors = 20,
+                BusyTimeout = _request.BusyTimeout,
+            }, null, _cancellation);
+            string threshold = mode == IntegrityMode.Full ? "integrity_check and foreign_key_check ok" : "quick_check ok";
+            if (result.IsHealthy)
+            {
+                return Row(HealthCheckNames.Integrity, HealthStatus.Pass, "ok", threshold,
+                    $"PRAGMA {pragma}{(mode == IntegrityMode.Full ? " and foreign_key_check" : "")} found no problem ({result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s).");
+            }
+            var problems = result.Errors.Concat(result.ForeignKeyViolations.Select(v => "foreign key: " + v)).ToList();
+            return Row(HealthCheckNames.Integrity, HealthStatus.Fail, result.Status.ToString(), threshold,
+                $"{IntegrityCheck.Summarize(problems, mode)}. Stop the application, run Test-SqliteIntegrity -Mode Full for the details, and restore the newest verified backup with Restore-SqliteDatabase.");
+        }
+
+        private SqliteHealthCheck CheckSize(Figures figures, SqliteBackupInfo? newest)
+        {
+            string size = $"{DiskSpace.Format(figures.FileBytes)} ({DiskSpace.Format(figures.UsedBytes)} of data)";
+            string threshold = string.Format(CultureInfo.InvariantCulture, "change <= {0:0.##} % since the newest backup", _request.MaxGrowthPercent);
+            if (newest?.ManifestPath == null)
+            {
+                return Row(HealthCheckNames.Size, HealthStatus.Pass, size, threshold,
+                    _request.BackupPath == null
+                        ? $"The file is {DiskSpace.Format(figures.FileBytes)}. Give -BackupPath to compare it with the newest backup."
+                        : $"The file is {DiskSpace.Format(figures.FileBytes)}; there is no backup manifest to compare it with.");
+            }
+            BackupManifest manifest = BackupManifest.Read(newest.ManifestPath);
+            long then = (manifest.PageCount - manifest.FreelistCount) * manifest.PageSize;
+            if (then <= 0)
+            {
+                return Row(HealthCheckNames.Size, HealthStatus.Pass, size, threshold, $"The file is {DiskSpace.Format(figures.FileBytes)}; the newest backup was empty.");
+            }
+            double change = Math.Round(100.0 * (figures.UsedBytes - then) / then, 2);
+            string since = $"since the backup of {Show(newest.CreatedUtc)} ({DiskSpace.Format(then)} of data then, {DiskSpace.Format(figures.UsedBytes)} now)";
+            string value = size + string.Format(CultureInfo.InvariantCulture, ", {0:+0.##;-0.##;0} %", change);
+            if (Math.Abs(change) > _request.MaxGrowthPercent)
+            {
+                string text = change > 0
+                    ? string.Format(CultureInfo.InvariantCulture, "The data grew {0:0.##} % {1}, more than {2:0.##} %. Check for a runaway import, a log table that is never pruned, or a bulk load.", change, since, _request.MaxGrowthPercent)
+                    : string.Format(CultureInfo.InvariantCulture, "The data shrank {0:0.##} % {1}, more than {2:0.##} %. Check that nothing was deleted by mistake before the next backups replace the old ones.", -change, since, _request.MaxGrowthPercent);
+                return Row(HealthCheckNames.Size, HealthStatus.Warning, value, threshold, text);
+            }
+            return Row(HealthCheckNames.Size, HealthStatus.Pass, value, threshold,
+                string.Format(CultureInfo.InvariantCulture, "The data changed {0:+0.##;-0.##;0} % {1}.", change, since));
+        }
+
+        private SqliteHealthCheck CheckWal(Figures figures)
+        {
+            string threshold = _request.MaxWalSizeBytes is long max ? "<= " + DiskSpace.Format(max) : "";
+            if (figures.JournalMode != "wal")
+            {
+                return Row(HealthCheckNames.WalSize, HealthStatus.Pass, "no WAL", threshold, $"Journal mode {figures.JournalMode}: the database has no write-ahead log.");
+            }
+            string value = DiskSpace.Format(figures.WalBytes);
+            if (_request.MaxWalSizeBytes is long limit && figures.WalBytes > limit)
+            {
+                return Row(HealthCheckNames.WalSize, HealthStatus.Warning, value, threshold,
+                    $"The WAL is {value}, above {DiskSpace.Format(limit)}: checkpoints are not keeping up, usually because a connection stays open in a read transaction. " +
+                    "Run Invoke-SqliteVacuum -Mode Incremental -Checkpoint off-hours, or restart the application's long-lived readers.");
+            }
+            return Row(HealthCheckNames.WalSize, HealthStatus.Pass, value, threshold, $"The WAL is {value}.");
+        }
+
+        private SqliteHealthCheck CheckFreePages(Figures figures)
+        {
+            string value = figures.FreePercent.ToString("0.##", CultureInfo.InvariantCulture) + " %";
+            string threshold = "<= " + _request.MaxFreePercent.ToString("0.##", CultureInfo.InvariantCulture) + " %";
+            string pages = $"{figures.FreelistCount} of {figures.PageCount} pages, about {DiskSpace.Format(figures.FreelistCount * figures.PageSize)}";
+            if (figures.FreePercent > _request.MaxFreePercent)
+            {
+                return Row(HealthCheckNames.FreePages, HealthStatus.Warning, value, threshold,
+                    $"{value} of the pages are free ({pages}). Reclaim them off-hours: Invoke-SqliteVacuum -MinFreePercent {_request.MaxFreePercent.ToString("0.##", CultureInfo.InvariantCulture)}.");
+            }
+            return Row(HealthCheckNames.FreePages, HealthStatus.Pass, value, threshold, $"{value} of the pages are free ({pages}).");
+        }
+
+        private SqliteHealthCheck CheckJournalMode(Figures figures, VolumeSpace? volume)
+        {
+            string mode = figures.JournalMode;
+            bool network = DiskSpace.IsUncPath(_path) || volume?.IsNetwork == true;
+            string where = DiskSpace.IsUncPath(_path)
+                ? "a network share (UNC path)"
+                : network ? $"a network file system ({volume!.FileSystem ?? "network drive"} at {volume.Volume})"
+                : volume?.FileSystem is string fs ? $"a local file system ({fs})" : "a local disk";
+            const string threshold = "not WAL on a network share";
+            if (mode == "wal" && network)
+            {
+                return Row(HealthCheckNames.JournalMode, HealthStatus.Warning, mode, threshold,
+                    $"The database is in WAL mode on {where}. WAL needs shared memory that machines cannot share over a network, so other computers can read stale or damaged data. " +
+                    "Switch it with PRAGMA journal_mode=DELETE while the application is closed, or keep the database on a local disk.");
+            }
+            return Row(HealthCheckNames.JournalMode, HealthStatus.Pass, mode, threshold, $"Journal mode {mode} on {where}.");
+        }
+
+        private SqliteHealthCheck CheckDiskSpace(VolumeSpace? volume, Figures? figures)
+        {
+            string threshold = ">= " + _request.MinDiskFreePercent.ToString("0.##", CultureInfo.InvariantCulture) + " % free";
+            if (volume == null)
+            {
+                return Row(HealthCheckNames.DiskSpace, HealthStatus.Warning, "unknown", threshold,
+                    $"The free space of the volume holding '{FolderOf(_path)}' cannot be read on this system.");
+            }
+            string value = $"{volume.AvailablePercent.ToString("0.##", CultureInfo.InvariantCulture)} % ({DiskSpace.Format(volume.AvailableBytes)} of {DiskSpace.Format(volume.TotalBytes)})";
+            if (volume.AvailablePercent < _request.MinDiskFreePercent)
+            {
+                return Row(HealthCheckNames.DiskSpace, HealthStatus.Fail, value, threshold,
+                    $"Only {value} is free on '{volume.Volume}'. When it fills up, writes fail and the application stops saving data: free some space or move old backups away.");
+            }
+            long needed = figures == null ? 0 : figures.FileBytes + figures.WalBytes;
+            if (volume.AvailableBytes < needed)
+            {
+                return Row(HealthCheckNames.DiskSpace, HealthStatus.Warning, value, threshold,
+                    $"{DiskSpace.Format(volume.AvailableBytes)} is free on '{volume.Volume}', less than the database's {DiskSpace.Format(needed)}: a VACUUM or a restore beside it will not fit.");
+            }
+            return Row(HealthCheckNames.DiskSpace, HealthStatus.Pass, value, threshold, $"{value} free on '{volume.Volume}'.");
+        }
+
+        private List<SqliteBackupInfo>? TryListBackups(out SqliteHealthCheck? failure)
+        {
+            failure = null;
+            string folder = System.IO.Path.GetFullPath(_request.BackupPath!);
+            try
+            {
+                return BackupCatalog.List(folder, BackupFileName.DatabaseNameOf(_path), recurse: Directory.Exists(folder), _cancellation);
+            }
+            catch (SqliteAdminException ex)
+            {
+                failure = Row(HealthCheckNames.BackupAge, HealthStatus.Fail, ex.ErrorId, "", ex.Message);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                failure = Row(HealthCheckNames.BackupAge, HealthStatus.Fail, "unreadable", "", $"Cannot list the backups in '{folder}': {ex.Message}");
+            }
+            return null;
+        }
+
+        private void CheckBackups(List<SqliteBackupInfo>? backups)
+        {
+            if (_backupListFailure != null)
+            {
+                Add(_backupListFailure);
+                return;
+            }
+            string name = BackupFileName.DatabaseNameOf(_path);
+            string ageThreshold = "<= " + SyncLogAnalyzer.Span(_request.MaxBackupAge);
+            SqliteBackupInfo? newest = backups?.FirstOrDefault();
+            if (newest == null)
+            {
+                Add(Row(HealthCheckNames.BackupAge, HealthStatus.Fail, "none", ageThreshold,
+                    $"There is no backup of '{name}' in '{System.IO.Path.GetFullPath(_request.BackupPath!)}'. Schedule Backup-SqliteDatabase (see about_SqliteAdmin)."));
+                return;
+            }
+            TimeSpan age = _now - newest.CreatedUtc;
+            string ageText = SyncLogAnalyzer.Span(age);
+            Add(age > _request.MaxBackupAge
+                ? Row(HealthCheckNames.BackupAge, HealthStatus.Fail, ageText, ageThreshold,
+                    $"The newest backup of '{name}' is {ageText} old ({Show(newest.CreatedUtc)}, {System.IO.Path.GetFileName(newest.Path)}), older than {SyncLogAnalyzer.Span(_request.MaxBackupAge)}. " +
+                    "Check the backup task's last result and its error output.")
+                : Row(HealthCheckNames.BackupAge, HealthStatus.Pass, ageText, ageThreshold,
+                    $"The newest backup is {ageText} old ({Show(newest.CreatedUtc)}, {System.IO.Path.GetFileName(newest.Path)})."));
+            Guard(HealthCheckNames.BackupVerified, () => CheckBackupVerified(newest, backups!));
+        }
+
+        private SqliteHealthCheck CheckBackupVerified(SqliteBackupInfo newest, List<SqliteBackupInfo> backups)
+        {
+            const string threshold = "verified when made; size and SHA-256 match the manifest";
+            string file = System.IO.Path.GetFileName(newest.Path);
+            if (newest.Status is BackupCheckStatus.NotChecked && newest.Verified)
+            {
+                BackupCatalog.Verify(newest, null, _cancellation);
+            }
+            string fallback = OlderGoodBackup(newest, backups);
+            switch (newest.Status)
+            {
+                case BackupCheckStatus.Ok:
+                    return Row(HealthCheckNames.BackupVerified, HealthStatus.Pass, "Ok", threshold,
+                        $"{file} passed {newest.VerifyMode} verification when it was made, and its size and SHA-256 still match its manifest.");
+                case BackupCheckStatus.NotChecked:
+                    return Row(HealthCheckNames.BackupVerified, HealthStatus.Warning, "not verified", threshold,
+                        $"{file} was made with -Verify None: nobody has checked it can be restored. Run Test-SqliteIntegrity on it, or back up without -Verify None.{fallback}");
+                case BackupCheckStatus.NoManifest:
+                    return Row(HealthCheckNames.BackupVerified, HealthStatus.Warning, newest.Status.ToString(), threshold,
+                        $"{file} has no manifest (made by another tool, or interrupted), so it cannot be verified.{fallback}");
+                default:
+                    return Row(HealthCheckNames.BackupVerified, HealthStatus.Fail, newest.Status.ToString(), threshold,
+                        $"{file}: {newest.StatusMessage}{fallback}");
+            }
+        }
+
+        /// <summary>" The newest backup verified when made is X (age)." or a warning that there is none.</summary>
+        private string OlderGoodBackup(SqliteBackupInfo newest, List<SqliteBackupInfo> backups)
+        {
+            SqliteBackupInfo? good = backups.FirstOrDefault(b => b != newest && b.Verified && b.Status == BackupCheckStatus.NotChecked);
+            return good == null
+                ? " No older backup was verified when it was made."
+                : $" The newest older backup verified when made is {System.IO.Path.GetFileName(good.Path)} ({SyncLogAnalyzer.Span(_now - good.CreatedUtc)} old).";
+        }
+
+        private SqliteHealthCheck CheckSyncLog()
+        {
+            SyncLogRequest sync = _request.SyncLog!;
+            sync.Path = _path;
+            sync.BusyTimeout = _request.BusyTimeout;
+            sync.Now ??= _request.Now;
+            SyncLogReport report = SyncLogAnalyzer.Report(sync, null, _cancellation);
+            string value = string.Format(CultureInfo.InvariantCulture, "{0} syncs, {1:0.##} % failed, {2:0.##} % with conflicts, last success {3}",
+                report.TotalSyncs, report.FailureRate, report.ConflictRate,
+                report.LastSuccess is DateTime last ? SyncLogAnalyzer.Span(report.To - last) + " ago" : "none");
+            string threshold = string.Format(CultureInfo.InvariantCulture, "a success every {0}{1}, failures <= {2:0.##} %, conflicts <= {3:0.##} %",
+                SyncLogAnalyzer.Span(sync.StaleAfter), sync.BusinessHours is BusinessHours hours ? $" ({hours})" : "", sync.MaxFailurePercent, sync.MaxConflictPercent);
+            HealthStatus status = report.Status switch
+            {
+                SyncHealth.Critical => HealthStatus.Fail,
+                SyncHealth.Warning => HealthStatus.Warning,
+                _ => HealthStatus.Pass,
+            };
+            string message = report.Alerts.Count > 0
+                ? string.Join(" ", report.Alerts)
+                : $"{report.TotalSyncs} syncs of {report.Table} between {Show(report.From)} and {Show(report.To)} are within every limit.";
+            return Row(HealthCheckNames.SyncLog, status, value, threshold, message);
+        }
+
+        private string Show(DateTime utc)
+        {
+            DateTime local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _request.TimeZone);
+            return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), _request.TimeZone.GetUtcOffset(utc))
+                .ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
+        }
+
+        private static string FolderOf(string path) => System.IO.Path.GetDirectoryName(path) ?? path;
+    }
+}
