@@ -19,6 +19,7 @@
         'Remove-ExpiredBackup'
         'Remove-SyncLogEntry'
         'Restore-SqliteDatabase'
+        'Test-SqliteHealth'
         'Test-SqliteIntegrity'
     )
     FunctionsToExport    = @()
@@ -26,7 +27,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('SQLite', 'Database', 'Backup', 'Restore', 'Encryption', 'Integrity', 'Vacuum', 'Retention', 'Admin', 'Windows', 'Linux', 'MacOS', 'PSEdition_Desktop', 'PSEdition_Core')
+            Tags         = @('SQLite', 'Database', 'Backup', 'Restore', 'Encryption', 'Integrity', 'Vacuum', 'Retention', 'Health', 'Monitoring', 'Admin', 'Windows', 'Linux', 'MacOS', 'PSEdition_Desktop', 'PSEdition_Core')
             ProjectUri   = 'https://github.com/sqliteadmin/SqliteAdmin'
             LicenseUri   = 'https://github.com/sqliteadmin/SqliteAdmin/blob/main/LICENSE'
             ReleaseNotes = 'See CHANGELOG.md: https://github.com/sqliteadmin/SqliteAdmin/blob/main/CHANGELOG.md'

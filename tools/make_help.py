@@ -27,6 +27,14 @@ SYNC_PARAMS = [
     dict(name="LocalTimestamps", type="SwitchParameter", default="False", desc="Timestamps written without a zone are local time (as Python's datetime.now() writes them). By default they are UTC, as SQLite's datetime('now') writes them. Timestamps with a zone are always read with it."),
 ]
 
+SYNC_THRESHOLDS = [
+    dict(name="StaleAfter", type="String", default="4h", desc="Critical when no sync has succeeded for this long: hours, days or weeks (4h, 1d) or a TimeSpan (00:30:00)."),
+    dict(name="MaxConflictPercent", type="Double", default="5", desc="Warning when more than this percentage of syncs had conflicts (seed 003: 5)."),
+    dict(name="MaxFailurePercent", type="Double", default="10", desc="Critical when more than this percentage of syncs failed (seed 003: 10)."),
+    dict(name="BusinessHours", type="String", desc="When syncs are expected, such as 08:00-18:00 in local time: staleness counts only business time, so a quiet night or weekend is not an alert."),
+    dict(name="BusinessDays", type="DayOfWeek[]", default="Monday to Friday", desc="The days -BusinessHours applies to."),
+]
+
 PASS_PARAMS = [
     dict(name="Passphrase", type="SecureString",
          desc="The passphrase as a SecureString, for example from Read-Host -AsSecureString or Get-Secret. There is deliberately no plain-text passphrase parameter: PSReadLine would save it in the history file."),
@@ -297,11 +305,7 @@ CMDLETS = [
             dict(name="Since", type="DateTime", desc="Start of the window (local time unless the DateTime says UTC). Not with -Last."),
             dict(name="Last", type="String", default="7d", desc="The window before now: 24h, 7d, 2w, 1m, or a TimeSpan such as 1.00:00:00."),
             dict(name="GroupBy", type="SyncLogGrouping", default="None", values=["None", "Hour", "Day"], desc="None: one summary per database. Hour or Day: one SyncLogPeriod per hour or day (local time), empty periods included."),
-            dict(name="StaleAfter", type="String", default="4h", desc="Critical when no sync has succeeded for this long: hours, days or weeks (4h, 1d) or a TimeSpan (00:30:00)."),
-            dict(name="MaxConflictPercent", type="Double", default="5", desc="Warning when more than this percentage of syncs had conflicts (seed 003: 5)."),
-            dict(name="MaxFailurePercent", type="Double", default="10", desc="Critical when more than this percentage of syncs failed (seed 003: 10)."),
-            dict(name="BusinessHours", type="String", desc="When syncs are expected, such as 08:00-18:00 in local time: staleness counts only business time, so a quiet night or weekend is not an alert."),
-            dict(name="BusinessDays", type="DayOfWeek[]", default="Monday to Friday", desc="The days -BusinessHours applies to."),
+        ] + SYNC_THRESHOLDS + [
             PATH_PARAMS[2],
         ],
         inputs=[("System.String", "A database path."), ("System.IO.FileInfo", "Files from Get-ChildItem.")],
@@ -334,6 +338,38 @@ CMDLETS = [
         examples=[
             ("seed 003's clean-up", "PS> Remove-SyncLogEntry \\\\nas\\CraftAuto\\server.db -OlderThan 90d -KeepLast 10000 -Force", "Removes rows older than 90 days and all but the newest 10 000, without a prompt, and reports what is left."),
             ("see first", "PS> Remove-SyncLogEntry ./server.db -OlderThan 30d -WhatIf", "Prints how many rows would be removed and the cutoff time; nothing is removed."),
+        ],
+    ),
+    dict(
+        name="Test-SqliteHealth",
+        synopsis="Runs the daily health check of SQLite databases and their backups: one Pass, Warning or Fail object per check, for an e-mail report and an exit code.",
+        description=[
+            "Test-SqliteHealth does in one command what the guides' morning health-check scripts do, for each database: File (the file exists and opens read-only as an SQLite database; a missing folder is reported as an unreachable disk or share), Integrity (PRAGMA quick_check; -IntegrityMode Full adds integrity_check's index cross-check and foreign_key_check), Size (the file size, and how much the data - pages in use - grew or shrank since the newest backup's manifest), WalSize, FreePages (the freelist as a percentage of all pages, what VACUUM would reclaim), JournalMode (WAL on a network share - a UNC path, a mapped network drive, or an NFS, SMB/CIFS, SSHFS or similar mount - is a Warning: WAL's shared memory does not work between machines), DiskSpace (free space on the database's volume), and with -BackupPath: BackupAge (the newest backup of this database, found by the module's backup names in the folder and its subfolders) and BackupVerified (the newest backup passed its check when it was made, and its size and SHA-256 still match its manifest - it is re-read; encrypted backups need no passphrase for this). With -SyncLogTable: SyncLog, Get-SyncLogReport's judgement of the last 7 days (staleness, failure and conflict rates) as one check.",
+            "Each check is one SqliteHealthCheck object: Database (full path), Check, Status (Pass, Warning or Fail), Value, Threshold and Message, a sentence that says what to do. The default view groups the checks by database; ConvertTo-Html turns them into an e-mail body. Fail means act now: the database is missing, unreadable or damaged, the newest backup is too old, damaged or failed its verification, the disk is below -MinDiskFreePercent, or the sync log is Critical. Warning means look soon: more free pages than -MaxFreePercent, a WAL above -MaxWalSizeMB, data that changed more than -MaxGrowthPercent since the newest backup, WAL on a network share, a backup made with -Verify None or without a manifest, a check that could not run because another process held a lock past -BusyTimeout, or a sync-log Warning.",
+            "Problems are never terminating errors: a missing database is a Fail row (and the backup and disk checks still run, for the restore), and a -Path wildcard that matches nothing is a Fail row too, so a share that is offline cannot look healthy. -Quiet returns a single $true when no check of any database failed (warnings allowed) and $false otherwise, for if (-not (Test-SqliteHealth ... -Quiet)) { exit 1 }. The database is only read: it is opened read-only and never changed.",
+        ],
+        sets=["Path", "LiteralPath"],
+        params=PATH_PARAMS[:2] + [
+            dict(name="BackupPath", type="String", desc="Folder that holds this database's backups (made by Backup-SqliteDatabase), searched with its subfolders. Without it there are no backup checks, and growth is not measured."),
+            dict(name="MaxBackupAge", type="String", default="1d", desc="Fail when the newest backup is older than this: hours, days or weeks (26h, 1d, 1w) or a TimeSpan."),
+            dict(name="MaxFreePercent", type="Double", default="25", desc="Warning when more than this percentage of the pages is free (the guides' rule for when a VACUUM is worth it)."),
+            dict(name="MaxWalSizeMB", type="Int32", desc="Warning when the -wal file is larger than this many megabytes. No limit by default: the size is reported."),
+            dict(name="MinDiskFreePercent", type="Double", default="10", desc="Fail when the volume that holds the database has less free space than this percentage. Less free space than the database's own size is a Warning, because a VACUUM or restore beside it would not fit."),
+            dict(name="MaxGrowthPercent", type="Double", default="50", desc="Warning when the data (pages in use) grew or shrank by more than this percentage since the newest backup (seed 003: a sudden increase of more than 50 % in a day)."),
+            dict(name="IntegrityMode", type="IntegrityMode", default="Quick", values=["Quick", "Full", "None"], desc="Quick: PRAGMA quick_check (reads every page, fast). Full: integrity_check and foreign_key_check (also compares every index with its table; slower). None: no integrity check (no Integrity row)."),
+            dict(name="SyncLogTable", type="String", desc="Also judge this sync log table (seed 003's columns: timestamp, status, records_pulled, records_pushed, conflicts, duration_ms) over the last 7 days, with Get-SyncLogReport's logic. For other column names use Get-SyncLogReport."),
+        ] + [dict(p, desc="With -SyncLogTable. " + p["desc"].replace("Critical", "Fail")) for p in SYNC_THRESHOLDS] + [
+            dict(name="Quiet", type="SwitchParameter", default="False", desc="Return one Boolean instead of the checks: $true when no check of any database in this call failed (warnings are allowed), otherwise $false."),
+            PATH_PARAMS[2],
+        ],
+        inputs=[("System.String", "A database path."), ("System.IO.FileInfo", "Files from Get-ChildItem."), ("SqliteAdmin.Core.Databases.SqliteDatabaseInfo", "Databases from Get-SqliteDatabase (by property name Path).")],
+        outputs=[("SqliteAdmin.Core.Health.SqliteHealthCheck", "One object per check and database."), ("System.Boolean", "With -Quiet: one value for the whole call.")],
+        examples=[
+            ("the morning check", "PS> Test-SqliteHealth D:\\Apps\\orders.db -BackupPath D:\\Backups", "Every check of one database and its newest backup, grouped under the database's path."),
+            ("only what needs attention, for several databases", "PS> Get-ChildItem \\\\nas\\apps -Recurse -Filter *.db | Test-SqliteHealth -BackupPath \\\\nas\\backups -MaxWalSizeMB 64 | Where-Object Status -ne 'Pass'", "Lists only warnings and failures."),
+            ("e-mail the report and fail the scheduled task", "PS> $checks = Test-SqliteHealth D:\\Apps\\*.db -BackupPath D:\\Backups -SyncLogTable sync_log -BusinessHours 08:00-18:00\nPS> $worst = if ($checks.Status -contains 'Fail') { 'FAIL' } elseif ($checks.Status -contains 'Warning') { 'WARNING' } else { 'OK' }\nPS> $body = $checks | ConvertTo-Html -Property Database, Check, Status, Value, Threshold, Message -Title 'SQLite health' | Out-String\nPS> Send-MailMessage -To admin@example.com -From health@example.com -Subject \"SQLite health: $worst\" -Body $body -BodyAsHtml -SmtpServer mail.example.com\nPS> if ($worst -eq 'FAIL') { exit 1 }", "The subject carries the worst status; Task Scheduler records the non-zero exit code."),
+            ("a yes/no answer", "PS> if (-not (Test-SqliteHealth ./tracker.db -BackupPath ./backups -Quiet)) { Write-Warning 'tracker.db needs attention' }", "-Quiet returns $true only when no check failed."),
+            ("the thorough weekly check", "PS> Test-SqliteHealth ./server.db -IntegrityMode Full -BackupPath ./backups -MaxBackupAge 8d", "integrity_check and foreign_key_check instead of quick_check, for the weekly maintenance window."),
         ],
     ),
 ]

@@ -70,8 +70,8 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
     /// <summary>
     /// Resolves -Path (wildcards) or -LiteralPath (no wildcards) through the PowerShell provider,
     /// as Get-FileHash does, so relative paths follow the current PowerShell location. A path that
-    /// is not in the file system, or a non-wildcard -Path that does not exist, is a non-terminating
-    /// error and the others continue.
+    /// is not in the file system, or a non-wildcard -Path that does not exist (unless
+    /// <see cref="MissingFilesAreInput"/>), is a non-terminating error and the others continue.
     /// </summary>
     protected IEnumerable<string> ResolveFileSystemPaths(string[]? paths, bool literal, string notFoundErrorId)
     {
@@ -97,13 +97,19 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
             }
             catch (ItemNotFoundException ex)
             {
-                if (!WildcardPattern.ContainsWildcardCharacters(path))
+                if (WildcardPattern.ContainsWildcardCharacters(path))
+                {
+                    OnWildcardMatchedNothing(path);
+                    continue;
+                }
+                if (!MissingFilesAreInput)
                 {
                     WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist.", ex),
                         notFoundErrorId, ErrorCategory.ObjectNotFound, path));
                     OnPathNotResolved(path);
+                    continue;
                 }
-                continue;
+                resolved.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _));
             }
             catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
             {
@@ -120,6 +126,10 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
                 OnPathNotResolved(path);
                 continue;
             }
+            if (resolved.Count == 0 && !literal)
+            {
+                OnWildcardMatchedNothing(path);
+            }
             foreach (string item in resolved)
             {
                 yield return item;
@@ -129,6 +139,17 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
 
     /// <summary>Called after the error for a path that could not be resolved has been written.</summary>
     protected virtual void OnPathNotResolved(string path)
+    {
+    }
+
+    /// <summary>
+    /// When true, a -Path without wildcards that does not exist is passed on as input, for the
+    /// cmdlet to report itself (Test-SqliteHealth: a Fail row), instead of being an error here.
+    /// </summary>
+    protected virtual bool MissingFilesAreInput => false;
+
+    /// <summary>Called for a wildcard -Path that matches nothing (by default that is silently no input, as in Get-Item).</summary>
+    protected virtual void OnWildcardMatchedNothing(string path)
     {
     }
 

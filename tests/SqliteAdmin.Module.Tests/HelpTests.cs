@@ -78,4 +78,37 @@ public sealed class HelpTests : IClassFixture<BuiltModuleFixture>
             Assert.All(c.OutputTypes, t => Assert.Contains(t.FullName!, documented));
         });
     }
+    /// <summary>The about topic ships in the published folder where Get-Help finds it (en-US/about_*.help.txt).</summary>
+    private string AboutTopic()
+    {
+        string path = System.IO.Path.Combine(_module.Folder, "en-US", "about_SqliteAdmin.help.txt");
+        Assert.True(System.IO.File.Exists(path), $"{path} is missing from the module folder");
+        return System.IO.File.ReadAllText(path);
+    }
+
+    [Fact]
+    public void The_about_topic_covers_the_concepts_and_every_cmdlet()
+    {
+        string about = AboutTopic();
+        Assert.StartsWith("TOPIC" + Environment.NewLine + "    about_SqliteAdmin", about.Replace("\r\n", Environment.NewLine));
+        foreach (string section in new[] { "SHORT DESCRIPTION", "LONG DESCRIPTION", "BACKUP FORMAT", "MANIFEST", "DECRYPTING A BACKUP WITH OPENSSL ALONE", "RETENTION", "ERROR IDS" })
+        {
+            Assert.Contains(Environment.NewLine + section + Environment.NewLine, about.Replace("\r\n", Environment.NewLine));
+        }
+        Assert.All(_module.Cmdlets, c => Assert.Contains(c.Name, about));
+        // Get-Help shows the text as written: keep it within an 80-column console.
+        Assert.All(about.Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= 80, $"line longer than 80 characters: {line}"));
+    }
+
+    [Fact]
+    public void The_about_topic_explains_every_error_id_the_module_can_write()
+    {
+        string about = AboutTopic();
+        Type errorIds = _module.FindModuleType("SqliteAdmin.Core.ErrorIds")!;
+        var ids = errorIds.GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.True(ids.Count >= 40, $"found {ids.Count} error ids");
+        // ErrorRecordFactory's own ids for operating-system errors.
+        ids.AddRange(new[] { "PermissionDenied", "IOError" });
+        Assert.All(ids, id => Assert.Matches(@"(?m)^\s+" + id + @"(\s|$)", about));
+    }
 }

@@ -66,14 +66,8 @@ public sealed class GetSyncLogReportCommand : SyncLogCmdlet
             throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
                 "Use -Since or -Last, not both.", Last);
         }
-        if (BusinessDays != null && BusinessHours == null)
-        {
-            throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
-                "-BusinessDays needs -BusinessHours, such as -BusinessHours 08:00-18:00.", null);
-        }
         _last = RetentionSpan.Parse(Last);
-        _staleAfter = RetentionSpan.ParseDuration(StaleAfter);
-        _businessHours = BusinessHours == null ? null : Core.SyncLog.BusinessHours.Parse(BusinessHours, BusinessDays, TimeZoneInfo.Local);
+        (_staleAfter, _businessHours) = SyncThresholdParameters.Parse(StaleAfter, BusinessHours, BusinessDays);
     }
 
     /// <summary>Reports on each database.</summary>
