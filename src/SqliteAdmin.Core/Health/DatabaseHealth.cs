@@ -275,7 +275,7 @@ public static class DatabaseHealth
 
         private SqliteHealthCheck CheckWal(Figures figures)
         {
-            string threshold = _request.MaxWalSizeBytes is long max ? "<= " + DiskSpace.Format(max) : "";
+            string threshold = _request.MaxWalSizeBytes is long max ? "<= " + DiskSpace.Format(max) : "no limit";
             if (figures.JournalMode != "wal")
             {
                 return Row(HealthCheckNames.WalSize, HealthStatus.Pass, "no WAL", threshold, $"Journal mode {figures.JournalMode}: the database has no write-ahead log.");
@@ -371,7 +371,7 @@ public static class DatabaseHealth
                 return;
             }
             string name = BackupFileName.DatabaseNameOf(_path);
-            string ageThreshold = "<= " + SyncLogAnalyzer.Span(_request.MaxBackupAge);
+            string ageThreshold = "<= " + Durations.Short(_request.MaxBackupAge);
             SqliteBackupInfo? newest = backups?.FirstOrDefault();
             if (newest == null)
             {
@@ -380,10 +380,10 @@ public static class DatabaseHealth
                 return;
             }
             TimeSpan age = _now - newest.CreatedUtc;
-            string ageText = SyncLogAnalyzer.Span(age);
+            string ageText = Durations.Short(age);
             Add(age > _request.MaxBackupAge
                 ? Row(HealthCheckNames.BackupAge, HealthStatus.Fail, ageText, ageThreshold,
-                    $"The newest backup of '{name}' is {ageText} old ({Show(newest.CreatedUtc)}, {System.IO.Path.GetFileName(newest.Path)}), older than {SyncLogAnalyzer.Span(_request.MaxBackupAge)}. " +
+                    $"The newest backup of '{name}' is {ageText} old ({Show(newest.CreatedUtc)}, {System.IO.Path.GetFileName(newest.Path)}), older than {Durations.Short(_request.MaxBackupAge)}. " +
                     "Check the backup task's last result and its error output.")
                 : Row(HealthCheckNames.BackupAge, HealthStatus.Pass, ageText, ageThreshold,
                     $"The newest backup is {ageText} old ({Show(newest.CreatedUtc)}, {System.IO.Path.GetFileName(newest.Path)})."));
@@ -422,7 +422,7 @@ public static class DatabaseHealth
             SqliteBackupInfo? good = backups.FirstOrDefault(b => b != newest && b.Verified && b.Status == BackupCheckStatus.NotChecked);
             return good == null
                 ? " No older backup was verified when it was made."
-                : $" The newest older backup verified when made is {System.IO.Path.GetFileName(good.Path)} ({SyncLogAnalyzer.Span(_now - good.CreatedUtc)} old).";
+                : $" The newest older backup verified when made is {System.IO.Path.GetFileName(good.Path)} ({Durations.Short(_now - good.CreatedUtc)} old).";
         }
 
         private SqliteHealthCheck CheckSyncLog()
@@ -434,9 +434,9 @@ public static class DatabaseHealth
             SyncLogReport report = SyncLogAnalyzer.Report(sync, null, _cancellation);
             string value = string.Format(CultureInfo.InvariantCulture, "{0} syncs, {1:0.##} % failed, {2:0.##} % with conflicts, last success {3}",
                 report.TotalSyncs, report.FailureRate, report.ConflictRate,
-                report.LastSuccess is DateTime last ? SyncLogAnalyzer.Span(report.To - last) + " ago" : "none");
+                report.LastSuccess is DateTime last ? Durations.Short(report.To - last) + " ago" : "none");
             string threshold = string.Format(CultureInfo.InvariantCulture, "a success every {0}{1}, failures <= {2:0.##} %, conflicts <= {3:0.##} %",
-                SyncLogAnalyzer.Span(sync.StaleAfter), sync.BusinessHours is BusinessHours hours ? $" ({hours})" : "", sync.MaxFailurePercent, sync.MaxConflictPercent);
+                Durations.Short(sync.StaleAfter), sync.BusinessHours is BusinessHours hours ? $" ({hours})" : "", sync.MaxFailurePercent, sync.MaxConflictPercent);
             HealthStatus status = report.Status switch
             {
                 SyncHealth.Critical => HealthStatus.Fail,

@@ -344,8 +344,8 @@ public static class SyncLogAnalyzer
                 {
                     string expected = _request.BusinessHours is BusinessHours b ? $" during business hours ({b})" : "";
                     critical.Add(report.LastSuccess is DateTime last
-                        ? $"No successful sync for {Span(report.SinceLastSuccess)} (last success {Show(last)}); one is expected at least every {Span(_request.StaleAfter)}{expected}."
-                        : $"No successful sync {window}; one is expected at least every {Span(_request.StaleAfter)}{expected}.");
+                        ? $"No successful sync for {Durations.Short(report.SinceLastSuccess)} (last success {Show(last)}); one is expected at least every {Durations.Short(_request.StaleAfter)}{expected}."
+                        : $"No successful sync {window}; one is expected at least every {Durations.Short(_request.StaleAfter)}{expected}.");
                 }
                 if (report.FailureRate > _request.MaxFailurePercent)
                 {
@@ -462,20 +462,6 @@ public static class SyncLogAnalyzer
     }
 
     private static double Percent(long part, long whole) => whole == 0 ? 0 : Math.Round(100.0 * part / whole, 2);
-
-    /// <summary>"5h 20m", "2d 3h", "45m".</summary>
-    internal static string Span(TimeSpan span)
-    {
-        if (span.TotalDays >= 1)
-        {
-            return $"{(int)span.TotalDays}d {span.Hours}h";
-        }
-        if (span.TotalHours >= 1)
-        {
-            return span.Minutes == 0 ? $"{(int)span.TotalHours}h" : $"{(int)span.TotalHours}h {span.Minutes}m";
-        }
-        return $"{Math.Max(0, (int)span.TotalMinutes)}m";
-    }
 
     /// <summary>Running sums of one quarter hour, hour or day.</summary>
     private sealed class PeriodTotals
