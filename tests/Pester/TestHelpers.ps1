@@ -71,3 +71,19 @@ function Get-FolderState {
         Sort-Object FullName |
         ForEach-Object { '{0}|{1}|{2:o}' -f $_.FullName, $(if ($_.PSIsContainer) { 'dir' } else { $_.Length }), $_.LastWriteTimeUtc }
 }
+
+function Set-BackupAge {
+    # Makes a backup look as if it was taken at $CreatedUtc: renames it to that time stamp and
+    # rewrites its manifest's file name and createdUtc, as a backup made then would have them.
+    param([Parameter(Mandatory)]$Backup, [Parameter(Mandatory)][DateTime]$CreatedUtc)
+    $when = $CreatedUtc
+    $oldName = Split-Path $Backup.Path -Leaf
+    $newName = $oldName -replace '_\d{8}_\d{6}', ('_' + $when.ToString('yyyyMMdd_HHmmss', [cultureinfo]::InvariantCulture))
+    $folder = Split-Path $Backup.Path -Parent
+    $json = Get-Content -LiteralPath "$($Backup.Path).json" -Raw
+    $json = $json.Replace($oldName, $newName) -replace '"createdUtc":\s*"[^"]*"', ('"createdUtc": "' + $when.ToString('yyyy-MM-ddTHH:mm:ss.000Z', [cultureinfo]::InvariantCulture) + '"')
+    Move-Item -LiteralPath $Backup.Path -Destination (Join-Path $folder $newName)
+    Remove-Item -LiteralPath "$($Backup.Path).json"
+    Set-Content -LiteralPath (Join-Path $folder "$newName.json") -Value $json -NoNewline
+    Join-Path $folder $newName
+}
