@@ -70,6 +70,17 @@ public sealed class HelpTests : IClassFixture<BuiltModuleFixture>
     }
 
     [Fact]
+    public void Every_cmdlet_documents_its_inputs()
+    {
+        Assert.All(_module.Cmdlets, c =>
+        {
+            var inputs = _help[c.Name].Descendants(Command + "inputType").ToList();
+            Assert.True(inputs.Count >= 1, $"{c.Name} documents no input type");
+            Assert.All(inputs, i => Assert.True(Text(i.Element(Maml + "description")).Length > 10, $"{c.Name}: input type without description"));
+        });
+    }
+
+    [Fact]
     public void Every_cmdlet_documents_its_outputs()
     {
         Assert.All(_module.Cmdlets, c =>
