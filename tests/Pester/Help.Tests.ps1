@@ -15,7 +15,7 @@ Describe 'Help' {
     It '<_> has a synopsis, a description, two examples and every parameter in Get-Help -Full' -ForEach $cmdlets {
         $help = Get-Help $_ -Full
         $command = Get-Command $_
-        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $common = @([System.Management.Automation.Cmdlet]::CommonParameters) + @([System.Management.Automation.Cmdlet]::OptionalCommonParameters)
 
         $help.Synopsis | Should -Not -BeLike "$_*"   # generated syntax instead of a synopsis means no help file was found
         ($help.Description.Text -join ' ').Length | Should -BeGreaterThan 80
