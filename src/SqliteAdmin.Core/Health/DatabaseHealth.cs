@@ -394,19 +394,21 @@ public static class DatabaseHealth
         {
             const string threshold = "verified when made; size and SHA-256 match the manifest";
             string file = System.IO.Path.GetFileName(newest.Path);
-            if (newest.Status is BackupCheckStatus.NotChecked && newest.Verified)
+            if (newest.Status == BackupCheckStatus.NotChecked)
             {
+                // Re-read now: a backup that was fine when made can have rotted or been truncated since.
                 BackupCatalog.Verify(newest, null, _cancellation);
             }
             string fallback = OlderGoodBackup(newest, backups);
             switch (newest.Status)
             {
-                case BackupCheckStatus.Ok:
+                case BackupCheckStatus.Ok when newest.Verified:
                     return Row(HealthCheckNames.BackupVerified, HealthStatus.Pass, "Ok", threshold,
                         $"{file} passed {newest.VerifyMode} verification when it was made, and its size and SHA-256 still match its manifest.");
-                case BackupCheckStatus.NotChecked:
+                case BackupCheckStatus.Ok:
                     return Row(HealthCheckNames.BackupVerified, HealthStatus.Warning, "not verified", threshold,
-                        $"{file} was made with -Verify None: nobody has checked it can be restored. Run Test-SqliteIntegrity on it, or back up without -Verify None.{fallback}");
+                        $"{file} was made with -Verify None: its SHA-256 matches its manifest, but nobody has checked that it can be restored. " +
+                        $"Run Test-SqliteIntegrity on it, or back up without -Verify None.{fallback}");
                 case BackupCheckStatus.NoManifest:
                     return Row(HealthCheckNames.BackupVerified, HealthStatus.Warning, newest.Status.ToString(), threshold,
                         $"{file} has no manifest (made by another tool, or interrupted), so it cannot be verified.{fallback}");

@@ -216,6 +216,12 @@ public class HealthTests
         Assert.Contains("-Verify None", unverified.Message);
         Assert.Equal(HealthStatus.Warning, noManifest.Status);
         Assert.Equal("NoManifest", noManifest.Value);
+
+        // Unverified is no excuse for damage: the file is still re-hashed against its manifest.
+        BackupCatalogTests.Damage(Assert.Single(Directory.GetFiles(folder.File("unverified"), "*.db")), "truncate-1");
+        SqliteHealthCheck damaged = Row(Test(db, r => r.BackupPath = folder.File("unverified")), "BackupVerified");
+        Assert.Equal(HealthStatus.Fail, damaged.Status);
+        Assert.Equal("Corrupt", damaged.Value);
     }
 
     [Fact]
