@@ -96,26 +96,29 @@ public static class DatabaseHealth
             if (_request.BackupPath != null)
             {
                 Step("Listing backups", 5);
-                backups = TryListBackups(out _backupListFailure);
+                backups = Guard(HealthCheckNames.BackupAge, "",
+                    () => BackupCatalog.List(BackupFolder, BackupFileName.DatabaseNameOf(_path), recurse: Directory.Exists(BackupFolder), _cancellation),
+                    out _backupListFailure);
             }
             if (figures != null)
             {
                 if (_request.IntegrityMode != IntegrityMode.None)
                 {
                     Step(_request.IntegrityMode == IntegrityMode.Quick ? "quick_check" : "integrity_check", 10);
-                    Guard(HealthCheckNames.Integrity, CheckIntegrity);
+                    Check(HealthCheckNames.Integrity, CheckIntegrity);
                 }
                 Step("Size, WAL, free pages, journal mode", 60);
-                Guard(HealthCheckNames.Size, () => CheckSize(figures, backups?.FirstOrDefault(b => b.ManifestPath != null && b.Status != BackupCheckStatus.ManifestInvalid)));
+                Check(HealthCheckNames.Size, () => CheckSize(figures, backups?.FirstOrDefault(b => b.ManifestPath != null && b.Status != BackupCheckStatus.ManifestInvalid)));
                 Add(CheckWal(figures));
                 Add(CheckFreePages(figures));
             }
-            VolumeSpace? volume = Directory.Exists(FolderOf(_path)) ? DiskSpace.Of(FolderOf(_path)) : null;
+            bool folderExists = Directory.Exists(FolderOf(_path));
+            VolumeSpace? volume = folderExists ? DiskSpace.Of(FolderOf(_path)) : null;
             if (figures != null)
             {
                 Add(CheckJournalMode(figures, volume));
             }
-            if (Directory.Exists(FolderOf(_path)))
+            if (folderExists)
             {
                 Add(CheckDiskSpace(volume, figures));
             }
@@ -127,7 +130,7 @@ public static class DatabaseHealth
             if (figures != null && _request.SyncLog != null)
             {
                 Step("Reading the sync log", 85);
-                Guard(HealthCheckNames.SyncLog, CheckSyncLog);
+                Check(HealthCheckNames.SyncLog, CheckSyncLog);
             }
             _progress?.Report(new OperationProgress(_activity, "Done", 100) { Completed = true });
             return _checks;
@@ -146,25 +149,37 @@ public static class DatabaseHealth
         private SqliteHealthCheck Row(string check, HealthStatus status, string value, string threshold, string message) =>
             new SqliteHealthCheck(_path, check, status, value, threshold, message);
 
-        /// <summary>Runs one check; an error becomes its row (a lock a Warning: the check could not run, nothing is known to be wrong).</summary>
-        private void Guard(string check, Func<SqliteHealthCheck> work)
+        /// <summary>Runs one check that makes its own row; an error becomes the row instead.</summary>
+        private void Check(string check, Func<SqliteHealthCheck> work)
         {
+            SqliteHealthCheck? row = Guard(check, "", work, out SqliteHealthCheck? failure);
+            Add(row ?? failure!);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="work"/>; an error it meets becomes <paramref name="failure"/>: a lock is a
+        /// Warning (the check could not run, nothing is known to be wrong), anything else a Fail.
+        /// </summary>
+        private T? Guard<T>(string check, string threshold, Func<T> work, out SqliteHealthCheck? failure) where T : class
+        {
+            failure = null;
             try
             {
-                Add(work());
+                return work();
             }
             catch (SqliteAdminException ex) when (ex.ErrorId == ErrorIds.DatabaseLocked)
             {
-                Add(Row(check, HealthStatus.Warning, "not checked", "", $"Could not run the check: {ex.Message}"));
+                failure = Row(check, HealthStatus.Warning, ex.ErrorId, threshold, $"Could not run the check: {ex.Message}");
             }
             catch (SqliteAdminException ex)
             {
-                Add(Row(check, HealthStatus.Fail, ex.ErrorId, "", ex.Message));
+                failure = Row(check, HealthStatus.Fail, ex.ErrorId, threshold, ex.Message);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                Add(Row(check, HealthStatus.Fail, "unreadable", "", $"Could not run the check: {ex.Message}"));
+                failure = Row(check, HealthStatus.Fail, "unreadable", threshold, $"Could not run the check: {ex.Message}");
             }
+            return null;
         }
 
         private Figures? CheckFile()
@@ -181,42 +196,36 @@ public static class DatabaseHealth
                 Add(Row(HealthCheckNames.File, HealthStatus.Fail, Directory.Exists(_path) ? "folder" : "missing", threshold, message));
                 return null;
             }
+            Figures? figures = Guard(HealthCheckNames.File, threshold, ReadFigures, out SqliteHealthCheck? failure);
+            Add(figures == null
+                ? failure!
+                : Row(HealthCheckNames.File, HealthStatus.Pass, "ok", threshold, $"Opened read-only: {figures.PageCount} pages of {figures.PageSize} bytes."));
+            return figures;
+        }
+
+        /// <summary>The page figures and journal mode, from one read transaction on a read-only connection.</summary>
+        private Figures ReadFigures()
+        {
+            using SqliteConnection connection = SqliteConnectionFactory.OpenReadOnly(_path, _request.BusyTimeout);
+            using CancellationTokenRegistration interrupt = connection.InterruptOn(_cancellation);
+            var figures = new Figures();
             try
             {
-                using SqliteConnection connection = SqliteConnectionFactory.OpenReadOnly(_path, _request.BusyTimeout);
-                using CancellationTokenRegistration interrupt = connection.InterruptOn(_cancellation);
-                var figures = new Figures();
-                try
-                {
-                    using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
-                    figures.PageSize = connection.ExecuteScalar<long>("PRAGMA page_size;");
-                    figures.PageCount = connection.ExecuteScalar<long>("PRAGMA page_count;");
-                    figures.FreelistCount = connection.ExecuteScalar<long>("PRAGMA freelist_count;");
-                    figures.JournalMode = connection.ExecuteScalar<string>("PRAGMA journal_mode;").ToLowerInvariant();
-                    transaction.Commit();
-                }
-                catch (SqliteException ex)
-                {
-                    throw SqliteErrors.Translate(ex, _path, _cancellation);
-                }
-                figures.FileBytes = new FileInfo(_path).Length;
-                var wal = new FileInfo(_path + "-wal");
-                figures.WalBytes = wal.Exists ? wal.Length : 0;
-                Add(Row(HealthCheckNames.File, HealthStatus.Pass, "ok", threshold,
-                    $"Opened read-only: {figures.PageCount} pages of {figures.PageSize} bytes."));
-                return figures;
+                using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+                figures.PageSize = connection.ExecuteScalar<long>("PRAGMA page_size;");
+                figures.PageCount = connection.ExecuteScalar<long>("PRAGMA page_count;");
+                figures.FreelistCount = connection.ExecuteScalar<long>("PRAGMA freelist_count;");
+                figures.JournalMode = connection.ExecuteScalar<string>("PRAGMA journal_mode;").ToLowerInvariant();
+                transaction.Commit();
             }
-            catch (SqliteAdminException ex)
+            catch (SqliteException ex)
             {
-                bool locked = ex.ErrorId == ErrorIds.DatabaseLocked;
-                Add(Row(HealthCheckNames.File, locked ? HealthStatus.Warning : HealthStatus.Fail, ex.ErrorId, threshold,
-                    locked ? $"Could not open the database to check it: {ex.Message}" : ex.Message));
+                throw SqliteErrors.Translate(ex, _path, _cancellation);
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                Add(Row(HealthCheckNames.File, HealthStatus.Fail, "unreadable", threshold, $"Cannot read '{_path}': {ex.Message}"));
-            }
-            return null;
+            figures.FileBytes = new FileInfo(_path).Length;
+            var wal = new FileInfo(_path + "-wal");
+            figures.WalBytes = wal.Exists ? wal.Length : 0;
+            return figures;
         }
 
         private SqliteHealthCheck CheckIntegrity()
@@ -344,25 +353,6 @@ public static class DatabaseHealth
             return Row(HealthCheckNames.DiskSpace, HealthStatus.Pass, value, threshold, $"{value} free on '{volume.Volume}'.");
         }
 
-        private List<SqliteBackupInfo>? TryListBackups(out SqliteHealthCheck? failure)
-        {
-            failure = null;
-            string folder = System.IO.Path.GetFullPath(_request.BackupPath!);
-            try
-            {
-                return BackupCatalog.List(folder, BackupFileName.DatabaseNameOf(_path), recurse: Directory.Exists(folder), _cancellation);
-            }
-            catch (SqliteAdminException ex)
-            {
-                failure = Row(HealthCheckNames.BackupAge, HealthStatus.Fail, ex.ErrorId, "", ex.Message);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                failure = Row(HealthCheckNames.BackupAge, HealthStatus.Fail, "unreadable", "", $"Cannot list the backups in '{folder}': {ex.Message}");
-            }
-            return null;
-        }
-
         private void CheckBackups(List<SqliteBackupInfo>? backups)
         {
             if (_backupListFailure != null)
@@ -376,7 +366,7 @@ public static class DatabaseHealth
             if (newest == null)
             {
                 Add(Row(HealthCheckNames.BackupAge, HealthStatus.Fail, "none", ageThreshold,
-                    $"There is no backup of '{name}' in '{System.IO.Path.GetFullPath(_request.BackupPath!)}'. Schedule Backup-SqliteDatabase (see about_SqliteAdmin)."));
+                    $"There is no backup of '{name}' in '{BackupFolder}'. Schedule Backup-SqliteDatabase (see about_SqliteAdmin)."));
                 return;
             }
             TimeSpan age = _now - newest.CreatedUtc;
@@ -387,7 +377,7 @@ public static class DatabaseHealth
                     "Check the backup task's last result and its error output.")
                 : Row(HealthCheckNames.BackupAge, HealthStatus.Pass, ageText, ageThreshold,
                     $"The newest backup is {ageText} old ({Show(newest.CreatedUtc)}, {System.IO.Path.GetFileName(newest.Path)})."));
-            Guard(HealthCheckNames.BackupVerified, () => CheckBackupVerified(newest, backups!));
+            Check(HealthCheckNames.BackupVerified, () => CheckBackupVerified(newest, backups!));
         }
 
         private SqliteHealthCheck CheckBackupVerified(SqliteBackupInfo newest, List<SqliteBackupInfo> backups)
@@ -457,6 +447,8 @@ public static class DatabaseHealth
             return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), _request.TimeZone.GetUtcOffset(utc))
                 .ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
         }
+
+        private string BackupFolder => System.IO.Path.GetFullPath(_request.BackupPath!);
 
         private static string FolderOf(string path) => System.IO.Path.GetDirectoryName(path) ?? path;
     }
