@@ -60,6 +60,16 @@ public static class DatabaseHealth
         return run.All();
     }
 
+    /// <summary>
+    /// The File row for a wildcard that matched nothing: a share that is offline or a folder that
+    /// was emptied must not look healthy by having no rows.
+    /// </summary>
+    public static SqliteHealthCheck NothingMatched(string pattern) =>
+        new SqliteHealthCheck(pattern, HealthCheckNames.File, HealthStatus.Fail, "no match", FileThreshold,
+            $"No file matches '{pattern}'. Is the folder or network share reachable?");
+
+    private const string FileThreshold = "exists, opens read-only";
+
     private sealed class Figures
     {
         public long PageSize, PageCount, FreelistCount, FileBytes, WalBytes;
@@ -184,7 +194,7 @@ public static class DatabaseHealth
 
         private Figures? CheckFile()
         {
-            const string threshold = "exists, opens read-only";
+            const string threshold = FileThreshold;
             if (!File.Exists(_path))
             {
                 string folder = FolderOf(_path);

@@ -150,11 +150,13 @@ public sealed class TestSqliteHealthCommand : DatabaseInputCmdlet
     protected override void OnWildcardMatchedNothing(string path)
     {
         _databases++;
-        Emit(new[]
-        {
-            new SqliteHealthCheck(path, HealthCheckNames.File, HealthStatus.Fail, "no match", "exists, opens read-only",
-                $"No file matches '{path}'. Is the folder or network share reachable?"),
-        });
+        Emit(new[] { DatabaseHealth.NothingMatched(path) });
+    }
+
+    /// <summary>A path that is not in the file system has had its error written; with -Quiet the answer is $false.</summary>
+    protected override void OnPathNotResolved(string path)
+    {
+        _failed = true;
     }
 
     /// <summary>With -Quiet: the one answer for everything checked.</summary>

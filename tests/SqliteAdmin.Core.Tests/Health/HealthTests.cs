@@ -105,6 +105,15 @@ public class HealthTests
         Assert.False(Directory.Exists(folder.File("nas")));
     }
 
+    [Fact]
+    public void A_pattern_that_matched_nothing_is_a_file_failure()
+    {
+        SqliteHealthCheck row = DatabaseHealth.NothingMatched(@"\\nas\apps\*.db");
+
+        Assert.Equal((@"\\nas\apps\*.db", "File", HealthStatus.Fail, "no match"), (row.Database, row.Check, row.Status, row.Value));
+        Assert.Contains("Is the folder or network share reachable?", row.Message);
+    }
+
     [Theory]
     [InlineData("text", "NotADatabase")]
     [InlineData("empty", "NotADatabase")]
