@@ -94,9 +94,33 @@ public static class IntegrityCheck
         }
     }
 
-    /// <summary>"ok", or the first problems joined for a one-line summary.</summary>
-    public static string Summarize(IReadOnlyList<string> problems, IntegrityMode mode) =>
-        mode == IntegrityMode.None ? "not checked"
-        : problems.Count == 0 ? "ok"
-        : string.Join("; ", problems.Count > 5 ? new List<string>(problems).GetRange(0, 5) : problems) + (problems.Count > 5 ? $" (+{problems.Count - 5} more)" : "");
+    /// <summary>
+    /// "ok", or the first problems joined into one line. SQLite can return several problems in one
+    /// row, one per line, under a "*** in database main ***" header: those are counted one by one
+    /// and the header is left out.
+    /// </summary>
+    public static string Summarize(IReadOnlyList<string> problems, IntegrityMode mode)
+    {
+        if (mode == IntegrityMode.None)
+        {
+            return "not checked";
+        }
+        var lines = new List<string>();
+        foreach (string problem in problems)
+        {
+            foreach (string line in problem.Split('\n'))
+            {
+                string text = line.Trim();
+                if (text.Length > 0 && !text.StartsWith("*** in database ", StringComparison.Ordinal))
+                {
+                    lines.Add(text);
+                }
+            }
+        }
+        if (lines.Count == 0)
+        {
+            return problems.Count == 0 ? "ok" : string.Join("; ", problems).Replace('\n', ' ');
+        }
+        return string.Join("; ", lines.Count > 5 ? lines.GetRange(0, 5) : lines) + (lines.Count > 5 ? $" (+{lines.Count - 5} more)" : "");
+    }
 }

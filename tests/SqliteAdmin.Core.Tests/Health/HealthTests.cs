@@ -347,6 +347,11 @@ public class HealthTests
         Assert.Equal(HealthStatus.Fail, full.Status);
         Assert.Equal("Corrupt", full.Value);
         Assert.Contains("Restore-SqliteDatabase", full.Message);
+        // One line for an e-mail: SQLite's multi-line report is flattened, its header left out.
+        string firstProblem = SqliteCli.RunAllowingErrors(db, "PRAGMA integrity_check;").Split('\n').First(l => !l.StartsWith("*** in database"));
+        Assert.StartsWith(firstProblem.Trim() + "; ", full.Message);
+        Assert.DoesNotContain("\n", full.Message);
+        Assert.DoesNotContain("*** in database", full.Message);
         Assert.DoesNotContain(Test(db, r => r.IntegrityMode = IntegrityMode.None), c => c.Check == "Integrity");
     }
 
