@@ -6,7 +6,7 @@ BeforeAll {
 
     $script:Readme = Get-Content -LiteralPath (Join-Path $PSScriptRoot '../../README.md') -Raw
     $script:ModuleRoot = (Resolve-Path (Join-Path (Split-Path $script:ModuleManifest -Parent) '..')).ProviderPath
-    $script:Shell = (Get-Process -Id $PID).Path
+    $script:Shell = Get-TestShell
 
     function Get-Recipe {
         param([Parameter(Mandatory)][string]$Name)
@@ -28,8 +28,7 @@ BeforeAll {
             [Environment]::SetEnvironmentVariable($name, $Environment[$name])
         }
         try {
-            $output = & $script:Shell -NoProfile -NonInteractive -File $Script @Arguments 2>&1 | Out-String
-            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
+            Invoke-TestProcess -FilePath $script:Shell -ArgumentList (@('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments)
         }
         finally {
             foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }

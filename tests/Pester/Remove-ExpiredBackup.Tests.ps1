@@ -8,7 +8,7 @@ BeforeAll {
         $db = (New-TestDatabase -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N') + '.db'))).FullName
         $seed = Backup-SqliteDatabase -Path $db -Destination (Join-Path $TestDrive 'seed') -Tier Daily
         $null = New-Item -ItemType Directory -Path $Folder -Force
-        $start = [datetime]::new(2026, 9, 1, 2, 0, 0, 'Utc')
+        $start = [datetime]::new(2026, 9, 1, 2, 0, 0, [DateTimeKind]::Utc)
         foreach ($i in 0..($Days - 1)) {
             $name = 'app_daily_{0:yyyyMMdd_HHmmss}.db' -f $start.AddDays($i)
             Copy-Item $seed.Path (Join-Path $Folder $name)

@@ -99,7 +99,7 @@ Describe 'Restore-SqliteDatabase' {
     }
 
     It 'has a default table view' {
-        $text = Restore-SqliteDatabase -Path $backup.Path -Destination $target -PassphraseVariable SQLITEADMIN_PESTER_KEY -Force | Format-Table | Out-String
+        $text = Restore-SqliteDatabase -Path $backup.Path -Destination $target -PassphraseVariable SQLITEADMIN_PESTER_KEY -Force | Format-Table | Out-String -Width 250
 
         $text | Should -Match 'SafetyCopyPath'
     }

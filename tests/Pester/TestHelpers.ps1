@@ -14,6 +14,46 @@ function Import-BuiltModule {
     Add-Type -Path (Join-Path (Split-Path $script:ModuleManifest -Parent) 'Microsoft.Data.Sqlite.dll')
 }
 
+function Get-TestShell {
+    # The PowerShell executable running this session, to start a child shell as a scheduled task
+    # would. Not (Get-Process -Id $PID).Path: under the PowerShell dotnet tool that is 'dotnet'.
+    foreach ($name in 'pwsh', 'pwsh.exe', 'powershell.exe') {
+        $candidate = Join-Path $PSHOME $name
+        if (Test-Path -LiteralPath $candidate -PathType Leaf) { return $candidate }
+    }
+    throw "No PowerShell executable in $PSHOME."
+}
+
+function Invoke-TestProcess {
+    # Runs a program with its arguments passed exactly as given, as cron or Task Scheduler pass
+    # them: PowerShell 7 on Unix would expand a wildcard in a native command's argument ('*.db').
+    # Returns the exit code and stdout + stderr.
+    param([Parameter(Mandatory)][string]$FilePath, [string[]]$ArgumentList = @())
+    if (-not [System.Diagnostics.ProcessStartInfo].GetProperty('ArgumentList')) {
+        # Windows PowerShell 5.1 (.NET Framework): no ArgumentList, and no wildcard expansion on Windows.
+        $output = & $FilePath @ArgumentList 2>&1 | Out-String
+        return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
+    }
+    $info = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($argument in $ArgumentList) { $info.ArgumentList.Add($argument) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.RedirectStandardInput = $true
+    $info.WorkingDirectory = (Get-Location -PSProvider FileSystem).ProviderPath
+    $process = [System.Diagnostics.Process]::Start($info)
+    try {
+        $process.StandardInput.Close()
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $process.WaitForExit()
+        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result + $stderr.Result }
+    }
+    finally {
+        $process.Dispose()
+    }
+}
+
 function Invoke-TestSql {
     param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$Sql)
     $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
