@@ -110,5 +110,11 @@ if ($Demo) {
 
 if ($Publish) {
     if (-not $NuGetApiKey) { throw 'Publishing needs -NuGetApiKey.' }
-    Publish-Module -Path $moduleFolder -NuGetApiKey $NuGetApiKey -Repository $Repository
+    # PSResourceGet (in PowerShell 7.4+) where it is there, else PowerShellGet's Publish-Module.
+    if (Get-Command Publish-PSResource -ErrorAction SilentlyContinue) {
+        Publish-PSResource -Path $moduleFolder -ApiKey $NuGetApiKey -Repository $Repository
+    }
+    else {
+        Publish-Module -Path $moduleFolder -NuGetApiKey $NuGetApiKey -Repository $Repository
+    }
 }

@@ -28,9 +28,9 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('SQLite', 'Database', 'Backup', 'Restore', 'Encryption', 'Integrity', 'Vacuum', 'Retention', 'Health', 'Monitoring', 'Admin', 'Windows', 'Linux', 'MacOS', 'PSEdition_Desktop', 'PSEdition_Core')
-            ProjectUri   = 'https://github.com/sqliteadmin/SqliteAdmin'
-            LicenseUri   = 'https://github.com/sqliteadmin/SqliteAdmin/blob/main/LICENSE'
-            ReleaseNotes = 'See CHANGELOG.md: https://github.com/sqliteadmin/SqliteAdmin/blob/main/CHANGELOG.md'
+            # No ProjectUri/LicenseUri until the repository has a public home: a link that leads
+            # nowhere is worse than none. The licence (MIT) ships in the module folder as LICENSE.
+            ReleaseNotes = 'See CHANGELOG.md in the module folder.'
         }
     }
 }

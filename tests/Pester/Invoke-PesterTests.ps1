@@ -18,7 +18,7 @@
 
 .EXAMPLE
     PS> ./tests/Pester/Invoke-PesterTests.ps1 -Path ./tests/Pester/Backup-SqliteDatabase.Tests.ps1
-    Runs one test file.
+    Runs one test file (several: -Path a.Tests.ps1,b.Tests.ps1).
 #>
 [CmdletBinding()]
 param(
@@ -45,6 +45,9 @@ if (-not $PSBoundParameters.ContainsKey('ExcludeTag')) {
     if (-not $onWindows) { $ExcludeTag += 'WindowsOnly' }
     if ($PSVersionTable.PSEdition -ne 'Desktop') { $ExcludeTag += 'WindowsPowerShell' }
 }
+
+# 'pwsh -File' passes '-Path a,b' as one string: accept a comma-separated list too.
+$Path = @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $Path

@@ -4,37 +4,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-BuiltModule
 
-    $script:Readme = Get-Content -LiteralPath (Join-Path $PSScriptRoot '../../README.md') -Raw
-    $script:ModuleRoot = (Resolve-Path (Join-Path (Split-Path $script:ModuleManifest -Parent) '..')).ProviderPath
-    $script:Shell = Get-TestShell
-
-    function Get-Recipe {
-        param([Parameter(Mandatory)][string]$Name)
-        $fence = '```'
-        $match = [regex]::Match($script:Readme, "(?s)<!-- recipe: $([regex]::Escape($Name))[^>]*-->\s*${fence}powershell\r?\n(.*?)$fence")
-        if (-not $match.Success) { throw "The recipe $Name is not in README.md." }
-        $path = Join-Path $TestDrive $Name
-        Set-Content -LiteralPath $path -Value $match.Groups[1].Value -Encoding UTF8
-        $path
-    }
-
-    function Invoke-Recipe {
-        # Runs a script file in a new PowerShell process that finds the built module by name, as an installed one is found.
-        param([Parameter(Mandatory)][string]$Script, [string[]]$Arguments = @(), [hashtable]$Environment = @{})
-        $saved = @{ PSModulePath = $env:PSModulePath }
-        $env:PSModulePath = $script:ModuleRoot + [IO.Path]::PathSeparator + $env:PSModulePath
-        foreach ($name in $Environment.Keys) {
-            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-            [Environment]::SetEnvironmentVariable($name, $Environment[$name])
-        }
-        try {
-            Invoke-TestProcess -FilePath $script:Shell -ArgumentList (@('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments)
-        }
-        finally {
-            foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
-        }
-    }
-
     $script:Key = @{ BACKUP_ENCRYPTION_KEY = 'correct horse battery staple' }
 }
 

@@ -54,6 +54,41 @@ function Invoke-TestProcess {
     }
 }
 
+function Get-Recipe {
+    # A script of the README's scheduling recipes ('<!-- recipe: NAME -->'), saved in TestDrive to run as printed.
+    param([Parameter(Mandatory)][string]$Name)
+    $readme = Get-Content -LiteralPath (Join-Path $PSScriptRoot '../../README.md') -Raw
+    $fence = '```'
+    $match = [regex]::Match($readme, "(?s)<!-- recipe: $([regex]::Escape($Name))[^>]*-->\s*${fence}powershell\r?\n(.*?)$fence")
+    if (-not $match.Success) { throw "The recipe $Name is not in README.md." }
+    $path = Join-Path $TestDrive $Name
+    Set-Content -LiteralPath $path -Value $match.Groups[1].Value -Encoding UTF8
+    $path
+}
+
+function Invoke-Recipe {
+    # Runs a script file in a new PowerShell process that finds SqliteAdmin by name, as an installed
+    # module is found: by default the built out/ folder is put first on PSModulePath; -ModulePath
+    # replaces PSModulePath instead (e.g. a folder the module was installed into).
+    param([Parameter(Mandatory)][string]$Script, [string[]]$Arguments = @(), [hashtable]$Environment = @{}, [string]$ModulePath)
+    if (-not $ModulePath) {
+        $outRoot = (Resolve-Path (Join-Path (Split-Path $script:ModuleManifest -Parent) '..')).ProviderPath
+        $ModulePath = $outRoot + [IO.Path]::PathSeparator + $env:PSModulePath
+    }
+    $saved = @{ PSModulePath = $env:PSModulePath }
+    $env:PSModulePath = $ModulePath
+    foreach ($name in $Environment.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $Environment[$name])
+    }
+    try {
+        Invoke-TestProcess -FilePath (Get-TestShell) -ArgumentList (@('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments)
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+}
+
 function Invoke-TestSql {
     param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$Sql)
     $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")

@@ -60,9 +60,13 @@ public sealed class ManifestTests : IClassFixture<BuiltModuleFixture>
 
         Assert.Contains("SQLite", Strings(psData["Tags"]));
         Assert.All(Strings(psData["Tags"]), tag => Assert.DoesNotContain(" ", tag));
-        Assert.True(Uri.TryCreate((string)psData["ProjectUri"]!, UriKind.Absolute, out _));
-        Assert.True(Uri.TryCreate((string)psData["LicenseUri"]!, UriKind.Absolute, out _));
+        // No links that lead nowhere: the repository has no public home yet, so the licence and
+        // the changelog travel in the module folder instead.
+        Assert.False(psData.ContainsKey("ProjectUri"));
+        Assert.False(psData.ContainsKey("LicenseUri"));
         Assert.False(string.IsNullOrWhiteSpace(psData["ReleaseNotes"] as string));
+        Assert.True(File.Exists(Path.Combine(_module.Folder, "LICENSE")));
+        Assert.True(File.Exists(Path.Combine(_module.Folder, "CHANGELOG.md")));
     }
 
     [Fact]
