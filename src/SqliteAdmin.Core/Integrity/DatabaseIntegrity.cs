@@ -31,6 +31,8 @@ public sealed class IntegrityRequest
     public Passphrase? Passphrase { get; set; }
     /// <summary>How long to wait for locks.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Folder for the decoded copy of a backup while it is checked; null for the system temp folder.</summary>
+    public string? TempFolder { get; set; }
 }
 
 /// <summary>
@@ -78,7 +80,7 @@ public static class DatabaseIntegrity
             return;
         }
         // Decoded where only this user can read it, and removed afterwards whatever happens.
-        string temp = System.IO.Path.Combine(System.IO.Path.GetTempPath(), DurableFile.TempPrefix + "check-" + Guid.NewGuid().ToString("N"));
+        string temp = System.IO.Path.Combine(request.TempFolder ?? System.IO.Path.GetTempPath(), DurableFile.TempPrefix + "check-" + Guid.NewGuid().ToString("N"));
         try
         {
             progress?.Report(new OperationProgress(activity, "Decrypting and decompressing", 10));
