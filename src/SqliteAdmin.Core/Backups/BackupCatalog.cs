@@ -135,7 +135,10 @@ public static class BackupCatalog
                     break;
                 }
                 string sidePath = Path.Combine(Path.GetDirectoryName(info.Path)!, side.StoredName);
-                problem = CheckFile(sidePath, -1, side.StoredSha256, side.Hmac, keys, cancellation, out hmacMismatch);
+                // Side files written since 0.2 have their own salt (and so their own HMAC key).
+                byte[]? sideSalt = keys == null ? null : Hex.TryParse(side.SaltHex);
+                using OpenSslKeys? sideKeys = sideSalt == null ? null : OpenSslEncryption.DeriveKeys(passphrase!, sideSalt, manifest.Iterations ?? OpenSslEncryption.DefaultIterations);
+                problem = CheckFile(sidePath, -1, side.StoredSha256, side.Hmac, sideKeys ?? keys, cancellation, out hmacMismatch);
             }
             info.Status = problem == null ? BackupCheckStatus.Ok : hmacMismatch ? BackupCheckStatus.HmacMismatch : BackupCheckStatus.Corrupt;
             info.StatusMessage = problem;

@@ -22,6 +22,8 @@ public sealed class IncludedFileEntry
     public string StoredSha256 { get; set; } = "";
     /// <summary>HMAC of the stored file when encrypted.</summary>
     public string? Hmac { get; set; }
+    /// <summary>The file's own salt when encrypted (null in backups written before 0.2: the backup's salt).</summary>
+    public string? SaltHex { get; set; }
 }
 
 /// <summary>
@@ -108,7 +110,7 @@ public sealed class BackupManifest
             new("durationMs", DurationMs),
             new("includedFiles", IncludedFiles.Select(f => (object?)Members(
                 ("storedName", f.StoredName), ("sourcePath", f.SourcePath), ("sizeBytes", f.SizeBytes),
-                ("sha256", f.Sha256), ("storedSha256", f.StoredSha256), ("hmac", f.Hmac))).ToList()),
+                ("sha256", f.Sha256), ("storedSha256", f.StoredSha256), ("hmac", f.Hmac), ("salt", f.SaltHex))).ToList()),
         };
         return JsonText.Write(root);
     }
@@ -208,6 +210,7 @@ public sealed class BackupManifest
                 Sha256 = Str(file, "sha256"),
                 StoredSha256 = Str(file, "storedSha256"),
                 Hmac = file["hmac"] as string,
+                SaltHex = file.TryGetValue("salt", out object? salt) ? salt as string : null,
             });
         }
         return m;

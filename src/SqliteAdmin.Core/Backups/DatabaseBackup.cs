@@ -44,9 +44,19 @@ public static class DatabaseBackup
 
         var created = new List<string>();   // everything this run wrote, removed again on failure
         OpenSslKeys? keys = null;
+        string? privateFolder = null;       // made for this run's plain copy, removed at the end
         try
         {
-            string plainTemp = DurableFile.TempPathIn(destination, "db");
+            StaleTempFiles.Sweep(destination);
+            // The plain copy of an encrypted backup never touches the destination (often a share):
+            // it is made beside the source, which holds the same data, or in a private temp folder.
+            string plainFolder = destination;
+            if (encrypt)
+            {
+                plainFolder = PlainWorkFolder(source);
+                privateFolder = plainFolder == Path.GetDirectoryName(source) ? null : plainFolder;
+            }
+            string plainTemp = DurableFile.TempPathIn(plainFolder, "db");
             created.Add(plainTemp);
             OwnerOnlyFile.CreateEmpty(plainTemp);
 
@@ -77,7 +87,7 @@ public static class DatabaseBackup
             }
 
             progress?.Report(new OperationProgress(activity, "Storing side files", 95));
-            var sideFiles = includeFiles.Select(path => EncodeSideFile(path, destination, keys, created, cancellation)).ToList();
+            var sideFiles = includeFiles.Select(path => EncodeSideFile(path, destination, request, created, cancellation)).ToList();
 
             // Final names: backup, then side files, then the manifest that describes them all.
             var name = new BackupFileName(BackupFileName.DatabaseNameOf(source), request.Tier, request.UtcNow(), request.Compress, encrypt);
@@ -185,6 +195,7 @@ public static class DatabaseBackup
         finally
         {
             keys?.Dispose();
+            DurableFile.TryDeleteFolder(privateFolder);
         }
     }
 
@@ -246,10 +257,14 @@ public static class DatabaseBackup
         return new EncodeResult { PlainSizeBytes = size, PlainSha256 = sha, StoredSizeBytes = size, StoredSha256 = sha };
     }
 
-    private static (IncludedFileEntry Entry, string Temp) EncodeSideFile(string path, string destination, OpenSslKeys? keys, List<string> created, CancellationToken cancellation)
+    private static (IncludedFileEntry Entry, string Temp) EncodeSideFile(string path, string destination, BackupRequest request, List<string> created, CancellationToken cancellation)
     {
         string temp = DurableFile.TempPathIn(destination, "side");
         created.Add(temp);
+        // Every encrypted file has its own salt, so its own key and IV (one key and IV for two
+        // files would reuse a CBC IV); the salt is in the file's OpenSSL header and the manifest.
+        using OpenSslKeys? keys = request.Passphrase == null ? null
+            : OpenSslEncryption.DeriveKeys(request.Passphrase, OpenSslEncryption.NewSalt(), request.Iterations);
         EncodeResult result = BackupEncoding.Encode(path, temp, compress: false, System.IO.Compression.CompressionLevel.NoCompression, keys, null, cancellation);
         var entry = new IncludedFileEntry
         {
@@ -259,8 +274,31 @@ public static class DatabaseBackup
             Sha256 = result.PlainSha256,
             StoredSha256 = result.StoredSha256,
             Hmac = result.Hmac,
+            SaltHex = keys == null ? null : Hex.ToHex(keys.Salt),
         };
         return (entry, temp);
+    }
+
+    /// <summary>
+    /// Where the plain copy of an encrypted backup is made: beside the source database (the same
+    /// data, on the application's own disk) when that folder takes a file, else a private temp
+    /// folder of this user. Never the destination, which is often a share other people read.
+    /// </summary>
+    internal static string PlainWorkFolder(string source)
+    {
+        string beside = Path.GetDirectoryName(source)!;
+        string probe = DurableFile.TempPathIn(beside, "probe");
+        try
+        {
+            OwnerOnlyFile.CreateEmpty(probe);
+            File.Delete(probe);
+            return beside;
+        }
+        catch (Exception ex) when (DurableFile.IsFileSystemFailure(ex))
+        {
+            DurableFile.TryDelete(probe);
+            return OwnerOnlyFile.CreatePrivateFolder();
+        }
     }
 
     /// <summary>Renames the temp to the backup's name, taking the next _n suffix while a file (or its manifest) has that name.</summary>

@@ -388,6 +388,13 @@ public static class DatabaseHealth
                 : Row(HealthCheckNames.BackupAge, HealthStatus.Pass, ageText, ageThreshold,
                     $"The newest backup is {ageText} old ({Show(newest.CreatedUtc)}, {System.IO.Path.GetFileName(newest.Path)})."));
             Check(HealthCheckNames.BackupVerified, () => CheckBackupVerified(newest, backups!));
+            List<FileInfo> leftovers = StaleTempFiles.Find(BackupFolder, _now);
+            if (leftovers.Count > 0)
+            {
+                Add(Row(HealthCheckNames.TempFiles, HealthStatus.Warning, $"{leftovers.Count} left", "none older than " + Durations.Short(StaleTempFiles.Age),
+                    $"{leftovers.Count} temp file(s) of an interrupted SqliteAdmin run ({DiskSpace.Format(leftovers.Sum(f => f.Length))}, e.g. {leftovers[0].Name}) " +
+                    $"are in '{BackupFolder}'. The next Backup-SqliteDatabase into that folder removes them; check why the run was interrupted."));
+            }
         }
 
         private SqliteHealthCheck CheckBackupVerified(SqliteBackupInfo newest, List<SqliteBackupInfo> backups)

@@ -68,6 +68,8 @@ public static class HealthCheckNames
     public const string BackupAge = "BackupAge";
     /// <summary>The newest backup was verified when made and still matches its manifest.</summary>
     public const string BackupVerified = "BackupVerified";
+    /// <summary>Temp files that an interrupted SqliteAdmin run left in the backup folder (reported only when there are some).</summary>
+    public const string TempFiles = "TempFiles";
     /// <summary>Sync staleness, failure and conflict rates from the sync log.</summary>
     public const string SyncLog = "SyncLog";
 }

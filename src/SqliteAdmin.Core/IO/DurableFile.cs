@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 
 namespace SqliteAdmin.Core.IO;
 
@@ -20,8 +21,50 @@ public static class DurableFile
         stream.Flush(flushToDisk: true);
     }
 
-    /// <summary>Renames <paramref name="from"/> to <paramref name="to"/>; fails if <paramref name="to"/> exists (never overwrites).</summary>
-    public static void MoveNoOverwrite(string from, string to) => File.Move(from, to);
+    /// <summary>
+    /// Renames <paramref name="from"/> to <paramref name="to"/>; fails if <paramref name="to"/> exists
+    /// (never overwrites). Then flushes the folder, so the new name itself survives a power cut.
+    /// </summary>
+    public static void MoveNoOverwrite(string from, string to)
+    {
+        File.Move(from, to);
+        FlushFolder(Path.GetDirectoryName(Path.GetFullPath(to))!);
+    }
+
+    /// <summary>
+    /// fsync of a folder on Unix: a rename is durable only once its directory entry is on disk.
+    /// (Windows offers no such call; NTFS journals the rename itself.) Best effort: a file system
+    /// that cannot fsync a folder (some network shares) is not an error.
+    /// </summary>
+    public static void FlushFolder(string folder)
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            return;
+        }
+        int fd = open(folder, 0 /* O_RDONLY */);
+        if (fd < 0)
+        {
+            return;
+        }
+        try
+        {
+            fsync(fd);
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open(string path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fsync(int fd);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int close(int fd);
 
     /// <summary>
     /// True for a failure of the file system: IOException (disk full, I/O error), access denied, and
@@ -42,6 +85,25 @@ public static class DurableFile
         try
         {
             File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Deletes a private temp folder this run made, with whatever is left in it; ignores failures.</summary>
+    public static void TryDeleteFolder(string? path)
+    {
+        if (path == null)
+        {
+            return;
+        }
+        try
+        {
+            Directory.Delete(path, recursive: true);
         }
         catch (IOException)
         {

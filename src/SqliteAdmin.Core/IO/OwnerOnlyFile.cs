@@ -13,9 +13,19 @@ public static class OwnerOnlyFile
 {
     private const int OwnerReadWrite = 0x180; // 0600
 
-    /// <summary>Creates a new file (never overwriting one) with owner-only permissions and opens it for writing.</summary>
+    /// <summary>
+    /// Creates a new file (never overwriting one) with owner-only permissions and opens it for writing.
+    /// On Unix the mode is given to open(2) itself (.NET 7+'s FileStreamOptions.UnixCreateMode), so the
+    /// file is 0600 from its first byte: no other user can open it before a chmod, whatever the umask.
+    /// </summary>
     public static FileStream CreateNew(string path, int bufferSize = 1 << 20)
     {
+        FileStream? born = CreateWithUnixMode(path, bufferSize);
+        if (born != null)
+        {
+            return born;
+        }
+        // Windows (the folder's ACL applies), or a runtime before .NET 7 (PowerShell 7.2): create, then restrict.
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize);
         try
         {
@@ -63,6 +73,60 @@ public static class OwnerOnlyFile
             throw new IOException($"Cannot restrict permissions of '{path}' to its owner (errno {errno}).");
         }
     }
+
+    /// <summary>
+    /// A new, empty folder in the system temp folder that only this user can enter (0700 on Unix,
+    /// a random name), for plain copies that must not sit in a shared folder. The caller deletes it.
+    /// </summary>
+    public static string CreatePrivateFolder()
+    {
+        // .NET 7+ makes it 0700 from the start; earlier runtimes and Windows get a random name, then chmod.
+        MethodInfo? createTemp = typeof(Directory).GetMethod("CreateTempSubdirectory", new[] { typeof(string) });
+        if (createTemp != null)
+        {
+            return ((DirectoryInfo)createTemp.Invoke(null, new object[] { "sqliteadmin-" })!).FullName;
+        }
+        string path = Path.Combine(Path.GetTempPath(), "sqliteadmin-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && chmod(path, 0x1C0 /* 0700 */) != 0)
+        {
+            Directory.Delete(path);
+            throw new IOException($"Cannot restrict the temp folder '{path}' to its owner (errno {Marshal.GetLastWin32Error()}).");
+        }
+        return path;
+    }
+
+    private static FileStream? CreateWithUnixMode(string path, int bufferSize)
+    {
+        if (FileStreamOptionsType == null || FileStreamWithOptions == null || RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            return null;
+        }
+        // netstandard2.0 cannot name FileStreamOptions: set its properties by reflection.
+        object options = Activator.CreateInstance(FileStreamOptionsType)!;
+        FileStreamOptionsType.GetProperty("Mode")!.SetValue(options, FileMode.CreateNew);
+        FileStreamOptionsType.GetProperty("Access")!.SetValue(options, FileAccess.ReadWrite);
+        FileStreamOptionsType.GetProperty("Share")!.SetValue(options, FileShare.Read);
+        FileStreamOptionsType.GetProperty("BufferSize")!.SetValue(options, bufferSize);
+        PropertyInfo unixMode = FileStreamOptionsType.GetProperty("UnixCreateMode")!;
+        Type modeType = Nullable.GetUnderlyingType(unixMode.PropertyType) ?? unixMode.PropertyType;
+        unixMode.SetValue(options, Enum.ToObject(modeType, OwnerReadWrite));
+        try
+        {
+            return (FileStream)FileStreamWithOptions.Invoke(new[] { path, options });
+        }
+        catch (TargetInvocationException tie) when (tie.InnerException != null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(tie.InnerException).Throw();
+            throw;
+        }
+    }
+
+    private static readonly Type? FileStreamOptionsType =
+        Type.GetType("System.IO.FileStreamOptions") is Type t && t.GetProperty("UnixCreateMode") != null ? t : null;
+
+    private static readonly ConstructorInfo? FileStreamWithOptions =
+        FileStreamOptionsType == null ? null : typeof(FileStream).GetConstructor(new[] { typeof(string), FileStreamOptionsType });
 
     private static readonly MethodInfo? SetUnixFileMode = typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), Type.GetType("System.IO.UnixFileMode") ?? typeof(void) });
 

@@ -31,7 +31,7 @@ public sealed class IntegrityRequest
     public Passphrase? Passphrase { get; set; }
     /// <summary>How long to wait for locks.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
-    /// <summary>Folder for the decoded copy of a backup while it is checked; null for the system temp folder.</summary>
+    /// <summary>Folder for the decoded copy of a backup while it is checked; null for a new private folder in the system temp folder.</summary>
     public string? TempFolder { get; set; }
 }
 
@@ -79,8 +79,10 @@ public static class DatabaseIntegrity
             result.Errors = new[] { ex.Message };
             return;
         }
-        // Decoded where only this user can read it, and removed afterwards whatever happens.
-        string temp = System.IO.Path.Combine(request.TempFolder ?? System.IO.Path.GetTempPath(), DurableFile.TempPrefix + "check-" + Guid.NewGuid().ToString("N"));
+        // Decoded where only this user can read it (a private folder, not the shared temp folder),
+        // and removed afterwards whatever happens.
+        string? privateFolder = request.TempFolder == null ? OwnerOnlyFile.CreatePrivateFolder() : null;
+        string temp = System.IO.Path.Combine(request.TempFolder ?? privateFolder!, DurableFile.TempPrefix + "check-" + Guid.NewGuid().ToString("N"));
         try
         {
             progress?.Report(new OperationProgress(activity, "Decrypting and decompressing", 10));
@@ -99,6 +101,7 @@ public static class DatabaseIntegrity
         finally
         {
             DurableFile.TryDeleteDatabase(temp);
+            DurableFile.TryDeleteFolder(privateFolder);
         }
     }
 

@@ -254,13 +254,15 @@ public static class DatabaseVacuum
         {
             progress?.Report(new OperationProgress(activity, $"Writing a compacted copy of {DiskSpace.Format(plan.UsedBytes)} (VACUUM INTO)", 10));
             cancellation.ThrowIfCancellationRequested();
+            // VACUUM INTO accepts an existing empty file and keeps its mode: the copy is owner-only
+            // from its first byte instead of SQLite's 0644 restricted afterwards.
+            OwnerOnlyFile.CreateEmpty(temp);
             using (SqliteCommand vacuum = source.CreateCommand())
             {
                 vacuum.CommandText = "VACUUM INTO $target;";
                 vacuum.Parameters.AddWithValue("$target", temp);
                 vacuum.ExecuteNonQuery();
             }
-            OwnerOnlyFile.Restrict(temp);
             operations.Add(MaintenanceOperation.Vacuum);
             using SqliteConnection copy = SqliteConnectionFactory.OpenReadWrite(temp, request.BusyTimeout);
             using (copy.InterruptOn(cancellation))

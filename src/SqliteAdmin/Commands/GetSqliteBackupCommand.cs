@@ -87,6 +87,12 @@ public sealed class GetSqliteBackupCommand : SqliteAdminCmdlet
                     }
                     WriteObject(backup);
                 }
+                var leftovers = Core.IO.StaleTempFiles.Find(folder);
+                if (leftovers.Count > 0)
+                {
+                    WriteWarning($"{leftovers.Count} temp file(s) of an interrupted SqliteAdmin run are in '{folder}' (e.g. {leftovers[0].Name}): " +
+                        "the next Backup-SqliteDatabase into this folder removes them.");
+                }
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

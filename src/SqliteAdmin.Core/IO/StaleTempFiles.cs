@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace SqliteAdmin.Core.IO;
+
+/// <summary>
+/// Temp files a killed run of SqliteAdmin left behind (<see cref="DurableFile.TempPrefix"/>): found
+/// for listings and health, and removed by the next backup into the same folder. A file counts as
+/// stale only when nothing has written it for <see cref="Age"/> and no process has it open, so a
+/// backup running at the same moment keeps its own temp files.
+/// </summary>
+public static class StaleTempFiles
+{
+    /// <summary>How long a temp file must have been left alone before it is taken for a leftover.</summary>
+    public static readonly TimeSpan Age = TimeSpan.FromHours(6);
+
+    /// <summary>The stale temp files directly in <paramref name="folder"/> (none when it does not exist).</summary>
+    public static List<FileInfo> Find(string folder, DateTime? utcNow = null)
+    {
+        DateTime cutoff = (utcNow ?? DateTime.UtcNow) - Age;
+        if (!Directory.Exists(folder))
+        {
+            return new List<FileInfo>();
+        }
+        List<FileInfo> candidates;
+        try
+        {
+            candidates = new DirectoryInfo(folder).EnumerateFiles(DurableFile.TempPrefix + "*")
+                .Where(f => f.LastWriteTimeUtc < cutoff && (f.Attributes & FileAttributes.ReparsePoint) == 0)
+                .ToList();
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            return new List<FileInfo>();
+        }
+        return candidates.Where(f => FileUsage.FindOtherUsers(new[] { f.FullName }).Count == 0).ToList();
+    }
+
+    /// <summary>Removes the stale temp files of <paramref name="folder"/>; returns how many went. Never fails.</summary>
+    public static int Sweep(string folder, DateTime? utcNow = null)
+    {
+        int removed = 0;
+        foreach (FileInfo file in Find(folder, utcNow))
+        {
+            DurableFile.TryDelete(file.FullName);
+            removed += File.Exists(file.FullName) ? 0 : 1;
+        }
+        return removed;
+    }
+}
