@@ -18,6 +18,10 @@ public static class ErrorIds
     public const string DatabaseCorrupt = "DatabaseCorrupt";
     /// <summary>The file could not be opened or read (permissions, I/O error).</summary>
     public const string DatabaseUnreadable = "DatabaseUnreadable";
+    /// <summary>A hot -journal left by an interrupted transaction must be rolled back before the database can be read; this command does not, or cannot here (read-only folder or medium).</summary>
+    public const string HotJournal = "HotJournal";
+    /// <summary>A WAL database in a read-only folder or medium: SQLite cannot create its -shm to read it.</summary>
+    public const string WalNeedsWritableFolder = "WalNeedsWritableFolder";
     /// <summary>A path was given through a provider other than the file system.</summary>
     public const string NotFileSystemPath = "NotFileSystemPath";
     /// <summary>The native SQLite library has no build for this operating system and processor.</summary>

@@ -38,7 +38,18 @@ for (int i = 3; i < args.Length; i++)
     switch (args[i])
     {
         case "--compress": request.Compress = true; break;
-        case "--encrypt-var": request.Passphrase = Passphrase.FromEnvironmentVariable(args[++i]); break;
+        case "--encrypt-var":
+            try
+            {
+                request.Passphrase = Passphrase.FromEnvironmentVariable(args[++i]);
+            }
+            catch (SqliteAdminException ex)
+            {
+                // As the cmdlet does: an empty or unset variable is an error before anything is written.
+                Console.WriteLine($"error: {ex.ErrorId}: {ex.Message}");
+                return 1;
+            }
+            break;
         case "--pages": request.PagesPerStep = int.Parse(args[++i]); break;
         case "--include": request.IncludeFiles.Add(args[++i]); break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;

@@ -101,7 +101,8 @@ public static class BackupCatalog
         VerifyMode = manifest.VerifyMode,
         IntegrityResult = manifest.IntegrityResult,
         Restarts = manifest.Restarts,
-        IncludedFiles = manifest.IncludedFiles.Select(f => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, f.StoredName)).ToList(),
+        IncludedFiles = manifest.IncludedFiles.Select(f => SideFilePath(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, f.StoredName))
+            .Where(p => p != null).Select(p => p!).ToList(),
         SqliteVersion = manifest.SqliteVersion,
         Iterations = manifest.Iterations,
         Status = BackupCheckStatus.NotChecked,
@@ -117,7 +118,29 @@ public static class BackupCatalog
         {
             return;
         }
-        BackupManifest manifest = BackupManifest.Read(info.ManifestPath);
+        BackupManifest manifest;
+        try
+        {
+            // Read again: the manifest may have been edited since the listing.
+            manifest = BackupManifest.Read(info.ManifestPath);
+        }
+        catch (SqliteAdminException ex)
+        {
+            info.Status = BackupCheckStatus.ManifestInvalid;
+            info.StatusMessage = ex.Message;
+            return;
+        }
+        string folder = Path.GetDirectoryName(Path.GetFullPath(info.Path))!;
+        foreach (IncludedFileEntry side in manifest.IncludedFiles)
+        {
+            if (SideFilePath(folder, side.StoredName) == null)
+            {
+                // The manifest check already refuses such names; this keeps -Verify inside the folder whatever the manifest says.
+                info.Status = BackupCheckStatus.ManifestInvalid;
+                info.StatusMessage = $"The manifest names a side file outside the backup's folder ('{BackupManifest.Printable(side.StoredName)}'); it was not read.";
+                return;
+            }
+        }
         OpenSslKeys? keys = null;
         try
         {
@@ -134,7 +157,7 @@ public static class BackupCatalog
                 {
                     break;
                 }
-                string sidePath = Path.Combine(Path.GetDirectoryName(info.Path)!, side.StoredName);
+                string sidePath = SideFilePath(folder, side.StoredName)!;
                 // Side files written since 0.2 have their own salt (and so their own HMAC key).
                 byte[]? sideSalt = keys == null ? null : Hex.TryParse(side.SaltHex);
                 using OpenSslKeys? sideKeys = sideSalt == null ? null : OpenSslEncryption.DeriveKeys(passphrase!, sideSalt, manifest.Iterations ?? OpenSslEncryption.DefaultIterations);
@@ -147,6 +170,22 @@ public static class BackupCatalog
         {
             keys?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The full path of a side file named in a manifest, or null unless it is a plain name directly in
+    /// <paramref name="folder"/>: "../x", "/dev/zero", "sub/x" and names with NUL never leave the folder.
+    /// </summary>
+    internal static string? SideFilePath(string folder, string storedName)
+    {
+        if (!BackupManifest.IsPlainFileName(storedName))
+        {
+            return null;
+        }
+        string full = Path.GetFullPath(Path.Combine(folder, storedName));
+        return string.Equals(Path.GetDirectoryName(full), folder.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar), StringComparison.Ordinal)
+            ? full
+            : null;
     }
 
     private static string? CheckFile(string path, long expectedSize, string expectedSha, string? expectedHmac, OpenSslKeys? keys, CancellationToken cancellation, out bool hmacMismatch)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
 using SqliteAdmin.Core.Json;
 
 namespace SqliteAdmin.Core.Backups;
@@ -115,7 +116,22 @@ public sealed class BackupManifest
         return JsonText.Write(root);
     }
 
-    /// <summary>Reads a manifest file; throws ManifestInvalid with the reason when it is not one of ours.</summary>
+    /// <summary>The most PBKDF2 iterations a manifest may ask for (Backup-SqliteDatabase -Iterations allows no more).</summary>
+    public const int MaxIterations = 100_000_000;
+
+    /// <summary>Longest text a manifest field may hold (paths, versions, integrity summaries).</summary>
+    private const int MaxTextLength = 32 * 1024;
+
+    /// <summary>Most tables or side files a manifest may list.</summary>
+    private const int MaxItems = 100_000;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Reads a manifest file; throws ManifestInvalid with the reason when it is not one of ours. A
+    /// manifest is untrusted input (anyone who can write to the backup folder can edit it): every
+    /// field is checked for type, range and shape before anything uses it.
+    /// </summary>
     public static BackupManifest Read(string manifestPath)
     {
         try
@@ -125,7 +141,17 @@ public sealed class BackupManifest
             {
                 throw new FormatException($"it is {info.Length} bytes, too large for a manifest");
             }
-            return Parse(File.ReadAllText(manifestPath));
+            byte[] bytes = File.ReadAllBytes(manifestPath);
+            string text;
+            try
+            {
+                text = StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new FormatException("it is not valid UTF-8 text");
+            }
+            return Parse(text);
         }
         catch (Exception ex) when (ex is FormatException || ex is InvalidCastException || ex is KeyNotFoundException || ex is ArgumentException || ex is OverflowException)
         {
@@ -139,92 +165,255 @@ public sealed class BackupManifest
         }
     }
 
-    /// <summary>Parses manifest JSON.</summary>
+    /// <summary>Parses and validates manifest JSON; throws FormatException naming the first bad field.</summary>
     public static BackupManifest Parse(string json)
     {
-        var root = JsonText.Parse(json) as Dictionary<string, object?> ?? throw new FormatException("the top level is not an object");
+        var root = new Fields(JsonText.Parse(json) as Dictionary<string, object?> ?? throw new FormatException("the top level is not an object"), "");
         var m = new BackupManifest
         {
-            FormatVersion = (int)Long(root, "formatVersion"),
-            ModuleVersion = Str(root, "moduleVersion"),
-            BackupFile = Str(root, "backupFile"),
-            Database = Str(root, "database"),
-            SourcePath = Str(root, "sourcePath"),
-            SourceSizeBytes = Long(root, "sourceSizeBytes"),
-            SourceJournalMode = Str(root, "sourceJournalMode"),
-            CreatedUtc = DateTime.Parse(Str(root, "createdUtc"), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
-            Tier = (BackupTier)Enum.Parse(typeof(BackupTier), Str(root, "tier"), ignoreCase: true),
-            Method = Str(root, "method"),
-            SqliteVersion = Str(root, "sqliteVersion"),
-            PageSize = (int)Long(root, "pageSize"),
-            PageCount = Long(root, "pageCount"),
-            FreelistCount = Long(root, "freelistCount"),
-            UserVersion = Long(root, "userVersion"),
-            ApplicationId = Long(root, "applicationId"),
-            Restarts = (int)Long(root, "restarts"),
-            DurationMs = Long(root, "durationMs"),
+            FormatVersion = (int)root.Long("formatVersion", 1, int.MaxValue),
         };
-        if (m.FormatVersion < 1 || m.FormatVersion > CurrentFormatVersion)
+        if (m.FormatVersion > CurrentFormatVersion)
         {
             throw new FormatException($"format version {m.FormatVersion} is not supported by this module (supports 1–{CurrentFormatVersion}); update SqliteAdmin");
         }
-        foreach (object? t in (List<object?>)root["tables"]!)
+        m.ModuleVersion = root.Text("moduleVersion");
+        m.BackupFile = root.FileName("backupFile");
+        m.Database = root.Text("database", allowEmpty: false);
+        m.SourcePath = root.Text("sourcePath");
+        m.SourceSizeBytes = root.Long("sourceSizeBytes", 0, long.MaxValue);
+        m.SourceJournalMode = root.Text("sourceJournalMode");
+        m.CreatedUtc = root.Time("createdUtc");
+        m.Tier = root.Enum<BackupTier>("tier");
+        m.Method = root.Text("method");
+        m.SqliteVersion = root.Text("sqliteVersion");
+        m.PageSize = (int)root.Long("pageSize", 0, 65536);
+        m.PageCount = root.Long("pageCount", 0, uint.MaxValue);
+        m.FreelistCount = root.Long("freelistCount", 0, m.PageCount);
+        m.UserVersion = root.Long("userVersion", int.MinValue, uint.MaxValue);
+        m.ApplicationId = root.Long("applicationId", int.MinValue, uint.MaxValue);
+        m.Restarts = (int)root.Long("restarts", 0, int.MaxValue);
+        // TimeSpan.FromMilliseconds overflows near long.MaxValue; no backup takes a year.
+        m.DurationMs = root.Long("durationMs", 0, (long)TimeSpan.FromDays(366).TotalMilliseconds);
+        foreach (Fields table in root.Objects("tables"))
         {
-            var table = (Dictionary<string, object?>)t!;
-            m.Tables.Add(new KeyValuePair<string, long?>(Str(table, "name"), table["rowCount"] as long?));
+            m.Tables.Add(new KeyValuePair<string, long?>(table.Text("name", allowEmpty: false), table.OptionalLong("rowCount", 0, long.MaxValue)));
         }
-        var plain = Obj(root, "plain")!;
-        m.PlainSizeBytes = Long(plain, "sizeBytes");
-        m.PlainSha256 = Str(plain, "sha256");
-        var stored = Obj(root, "stored")!;
-        m.StoredSizeBytes = Long(stored, "sizeBytes");
-        m.StoredSha256 = Str(stored, "sha256");
-        if (Obj(root, "compression") is { } compression)
+        Fields plain = root.Object("plain");
+        m.PlainSizeBytes = plain.Long("sizeBytes", 0, long.MaxValue);
+        m.PlainSha256 = plain.Sha256("sha256");
+        Fields stored = root.Object("stored");
+        m.StoredSizeBytes = stored.Long("sizeBytes", 0, long.MaxValue);
+        m.StoredSha256 = stored.Sha256("sha256");
+        if (root.OptionalObject("compression") is { } compression)
         {
-            m.Compression = Str(compression, "algorithm");
-            m.CompressionLevel = compression["level"] as string;
+            m.Compression = compression.OneOf("algorithm", "gzip");
+            m.CompressionLevel = compression.OptionalText("level");
         }
-        if (Obj(root, "encryption") is { } encryption)
+        if (root.OptionalObject("encryption") is { } encryption)
         {
-            m.Cipher = Str(encryption, "cipher");
-            m.Kdf = Str(encryption, "kdf");
-            m.Iterations = (int)Long(encryption, "iterations");
-            m.SaltHex = Str(encryption, "salt");
-            var hmac = Obj(encryption, "hmac")!;
-            m.HmacAlgorithm = Str(hmac, "algorithm");
-            m.HmacKeyDerivation = Str(hmac, "keyDerivation");
-            m.Hmac = Str(hmac, "value");
+            m.Cipher = encryption.OneOf("cipher", "aes-256-cbc");
+            m.Kdf = encryption.OneOf("kdf", "pbkdf2-hmac-sha256");
+            m.Iterations = (int)encryption.Long("iterations", 1, MaxIterations);
+            m.SaltHex = encryption.Hex("salt", 8);
+            Fields hmac = encryption.Object("hmac");
+            m.HmacAlgorithm = hmac.OneOf("algorithm", "hmac-sha256");
+            m.HmacKeyDerivation = hmac.Text("keyDerivation");
+            m.Hmac = hmac.Sha256("value");
         }
-        var verification = Obj(root, "verification")!;
-        m.VerifyMode = Str(verification, "mode");
-        m.Verified = (bool)verification["verified"]!;
-        m.IntegrityResult = Str(verification, "result");
-        foreach (object? f in (List<object?>)root["includedFiles"]!)
+        Fields verification = root.Object("verification");
+        m.VerifyMode = verification.OneOf("mode", "Quick", "Full", "None");
+        m.Verified = verification.Bool("verified");
+        m.IntegrityResult = verification.Text("result");
+        foreach (Fields file in root.Objects("includedFiles"))
         {
-            var file = (Dictionary<string, object?>)f!;
-            m.IncludedFiles.Add(new IncludedFileEntry
+            var entry = new IncludedFileEntry
             {
-                StoredName = Str(file, "storedName"),
-                SourcePath = Str(file, "sourcePath"),
-                SizeBytes = Long(file, "sizeBytes"),
-                Sha256 = Str(file, "sha256"),
-                StoredSha256 = Str(file, "storedSha256"),
-                Hmac = file["hmac"] as string,
-                SaltHex = file.TryGetValue("salt", out object? salt) ? salt as string : null,
-            });
+                StoredName = file.FileName("storedName"),
+                SourcePath = file.Text("sourcePath"),
+                SizeBytes = file.Long("sizeBytes", 0, long.MaxValue),
+                Sha256 = file.Sha256("sha256"),
+                StoredSha256 = file.Sha256("storedSha256"),
+                Hmac = m.Cipher != null ? file.Sha256("hmac") : file.OptionalText("hmac"),
+                SaltHex = m.Cipher != null && file.OptionalText("salt") != null ? file.Hex("salt", 8) : null,
+            };
+            // A side file lives beside its backup and carries its name: "<backup>--<original name>".
+            if (!entry.StoredName.StartsWith(m.BackupFile + DatabaseBackup.SideFileSeparator, StringComparison.Ordinal))
+            {
+                throw new FormatException($"side file '{Printable(entry.StoredName)}' does not belong to backup '{Printable(m.BackupFile)}'");
+            }
+            m.IncludedFiles.Add(entry);
         }
         return m;
     }
 
+    /// <summary>
+    /// True when <paramref name="name"/> is a plain file name that stays in the folder it is combined
+    /// with: not empty, no folder separators, no drive or root, not "." or "..", no control characters.
+    /// </summary>
+    public static bool IsPlainFileName(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name!.Length > 255 || name == "." || name == "..")
+        {
+            return false;
+        }
+        foreach (char c in name)
+        {
+            if (c < 0x20 || c == 0x7F || c == '/' || c == '\\' || Array.IndexOf(InvalidNameChars, c) >= 0)
+            {
+                return false;
+            }
+        }
+        return name.Trim().Length > 0 && !Path.IsPathRooted(name);
+    }
+
+    private static readonly char[] InvalidNameChars = Path.GetInvalidFileNameChars();
+
+    /// <summary>A name as it may be shown in a message: control characters replaced, length capped.</summary>
+    internal static string Printable(string text)
+    {
+        var sb = new StringBuilder(Math.Min(text.Length, 120));
+        foreach (char c in text)
+        {
+            if (sb.Length >= 120)
+            {
+                sb.Append('…');
+                break;
+            }
+            sb.Append(c < 0x20 || c == 0x7F ? '?' : c);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>One JSON object of a manifest, read field by field with its type and range checked.</summary>
+    private sealed class Fields
+    {
+        private readonly Dictionary<string, object?> _members;
+        private readonly string _prefix;
+
+        public Fields(Dictionary<string, object?> members, string prefix)
+        {
+            _members = members;
+            _prefix = prefix;
+        }
+
+        private object? Value(string name) =>
+            _members.TryGetValue(name, out object? value) ? value : throw new FormatException($"'{_prefix}{name}' is missing");
+
+        private FormatException Wrong(string name, string what) => new($"'{_prefix}{name}' {what}");
+
+        public string Text(string name, bool allowEmpty = true)
+        {
+            string text = Value(name) as string ?? throw Wrong(name, "is null or not a string");
+            if (text.Length > MaxTextLength)
+            {
+                throw Wrong(name, $"is longer than {MaxTextLength} characters");
+            }
+            if (text.IndexOf('\0') >= 0)
+            {
+                throw Wrong(name, "contains a NUL character");
+            }
+            if (!allowEmpty && text.Trim().Length == 0)
+            {
+                throw Wrong(name, "is empty");
+            }
+            return text;
+        }
+
+        public string? OptionalText(string name) =>
+            _members.TryGetValue(name, out object? value) && value != null ? Text(name) : null;
+
+        public string FileName(string name)
+        {
+            string text = Text(name, allowEmpty: false);
+            return IsPlainFileName(text) ? text : throw Wrong(name, $"'{Printable(text)}' is not a plain file name in the backup's folder");
+        }
+
+        public string OneOf(string name, params string[] allowed)
+        {
+            string text = Text(name);
+            foreach (string a in allowed)
+            {
+                if (string.Equals(a, text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return a;
+                }
+            }
+            throw Wrong(name, $"is '{Printable(text)}', not one of {string.Join(", ", allowed)}");
+        }
+
+        public string Sha256(string name) => Hex(name, 32);
+
+        public string Hex(string name, int bytes)
+        {
+            string text = Text(name);
+            return text.Length == bytes * 2 && Crypto.Hex.TryParse(text) != null ? text : throw Wrong(name, $"is not {bytes * 2} hexadecimal digits");
+        }
+
+        public long Long(string name, long min, long max)
+        {
+            object? value = Value(name);
+            if (value is not long l)
+            {
+                throw Wrong(name, value == null ? "is null, not an integer" : "is not an integer");
+            }
+            return l >= min && l <= max ? l : throw Wrong(name, string.Format(CultureInfo.InvariantCulture, "is {0}, outside {1}..{2}", l, min, max));
+        }
+
+        public long? OptionalLong(string name, long min, long max) =>
+            _members.TryGetValue(name, out object? value) && value != null ? Long(name, min, max) : null;
+
+        public bool Bool(string name) => Value(name) is bool b ? b : throw Wrong(name, "is null or not true/false");
+
+        public DateTime Time(string name)
+        {
+            string text = Text(name);
+            if (text.Length > 40 || !DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime time))
+            {
+                throw Wrong(name, $"'{Printable(text)}' is not a time like 2026-12-01T02:00:00.000Z");
+            }
+            return DateTime.SpecifyKind(time, DateTimeKind.Utc);
+        }
+
+        public T Enum<T>(string name) where T : struct
+        {
+            string text = Text(name);
+            foreach (string known in System.Enum.GetNames(typeof(T)))
+            {
+                if (string.Equals(known, text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return (T)System.Enum.Parse(typeof(T), known);
+                }
+            }
+            throw Wrong(name, $"is '{Printable(text)}', not one of {string.Join(", ", System.Enum.GetNames(typeof(T)))}");
+        }
+
+        public Fields Object(string name) =>
+            Value(name) is Dictionary<string, object?> o ? new Fields(o, _prefix + name + ".") : throw Wrong(name, "is null or not an object");
+
+        public Fields? OptionalObject(string name) =>
+            _members.TryGetValue(name, out object? value) && value != null ? Object(name) : null;
+
+        public IEnumerable<Fields> Objects(string name)
+        {
+            if (Value(name) is not List<object?> items)
+            {
+                throw Wrong(name, "is null or not an array");
+            }
+            if (items.Count > MaxItems)
+            {
+                throw Wrong(name, $"has more than {MaxItems} entries");
+            }
+            var result = new List<Fields>(items.Count);
+            for (int i = 0; i < items.Count; i++)
+            {
+                string item = string.Format(CultureInfo.InvariantCulture, "{0}[{1}]", name, i);
+                result.Add(items[i] is Dictionary<string, object?> o ? new Fields(o, _prefix + item + ".") : throw Wrong(item, "is null or not an object"));
+            }
+            return result;
+        }
+    }
+
     private static List<KeyValuePair<string, object?>> Members(params (string Name, object? Value)[] members) =>
         members.Select(m => new KeyValuePair<string, object?>(m.Name, m.Value)).ToList();
-
-    private static string Str(Dictionary<string, object?> o, string name) =>
-        o[name] as string ?? throw new FormatException($"'{name}' is missing or not a string");
-
-    private static long Long(Dictionary<string, object?> o, string name) =>
-        o[name] is long l ? l : throw new FormatException($"'{name}' is missing or not an integer");
-
-    private static Dictionary<string, object?>? Obj(Dictionary<string, object?> o, string name) =>
-        o.TryGetValue(name, out object? v) ? v as Dictionary<string, object?> : throw new FormatException($"'{name}' is missing");
 }

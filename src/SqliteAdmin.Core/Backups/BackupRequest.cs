@@ -66,4 +66,7 @@ public sealed class BackupOutcome
 
     /// <summary>Copies that failed; the primary backup is complete regardless.</summary>
     public IReadOnlyList<SqliteAdminException> CopyFailures { get; }
+
+    /// <summary>What the user should know about how the backup was made (a hot journal rolled back first).</summary>
+    public IReadOnlyList<string> Warnings { get; internal set; } = Array.Empty<string>();
 }

@@ -36,7 +36,7 @@ public static class DatabaseBackup
         List<string> includeFiles = ResolveIncludeFiles(request.IncludeFiles);
 
         progress?.Report(new OperationProgress(activity, "Opening the database", 0));
-        using SqliteConnection sourceConnection = SqliteConnectionFactory.OpenReadOnly(source, request.BusyTimeout);
+        using SqliteConnection sourceConnection = SqliteConnectionFactory.OpenSource(source, request.BusyTimeout, out bool rolledBackHotJournal);
         string journalMode = sourceConnection.ExecuteScalar<string>("PRAGMA journal_mode;");
         string sqliteVersion = sourceConnection.ExecuteScalar<string>("SELECT sqlite_version();");
         long sourceSize = new FileInfo(source).Length;
@@ -173,7 +173,10 @@ public static class DatabaseBackup
             info.Duration = stopwatch.Elapsed;
             info.Copies = copies;
             info.Status = BackupCheckStatus.Ok;
-            return new BackupOutcome(info, copyFailures);
+            return new BackupOutcome(info, copyFailures)
+            {
+                Warnings = rolledBackHotJournal ? new[] { InterruptedWrite.RolledBackMessage(source) } : Array.Empty<string>(),
+            };
         }
         catch (Exception ex)
         {

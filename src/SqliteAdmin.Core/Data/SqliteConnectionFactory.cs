@@ -14,9 +14,38 @@ public static class SqliteConnectionFactory
     /// <summary>The default busy timeout: how long to wait for another process's lock to clear.</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Opens an existing database read-only after checking that it is an SQLite file.</summary>
+    /// <summary>
+    /// Opens an existing database read-only after checking that it is an SQLite file. Never writes: a
+    /// hot journal left by an interrupted transaction is an <see cref="ErrorIds.HotJournal"/> error.
+    /// </summary>
     public static SqliteConnection OpenReadOnly(string path, TimeSpan busyTimeout) =>
         Open(path, SqliteOpenMode.ReadOnly, busyTimeout, validate: true);
+
+    /// <summary>
+    /// Opens a database to read from (to inspect or back up) read-only. A hot journal left by an
+    /// interrupted transaction is first rolled back the way SQLite itself does, by one read-write open,
+    /// when the file and its folder are writable; <paramref name="rolledBackHotJournal"/> then says so.
+    /// Where it cannot be rolled back (read-only medium or folder) the error is
+    /// <see cref="ErrorIds.HotJournal"/>, naming the journal and the fix.
+    /// </summary>
+    public static SqliteConnection OpenSource(string path, TimeSpan busyTimeout, out bool rolledBackHotJournal)
+    {
+        rolledBackHotJournal = false;
+        try
+        {
+            return OpenReadOnly(path, busyTimeout);
+        }
+        catch (SqliteAdminException ex) when (ex.ErrorId == ErrorIds.HotJournal && InterruptedWrite.CanWriteBeside(path, out _))
+        {
+            // SQLite rolls a hot journal back when a writable connection first reads the database,
+            // under an exclusive lock, and deletes it; reading the schema cookie is that first read.
+            using (Open(path, SqliteOpenMode.ReadWrite, busyTimeout, validate: false))
+            {
+            }
+        }
+        rolledBackHotJournal = true;
+        return OpenReadOnly(path, busyTimeout);
+    }
 
     /// <summary>Opens an existing database for writing after checking that it is an SQLite file.</summary>
     public static SqliteConnection OpenReadWrite(string path, TimeSpan busyTimeout) =>
@@ -56,7 +85,7 @@ public static class SqliteConnectionFactory
         catch (SqliteException ex)
         {
             connection.Dispose();
-            throw SqliteErrors.Translate(ex, path, CancellationToken.None);
+            throw InterruptedWrite.Explain(ex, path) ?? SqliteErrors.Translate(ex, path, CancellationToken.None);
         }
         catch
         {

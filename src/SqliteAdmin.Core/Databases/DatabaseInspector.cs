@@ -11,7 +11,10 @@ namespace SqliteAdmin.Core.Databases;
 /// <summary>Reads the facts Get-SqliteDatabase reports, from one read-only connection in one read transaction.</summary>
 public static class DatabaseInspector
 {
-    /// <summary>Inspects the database at <paramref name="path"/>; never writes to it and never creates it.</summary>
+    /// <summary>
+    /// Inspects the database at <paramref name="path"/>; never creates it, and writes to it only to roll
+    /// back a hot journal left by an interrupted transaction, as SQLite would (the result then says so).
+    /// </summary>
     /// <exception cref="SqliteAdminException">Not found, not a database, locked, corrupt.</exception>
     public static SqliteDatabaseInfo Inspect(string path, TimeSpan busyTimeout, IProgress<OperationProgress>? progress = null, CancellationToken cancellation = default) =>
         Inspect(path, busyTimeout, progress, cancellation, countDamagedTablesAsUnknown: false);
@@ -28,7 +31,7 @@ public static class DatabaseInspector
         string activity = $"Reading {System.IO.Path.GetFileName(path)}";
         progress?.Report(new OperationProgress(activity, "Opening", 0));
 
-        using SqliteConnection connection = SqliteConnectionFactory.OpenReadOnly(path, busyTimeout);
+        using SqliteConnection connection = SqliteConnectionFactory.OpenSource(path, busyTimeout, out bool rolledBack);
         using CancellationTokenRegistration interrupt = connection.InterruptOn(cancellation);
         try
         {
@@ -38,6 +41,7 @@ public static class DatabaseInspector
             var info = new SqliteDatabaseInfo
             {
                 Path = path,
+                RolledBackHotJournal = rolledBack,
                 PageSize = connection.ExecuteScalar<int>("PRAGMA page_size;"),
                 PageCount = connection.ExecuteScalar<long>("PRAGMA page_count;"),
                 FreelistCount = connection.ExecuteScalar<long>("PRAGMA freelist_count;"),

@@ -44,6 +44,11 @@ public sealed class SqliteDatabaseInfo
     public string SqliteVersion { get; set; } = "";
     /// <summary>Last write time of the database file, UTC.</summary>
     public DateTime LastWriteTimeUtc { get; set; }
+    /// <summary>
+    /// True when a hot journal left by an interrupted transaction (a crash or a killed process) was
+    /// rolled back before reading, as SQLite does on the next open: the figures are of the last committed state.
+    /// </summary>
+    public bool RolledBackHotJournal { get; set; }
 }
 
 /// <summary>A user table and its row count.</summary>

@@ -207,6 +207,16 @@ public static class DatabaseHealth
                 return null;
             }
             Figures? figures = Guard(HealthCheckNames.File, threshold, ReadFigures, out SqliteHealthCheck? failure);
+            if (figures == null && failure!.Value == ErrorIds.HotJournal)
+            {
+                // Its own finding: the health check never writes, so it reports the journal instead of
+                // rolling it back, and the checks that read the database cannot run until it is.
+                long bytes = new FileInfo(_path + "-journal") is { Exists: true } journal ? journal.Length : 0;
+                Add(Row(HealthCheckNames.File, HealthStatus.Fail, ErrorIds.HotJournal, threshold,
+                    "The database cannot be read until its hot journal is rolled back (see the HotJournal check)."));
+                Add(Row(HealthCheckNames.HotJournal, HealthStatus.Fail, $"hot journal ({DiskSpace.Format(bytes)})", "no hot journal", failure.Message));
+                return null;
+            }
             Add(figures == null
                 ? failure!
                 : Row(HealthCheckNames.File, HealthStatus.Pass, "ok", threshold, $"Opened read-only: {figures.PageCount} pages of {figures.PageSize} bytes."));

@@ -52,6 +52,8 @@ public static class HealthCheckNames
 {
     /// <summary>The database file exists and opens read-only as an SQLite database.</summary>
     public const string File = "File";
+    /// <summary>A hot -journal left by an interrupted transaction (reported only when there is one).</summary>
+    public const string HotJournal = "HotJournal";
     /// <summary>PRAGMA quick_check or integrity_check.</summary>
     public const string Integrity = "Integrity";
     /// <summary>Size, and growth of the data since the newest backup's manifest.</summary>

@@ -109,6 +109,10 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
                     BusyTimeout = BusyTimeoutSpan,
                 };
                 BackupOutcome outcome = RunWithProgress((progress, stop) => DatabaseBackup.Run(request, progress, stop));
+                foreach (string warning in outcome.Warnings)
+                {
+                    WriteWarning(warning);
+                }
                 foreach (SqliteAdminException failure in outcome.CopyFailures)
                 {
                     WriteFailure(failure, failure.Target);

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using SqliteAdmin.Core.Data;
 using SqliteAdmin.Core.Databases;
 
 namespace SqliteAdmin.Commands;
@@ -16,7 +17,12 @@ public sealed class GetSqliteDatabaseCommand : DatabaseInputCmdlet
         {
             try
             {
-                WriteObject(RunWithProgress((progress, stop) => DatabaseInspector.Inspect(path, BusyTimeoutSpan, progress, stop)));
+                SqliteDatabaseInfo info = RunWithProgress((progress, stop) => DatabaseInspector.Inspect(path, BusyTimeoutSpan, progress, stop));
+                if (info.RolledBackHotJournal)
+                {
+                    WriteWarning(InterruptedWrite.RolledBackMessage(info.Path));
+                }
+                WriteObject(info);
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

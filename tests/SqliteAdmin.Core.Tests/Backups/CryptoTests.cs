@@ -179,17 +179,34 @@ public class CryptoTests
     }
 
     [Fact]
-    public void An_empty_or_unset_passphrase_variable_is_refused_without_revealing_anything()
+    public void An_unset_passphrase_variable_or_an_empty_secure_string_is_refused()
     {
-        Environment.SetEnvironmentVariable("SA_TEST_EMPTY_PASS", "");
+        // .NET removes a variable set to "" (SetEnvironmentVariable(name, "") deletes it), so an
+        // in-process "empty" variable is really an unset one; the empty one is tested in a child below.
         var unset = Assert.Throws<SqliteAdminException>(() => Passphrase.FromEnvironmentVariable("SA_TEST_UNSET_PASS_" + Guid.NewGuid().ToString("N")));
-        var empty = Assert.Throws<SqliteAdminException>(() => Passphrase.FromEnvironmentVariable("SA_TEST_EMPTY_PASS"));
-        var secure = Assert.Throws<SqliteAdminException>(() => Passphrase.FromSecureString(new SecureString()));
+        var secure = Assert.Throws<SqliteAdminException>(() => Passphrase.FromSecureString(new SecureString())); // -Passphrase of length 0
 
         Assert.Equal(ErrorIds.EmptyPassphrase, unset.ErrorId);
-        Assert.Equal(ErrorIds.EmptyPassphrase, empty.ErrorId);
         Assert.Equal(ErrorIds.EmptyPassphrase, secure.ErrorId);
-        Assert.Contains("SA_TEST_EMPTY_PASS", empty.Message);
+    }
+
+    [Fact]
+    public void A_passphrase_variable_that_is_set_but_empty_is_refused_and_nothing_is_written()
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        string dest = folder.File("b");
+
+        // The shell exports the variable with an empty value (set, not unset) and proves it before starting the backup.
+        using var host = BackupFaultTests.StartHost("export SA_TEST_EMPTY_PASS=; [ \"${SA_TEST_EMPTY_PASS+set}\" = set ] || exit 9;",
+            "backup", db, dest, "--encrypt-var", "SA_TEST_EMPTY_PASS");
+        string output = host.StandardOutput.ReadToEnd();
+        host.WaitForExit();
+
+        Assert.Equal(1, host.ExitCode);
+        Assert.StartsWith("error: " + ErrorIds.EmptyPassphrase + ":", output.Trim());
+        Assert.Contains("SA_TEST_EMPTY_PASS", output);
+        Assert.False(Directory.Exists(dest) && Directory.EnumerateFileSystemEntries(dest).GetEnumerator().MoveNext(), "nothing was written");
     }
 
     [Fact]
