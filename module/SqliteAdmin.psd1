@@ -10,6 +10,7 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('SqliteAdmin.format.ps1xml')
+    TypesToProcess       = @('SqliteAdmin.types.ps1xml')
     CmdletsToExport      = @(
         'Backup-SqliteDatabase'
         'Get-SqliteBackup'

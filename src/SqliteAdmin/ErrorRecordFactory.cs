@@ -14,6 +14,8 @@ internal static class ErrorRecordFactory
         OperationCanceledException oce => new ErrorRecord(oce, ErrorIds.OperationStopped, ErrorCategory.OperationStopped, target),
         UnauthorizedAccessException uae => new ErrorRecord(uae, "PermissionDenied", ErrorCategory.PermissionDenied, target),
         IOException ioe => new ErrorRecord(ioe, "IOError", ErrorCategory.WriteError, target),
+        // PowerShell's own failures (a confirmation prompt in a host that cannot prompt) keep their id.
+        IContainsErrorRecord { ErrorRecord: not null } ps => new ErrorRecord(exception, ps.ErrorRecord.FullyQualifiedErrorId.Split(',')[0], ps.ErrorRecord.CategoryInfo.Category, target),
         _ => new ErrorRecord(exception, ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target),
     };
 

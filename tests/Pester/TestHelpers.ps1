@@ -162,3 +162,78 @@ function Set-BackupAge {
     Set-Content -LiteralPath (Join-Path $folder "$newName.json") -Value $json -NoNewline
     Join-Path $folder $newName
 }
+
+function New-LargeTestDatabase {
+    # About 45 MB with an index and free pages: a backup, vacuum or integrity check of it lasts long
+    # enough (a second or more) to be stopped midway.
+    param([Parameter(Mandatory)][string]$Path, [int]$Rows = 40000)
+    Invoke-TestSql -Path $Path -Sql @"
+CREATE TABLE filler(id INTEGER PRIMARY KEY, tag TEXT, payload BLOB);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < $Rows)
+  INSERT INTO filler(tag, payload) SELECT hex(randomblob(16)), randomblob(1000) FROM n;
+CREATE INDEX idx_filler_tag ON filler(tag);
+DELETE FROM filler WHERE id % 10 = 0;
+"@
+    Get-Item -LiteralPath $Path
+}
+
+function New-HostedPowerShell {
+    # A runspace of its own with the built module imported, as an IDE or a scheduler service hosts
+    # PowerShell: its streams (progress, errors) can be read and it can be stopped. The script's
+    # param() block receives $Parameters.
+    param([Parameter(Mandatory)][string]$Script, [hashtable]$Parameters = @{})
+    $ps = [powershell]::Create()
+    $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Resolve-Path $script:ModuleManifest).ProviderPath).AddParameter('ErrorAction', 'Stop')
+    $null = $ps.AddStatement().AddScript($Script)
+    if ($Parameters.Count) { $null = $ps.AddParameters($Parameters) }
+    $ps
+}
+
+function Invoke-HostedCommand {
+    # Runs a script in a hosted runspace and returns its output, progress records, errors and final state.
+    param([Parameter(Mandatory)][string]$Script, [hashtable]$Parameters = @{})
+    $ps = New-HostedPowerShell -Script $Script -Parameters $Parameters
+    try {
+        $output = $ps.Invoke()
+        [pscustomobject]@{
+            Output   = @($output)
+            Progress = @($ps.Streams.Progress)
+            Errors   = @($ps.Streams.Error)
+            State    = $ps.InvocationStateInfo.State
+        }
+    }
+    finally {
+        $ps.Dispose()
+    }
+}
+
+function Stop-HostedCommandAfterProgress {
+    # Starts a script in a hosted runspace, waits until it has written a progress record that is
+    # not the first (so the work is under way), then stops it as Ctrl+C does. Returns the state,
+    # the exception EndInvoke threw, and how many progress records there were at the stop.
+    param([Parameter(Mandatory)][string]$Script, [hashtable]$Parameters = @{}, [int]$Records = 2, [int]$TimeoutSeconds = 60)
+    $ps = New-HostedPowerShell -Script $Script -Parameters $Parameters
+    try {
+        $async = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        while ($ps.Streams.Progress.Count -lt $Records -and -not $async.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
+            Start-Sleep -Milliseconds 2
+        }
+        $seen = $ps.Streams.Progress.Count
+        $completedBeforeStop = $async.IsCompleted
+        $ps.Stop()
+        $thrown = $null
+        try { $null = $ps.EndInvoke($async) } catch { $thrown = $_.Exception }
+        while ($thrown -and $thrown.InnerException -and $thrown -isnot [System.Management.Automation.PipelineStoppedException]) { $thrown = $thrown.InnerException }
+        [pscustomobject]@{
+            State               = $ps.InvocationStateInfo.State
+            Thrown              = $thrown
+            ProgressAtStop      = $seen
+            CompletedBeforeStop = $completedBeforeStop
+            Errors              = @($ps.Streams.Error)
+        }
+    }
+    finally {
+        $ps.Dispose()
+    }
+}

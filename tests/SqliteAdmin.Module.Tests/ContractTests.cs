@@ -101,6 +101,16 @@ public sealed class ContractTests : IClassFixture<BuiltModuleFixture>
     }
 
     [Fact]
+    public void Every_view_also_selects_the_deserialized_type_that_remoting_and_jobs_return()
+    {
+        foreach (XElement view in _module.FormatFile.Descendants("View"))
+        {
+            var names = view.Element("ViewSelectedBy")!.Elements("TypeName").Select(e => e.Value.Trim()).ToList();
+            Assert.Contains("Deserialized." + names[0], names);
+        }
+    }
+
+    [Fact]
     public void The_format_file_is_well_formed()
     {
         XDocument format = _module.FormatFile;

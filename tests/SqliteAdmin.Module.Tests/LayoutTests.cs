@@ -33,7 +33,7 @@ public sealed class LayoutTests : IClassFixture<BuiltModuleFixture>
     [Fact]
     public void The_folder_holds_the_manifest_formats_help_and_no_PowerShell_assembly()
     {
-        foreach (string file in new[] { "SqliteAdmin.psd1", "SqliteAdmin.format.ps1xml", "SqliteAdmin.dll", "SqliteAdmin.Core.dll", "en-US/SqliteAdmin.dll-Help.xml" })
+        foreach (string file in new[] { "SqliteAdmin.psd1", "SqliteAdmin.format.ps1xml", "SqliteAdmin.types.ps1xml", "SqliteAdmin.dll", "SqliteAdmin.Core.dll", "en-US/SqliteAdmin.dll-Help.xml" })
         {
             Assert.True(File.Exists(Path.Combine(_module.Folder, file)), file);
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Data;
+using SqliteAdmin.Core.Progress;
 using SqliteAdmin.Core.Retention;
 
 namespace SqliteAdmin.Core.SyncLog;
@@ -65,11 +66,13 @@ public static class SyncLogPruner
         }
     }
 
-    /// <summary>Removes the rows in one write transaction and reports what is left.</summary>
-    public static SyncLogPruneResult Remove(SyncLogPruneRequest request, CancellationToken cancellation = default)
+    /// <summary>Removes the rows in one write transaction, reporting each stage (the DELETE of millions of rows takes minutes), and reports what is left.</summary>
+    public static SyncLogPruneResult Remove(SyncLogPruneRequest request, IProgress<OperationProgress>? progress = null, CancellationToken cancellation = default)
     {
         Validate(request);
         string path = System.IO.Path.GetFullPath(request.Path);
+        string activity = $"Pruning the sync log of {System.IO.Path.GetFileName(path)}";
+        progress?.Report(new OperationProgress(activity, "Planning", 0));
         using SqliteConnection connection = SqliteConnectionFactory.OpenReadWrite(path, request.BusyTimeout);
         using CancellationTokenRegistration interrupt = connection.InterruptOn(cancellation);
         try
@@ -81,12 +84,14 @@ public static class SyncLogPruner
             long removed = 0;
             if (plan.CutoffSeconds is double cutoff)
             {
+                progress?.Report(new OperationProgress(activity, $"Removing {plan.ToRemove} of {plan.Total} rows", 10));
                 using SqliteCommand delete = connection.CreateCommand();
                 delete.CommandText = $"DELETE FROM {table.Quoted} WHERE {time.Seconds} < $cutoff;";
                 delete.Parameters.AddWithValue("$cutoff", cutoff);
                 removed = delete.ExecuteNonQuery();
             }
             var result = new SyncLogPruneResult { Path = path, Table = table.Table, Removed = removed, Cutoff = plan.Cutoff };
+            progress?.Report(new OperationProgress(activity, "Counting the rows kept", 90));
             using (SqliteCommand left = connection.CreateCommand())
             {
                 left.CommandText = $"SELECT count(*), count(t), min(t), max(t) FROM (SELECT {time.Seconds} AS t FROM {table.Quoted});";
@@ -99,6 +104,7 @@ public static class SyncLogPruner
             }
             cancellation.ThrowIfCancellationRequested();
             transaction.Commit();
+            progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
             return result;
         }
         catch (SqliteException ex)

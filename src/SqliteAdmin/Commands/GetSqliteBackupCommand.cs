@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using SqliteAdmin.Core;
 using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.Progress;
 
 namespace SqliteAdmin.Commands;
 
@@ -66,15 +68,21 @@ public sealed class GetSqliteBackupCommand : SqliteAdminCmdlet
         string[] folders = ParameterSetName == LiteralPathSet ? LiteralPath! : Path ?? new[] { "." };
         foreach (string folder in ResolveFileSystemPaths(folders, ParameterSetName == LiteralPathSet, ErrorIds.BackupFolderNotFound))
         {
+            bool reported = false;
             try
             {
-                foreach (SqliteBackupInfo backup in BackupCatalog.List(folder, Database, Recurse, StopToken))
+                List<SqliteBackupInfo> backups = BackupCatalog.List(folder, Database, Recurse, StopToken);
+                for (int i = 0; i < backups.Count; i++)
                 {
+                    SqliteBackupInfo backup = backups[i];
                     if (Verify)
                     {
+                        int done = i;
+                        reported = true;
                         RunWithProgress((progress, stop) =>
                         {
-                            progress.Report(new Core.Progress.OperationProgress("Verifying backups", backup.Path));
+                            progress.Report(new OperationProgress("Verifying backups",
+                                $"Backup {done + 1} of {backups.Count}: {System.IO.Path.GetFileName(backup.Path)}", 100 * done / backups.Count));
                             BackupCatalog.Verify(backup, _passphrase, stop);
                             return backup;
                         });
@@ -97,6 +105,15 @@ public sealed class GetSqliteBackupCommand : SqliteAdminCmdlet
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
                 WriteFailure(ex, folder);
+            }
+            if (reported)
+            {
+                // Close the bar, or the host keeps showing the last backup verified.
+                RunWithProgress((progress, stop) =>
+                {
+                    progress.Report(new OperationProgress("Verifying backups", "Done", 100) { Completed = true });
+                    return true;
+                });
             }
         }
     }

@@ -62,7 +62,7 @@ public sealed class RemoveSyncLogEntryCommand : SyncLogCmdlet
                 {
                     continue;
                 }
-                WriteObject(RunWithProgress((progress, stop) => SyncLogPruner.Remove(request, stop)));
+                WriteObject(RunWithProgress((progress, stop) => SyncLogPruner.Remove(request, progress, stop)));
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

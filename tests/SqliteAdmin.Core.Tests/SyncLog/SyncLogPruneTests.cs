@@ -42,6 +42,22 @@ public class SyncLogPruneTests
     }
 
     [Fact]
+    public void Remove_reports_its_stages_and_closes_with_a_completed_report()
+    {
+        using var folder = new TempFolder();
+        string db = SyncLogFixture.Create(folder.File("log.db"));
+        var reports = new System.Collections.Generic.List<Progress.OperationProgress>();
+
+        SyncLogPruner.Remove(Request(db, "3d", null), new CallbackProgress(reports.Add));
+
+        Assert.True(reports.Count >= 3);
+        Assert.All(reports, r => Assert.InRange(r.PercentComplete, 0, 100));
+        Assert.Contains(reports, r => r.Status.StartsWith("Removing ", StringComparison.Ordinal));
+        Assert.True(reports[reports.Count - 1].Completed);
+        Assert.Single(reports, r => r.Completed);
+    }
+
+    [Fact]
     public void Keep_last_removes_what_the_seeds_keep_10000_delete_removes()
     {
         using var folder = new TempFolder();
