@@ -118,3 +118,21 @@ Describe 'A backup folder with one bad manifest' {
         }
     }
 }
+
+Describe 'A damaged backup in the default view of Get-SqliteBackup -Verify' {
+    It 'shows the check made with the backup apart from what the file is now, never "True" beside "Corrupt"' {
+        $db = (New-TestDatabase -Path (Join-Path $TestDrive 'view-damage.db')).FullName
+        $backup = Backup-SqliteDatabase -Path $db -Destination (Join-Path $TestDrive 'view-damage')
+        $bytes = [IO.File]::ReadAllBytes($backup.Path)
+        $bytes[$bytes.Length / 2] = $bytes[$bytes.Length / 2] -bxor 0xFF
+        [IO.File]::WriteAllBytes($backup.Path, $bytes)
+
+        $checked = Get-SqliteBackup -Path (Split-Path $backup.Path) -Verify -ErrorAction SilentlyContinue
+        $row = ($checked | Format-Table | Out-String -Width 250) -split "`n" | Where-Object { $_ -match 'view-damage_' }
+
+        $checked.Status | Should -Be 'Corrupt'
+        $checked.CheckedUtc | Should -BeGreaterThan $backup.CreatedUtc
+        $row | Should -Match 'quick ok\s+Corrupt'
+        $row | Should -Not -Match 'True'
+    }
+}

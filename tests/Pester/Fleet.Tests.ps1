@@ -110,7 +110,7 @@ Remove-ExpiredBackup -Path $backups -KeepLast 1 -WhatIf
     It 'is shown with the module''s table view: <Type>' -ForEach @(
         @{ Type = 'Databases.SqliteDatabaseInfo'; Header = 'Size\(MB\)\s+Wal\(MB\)\s+Journal' }
         @{ Type = 'Integrity.SqliteIntegrityResult'; Header = 'FkViolations\s+Duration\s+FirstProblem' }
-        @{ Type = 'Backups.SqliteBackupInfo'; Header = 'Database\s+Tier\s+CreatedUtc\s+SizeBytes\s+Verified\s+Status\s+Path' }
+        @{ Type = 'Backups.SqliteBackupInfo'; Header = 'Database\s+Tier\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path' }
         @{ Type = 'SyncLog.SyncLogReport'; Header = 'Syncs\s+Success%\s+Conflict%\s+P95ms\s+LastSuccess\s+Alerts' }
         @{ Type = 'Health.SqliteHealthCheck'; Header = 'Check\s+Status\s+Value\s+Threshold\s+Message' }
         @{ Type = 'Retention.SqliteRetentionDecision'; Header = 'Database\s+Action\s+CreatedUtc\s+Tier\s+SizeBytes\s+Reasons\s+Path' }

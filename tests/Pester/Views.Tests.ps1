@@ -6,7 +6,7 @@ BeforeDiscovery {
     $views = @(
         @{ Type = 'Databases.SqliteDatabaseInfo'; Header = 'Name\s+Size\(MB\)\s+Wal\(MB\)\s+Journal\s+Free%\s+Tables\s+Indexes\s+UserVersion\s+LastWriteTimeUtc'; Make = { param($f) Get-SqliteDatabase $f.Db } }
         @{ Type = 'Databases.SqliteTableInfo'; Header = 'Name\s+RowCount'; Make = { param($f) (Get-SqliteDatabase $f.Db).Tables } }
-        @{ Type = 'Backups.SqliteBackupInfo'; Header = 'Database\s+Tier\s+CreatedUtc\s+SizeBytes\s+Verified\s+Status\s+Path'; Make = { param($f) Get-SqliteBackup $f.Backups } }
+        @{ Type = 'Backups.SqliteBackupInfo'; Header = 'Database\s+Tier\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path'; Make = { param($f) Get-SqliteBackup $f.Backups } }
         @{ Type = 'Restore.SqliteRestoreResult'; Header = 'Destination\s+BackupCreatedUtc\s+Verified\s+Integrity\s+Duration\s+SafetyCopyPath'; Make = { param($f) Get-SqliteBackup $f.Backups | Restore-SqliteDatabase -Destination (Join-Path $f.Folder 'restored.db') -Force } }
         @{ Type = 'Integrity.SqliteIntegrityResult'; Header = 'Path\s+Mode\s+Status\s+Errors\s+FkViolations\s+Duration\s+FirstProblem'; Make = { param($f) Test-SqliteIntegrity $f.Fk } }
         @{ Type = 'Integrity.ForeignKeyViolation'; Header = 'Table\s+RowId\s+Parent\s+ForeignKeyIndex'; Make = { param($f) (Test-SqliteIntegrity $f.Fk).ForeignKeyViolations } }

@@ -165,6 +165,7 @@ public static class BackupCatalog
             }
             info.Status = problem == null ? BackupCheckStatus.Ok : hmacMismatch ? BackupCheckStatus.HmacMismatch : BackupCheckStatus.Corrupt;
             info.StatusMessage = problem;
+            info.CheckedUtc = DateTime.UtcNow;
         }
         finally
         {

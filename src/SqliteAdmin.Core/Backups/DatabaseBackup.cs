@@ -173,6 +173,7 @@ public static class DatabaseBackup
             info.Duration = stopwatch.Elapsed;
             info.Copies = copies;
             info.Status = BackupCheckStatus.Ok;
+            info.CheckedUtc = DateTime.UtcNow;
             return new BackupOutcome(info, copyFailures)
             {
                 Warnings = rolledBackHotJournal ? new[] { InterruptedWrite.RolledBackMessage(source) } : Array.Empty<string>(),

@@ -59,7 +59,7 @@ public sealed class SqliteBackupInfo
     public string? Sha256 { get; set; }
     /// <summary>SHA-256 of the database bytes inside the backup.</summary>
     public string? PlainSha256 { get; set; }
-    /// <summary>Whether the copy passed its integrity check when it was made.</summary>
+    /// <summary>Whether the copy passed its integrity check when it was made (from the manifest; see Status for what the file is now).</summary>
     public bool Verified { get; set; }
     /// <summary>Quick, Full or None.</summary>
     public string? VerifyMode { get; set; }
@@ -77,6 +77,8 @@ public sealed class SqliteBackupInfo
     public int? Iterations { get; set; }
     /// <summary>What Get-SqliteBackup found; Ok for a backup just made.</summary>
     public BackupCheckStatus Status { get; set; }
+    /// <summary>When the file itself was last re-read and compared with its manifest (made, or -Verify); null when only listed.</summary>
+    public DateTime? CheckedUtc { get; set; }
     /// <summary>Why Status is not Ok, if it is not.</summary>
     public string? StatusMessage { get; set; }
 }
