@@ -23,6 +23,7 @@ public class RestoreSwapSafetyTests
     [InlineData("restore-through-symlinked-folder")]
     [InlineData("app-through-symlinked-folder")]
     [InlineData("app-through-bind-mount")]
+    [InlineData("app-through-hard-link")]
     public void A_user_reaching_the_file_by_another_path_is_seen(string how)
     {
         using var folder = new TempFolder();
@@ -36,6 +37,11 @@ public class RestoreSwapSafetyTests
             Directory.CreateDirectory(alias);
             (int exit, string error) = Cli.Run("mount", new[] { "--bind", live, alias });
             Assert.True(exit == 0, "mount --bind failed (these tests need root): " + error);
+        }
+        else if (how == "app-through-hard-link")
+        {
+            Directory.CreateDirectory(alias);
+            Cli.Output("ln", target, Path.Combine(alias, "app.db"));
         }
         else
         {
