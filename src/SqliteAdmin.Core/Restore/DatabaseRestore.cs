@@ -91,12 +91,13 @@ public static class DatabaseRestore
             using (OldDatabaseLock? oldLock = SettleOldDatabase(destination, request.BusyTimeout))
             {
                 EnsureNoOtherProcess(destination);
+                // Unix: the restored file gets the owner, group and mode of the one it replaces (a service
+                // account must still open it); refused here, untouched, when we may not give it that owner.
+                // Windows: File.Replace (ReplaceFile) keeps the old file's ACL.
+                replaced?.ApplyOwnerAndModeTo(temp);
                 // From here the destination changes.
                 touched = true;
                 DeleteSideFiles(destination);
-                // Unix: the restored file gets the owner, group and mode of the one it replaces (a service
-                // account must still open it). Windows: File.Replace (ReplaceFile) keeps the old file's ACL.
-                replaced?.ApplyOwnerAndModeTo(temp);
                 Swap(temp, destination);
                 swapped = true;
                 if (oldLock != null)
