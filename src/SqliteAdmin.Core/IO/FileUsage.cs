@@ -36,12 +36,40 @@ public static class FileUsage
         {
             return FindOnWindows(existing);
         }
+        // macOS has no /proc; lsof matches the named files by device and inode itself.
         return Directory.Exists("/proc/self/fd") ? FindInProc(existing) : FindWithLsof(existing);
     }
 
+    /// <summary>
+    /// Compares the file each descriptor has open with the targets by device and inode, so a process
+    /// that reached the file through a symlinked folder, a bind mount or a hard link is seen too (the
+    /// link text of /proc/&lt;pid&gt;/fd/&lt;n&gt; is only the path that process used).
+    /// </summary>
     private static List<string> FindInProc(List<string> paths)
     {
-        var targets = new HashSet<string>(paths, StringComparer.Ordinal);
+        var identities = paths.Select(UnixFileStatus.TryRead).ToList();
+        if (identities.Any(i => i == null))
+        {
+            // No statx here (or the file just went): the link text is the best we can do.
+            var targets = new HashSet<string>(paths, StringComparer.Ordinal);
+            return ScanProc((fd, target) => targets.Contains(target));
+        }
+        return ScanProc((fd, target) =>
+        {
+            // Sockets, pipes and anonymous inodes ("socket:[123]") are not files: skipped without a
+            // stat, which could also wait on an unrelated, hung network mount.
+            if (!target.StartsWith("/", StringComparison.Ordinal))
+            {
+                return false;
+            }
+            UnixFileStatus? open = UnixFileStatus.TryRead(fd); // follows the link to the open file
+            return open != null && identities.Any(i => i!.IsSameFile(open));
+        });
+    }
+
+    /// <summary>Other processes with a descriptor for which <paramref name="opens"/>(fd entry, link text) is true.</summary>
+    private static List<string> ScanProc(Func<string, string, bool> opens)
+    {
         var users = new List<string>();
         int self = Process.GetCurrentProcess().Id;
         foreach (string processDir in Directory.EnumerateDirectories("/proc"))
@@ -56,7 +84,7 @@ public static class FileUsage
                 foreach (string fd in Directory.EnumerateFileSystemEntries(Path.Combine(processDir, "fd")))
                 {
                     string? target = ReadLink(fd);
-                    if (target != null && targets.Contains(target))
+                    if (target != null && opens(fd, target))
                     {
                         users.Add($"process {pid} ({ProcessName(processDir)})");
                         break;

@@ -47,7 +47,8 @@ public static class DatabaseRestore
         DatabaseBackup.EnsureFolder(destinationFolder);
         string temp = DurableFile.TempPathIn(destinationFolder, "restore");
         string? safetyFolder = null;
-        bool touched = false, swapped = false;
+        UnixFileStatus? replaced = null;
+        bool settled = false, touched = false, swapped = false;
         try
         {
             // 2. Decode beside the destination (same volume: the final rename is atomic).
@@ -79,13 +80,32 @@ public static class DatabaseRestore
                     return safetyFolder;
                 });
 
-            // 4. Make the old files harmless, then swap in one rename. From here the destination changes.
+            // 4. The first check may be minutes old (a long integrity check): check again, make the old
+            //    files harmless and lock the old database, so no new connection can use it, check once
+            //    more under the lock, then swap in one rename.
             progress?.Report(new OperationProgress(activity, "Replacing the database", 90));
             cancellation.ThrowIfCancellationRequested();
-            touched = true;
-            SettleOldDatabase(destination, request.BusyTimeout);
-            Swap(temp, destination);
-            swapped = true;
+            EnsureNotInUse(destination, request.BusyTimeout);
+            replaced = UnixFileStatus.TryRead(destination);
+            settled = true; // a checkpoint or a rolled-back hot journal: the safety copy has the files as found
+            using (OldDatabaseLock? oldLock = SettleOldDatabase(destination, request.BusyTimeout))
+            {
+                EnsureNoOtherProcess(destination);
+                // Unix: the restored file gets the owner, group and mode of the one it replaces (a service
+                // account must still open it); refused here, untouched, when we may not give it that owner.
+                // Windows: File.Replace (ReplaceFile) keeps the old file's ACL.
+                replaced?.ApplyOwnerAndModeTo(temp);
+                // From here the destination changes.
+                touched = true;
+                DeleteSideFiles(destination);
+                Swap(temp, destination);
+                swapped = true;
+                if (oldLock != null)
+                {
+                    oldLock.Swapped = true;
+                }
+            }
+            SqliteConnection.ClearAllPools();
 
             // 5. The destination now holds exactly the backup's bytes, and nothing beside it.
             progress?.Report(new OperationProgress(activity, "Verifying the restored database", 95));
@@ -113,30 +133,49 @@ public static class DatabaseRestore
         catch (Exception ex)
         {
             DurableFile.TryDeleteDatabase(temp);
-            if (touched && safetyFolder != null)
+            Exception? rollbackFailure = null;
+            try
             {
-                PutOriginalBack(destination, safetyFolder, swapped);
+                if (touched && safetyFolder != null)
+                {
+                    PutOriginalBack(destination, safetyFolder, swapped, replaced);
+                }
+                else if (touched && swapped)
+                {
+                    DurableFile.TryDelete(destination); // there was no database before; the failed one goes
+                }
+                else if (safetyFolder != null && !settled)
+                {
+                    // Refused before the destination was touched: the copy of an untouched file is clutter.
+                    TryDeleteFolder(safetyFolder);
+                }
             }
-            else if (touched && swapped)
+            catch (Exception failure)
             {
-                DurableFile.TryDelete(destination); // there was no database before; the failed one goes
+                rollbackFailure = failure;
             }
-            else if (safetyFolder != null)
+            Exception first = ex switch
             {
-                // Refused before the destination was touched: the copy of an untouched file is clutter.
-                TryDeleteFolder(safetyFolder);
-            }
-            if (ex is SqliteException sqlite)
+                SqliteException sqlite => SqliteErrors.Translate(sqlite, destination, cancellation),
+                _ when DurableFile.IsFileSystemFailure(ex) => new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
+                    $"Restoring '{destination}' failed: {ex.Message}" + (!touched || safetyFolder == null ? " The destination was not changed." :
+                        rollbackFailure == null ? $" The original database was put back; its safety copy is in '{safetyFolder}'." : ""),
+                    destination, ex),
+                _ => ex,
+            };
+            if (rollbackFailure != null)
             {
-                throw SqliteErrors.Translate(sqlite, destination, cancellation);
+                // The first failure is what went wrong; the admin also needs to know where the original is.
+                var admin = first as SqliteAdminException;
+                throw new SqliteAdminException(admin?.ErrorId ?? ErrorIds.UnexpectedError, admin?.Category ?? SqliteAdminErrorCategory.NotSpecified,
+                    $"{first.Message} The original database could not be put back ({rollbackFailure.Message}); it is in the safety copy '{safetyFolder}': copy it back by hand.",
+                    destination, first);
             }
-            if (DurableFile.IsFileSystemFailure(ex))
+            if (ReferenceEquals(first, ex))
             {
-                throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
-                    $"Restoring '{destination}' failed: {ex.Message}" + (touched && safetyFolder != null ? $" The original database was put back; its safety copy is in '{safetyFolder}'." : " The destination was not changed."),
-                    destination, ex);
+                throw;
             }
-            throw;
+            throw first;
         }
     }
 
@@ -242,30 +281,111 @@ public static class DatabaseRestore
 
     /// <summary>
     /// Lets SQLite fold the old -wal into the old database, or roll back its hot -journal, so no side
-    /// file is left that SQLite could replay into the restored file. (Reliability: an old WAL beside
-    /// a restored file is replayed on open, silently undoing the restore.) Files that are not a
-    /// database, or side files without one, are moved into the safety copy instead.
+    /// file is left that SQLite could replay into the restored file (reliability: an old WAL beside a
+    /// restored file is replayed on open, silently undoing the restore), and then holds an exclusive
+    /// lock on it, so an application that starts now waits on its busy timeout instead of using the
+    /// file about to be replaced. Null when there is no database, or none SQLite can open (its side
+    /// files mean nothing then; their bytes are in the safety copy). A checkpoint or lock that another
+    /// connection keeps busy means the database is in use: refused, side files left as they are.
     /// </summary>
-    private static void SettleOldDatabase(string destination, TimeSpan busyTimeout)
+    internal static OldDatabaseLock? SettleOldDatabase(string destination, TimeSpan busyTimeout)
     {
-        if (File.Exists(destination))
+        if (!File.Exists(destination))
+        {
+            return null;
+        }
+        SqliteConnection old;
+        try
+        {
+            old = SqliteConnectionFactory.OpenReadWrite(destination, busyTimeout);
+        }
+        catch (SqliteAdminException ex) when (ex.ErrorId == ErrorIds.DatabaseLocked)
+        {
+            throw InUse(destination, "a process holding a lock on it");
+        }
+        catch (SqliteAdminException)
+        {
+            return null;
+        }
+        var held = new OldDatabaseLock(old);
+        try
+        {
+            if (string.Equals(old.ExecuteScalar<string>("PRAGMA journal_mode;"), "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                // The first column is 1 when another connection kept the checkpoint from completing.
+                if (old.ExecuteScalar<long>("PRAGMA wal_checkpoint(TRUNCATE);") != 0)
+                {
+                    throw InUse(destination, "another connection reading or writing it (the WAL checkpoint was busy)");
+                }
+                old.ExecuteScalar<string>("PRAGMA journal_mode = DELETE;");
+                held.WasWal = true;
+            }
+            old.ExecuteNonQuery("BEGIN EXCLUSIVE;");
+            return held;
+        }
+        catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+        {
+            held.Dispose();
+            throw InUse(destination, "another connection holding a lock on it");
+        }
+        catch (SqliteAdminException ex) when (ex.ErrorId == ErrorIds.DatabaseLocked)
+        {
+            held.Dispose();
+            throw InUse(destination, "another connection holding a lock on it");
+        }
+        catch (Exception ex) when (ex is SqliteAdminException || ex is SqliteException)
+        {
+            held.Dispose();
+            if (ex is SqliteAdminException admin && admin.ErrorId == ErrorIds.DatabaseInUse)
+            {
+                throw;
+            }
+            return null; // not a database SQLite can use
+        }
+    }
+
+    /// <summary>The exclusive lock on the old database during the swap; released on dispose (a WAL database that stays is put back in WAL mode).</summary>
+    internal sealed class OldDatabaseLock : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+
+        internal OldDatabaseLock(SqliteConnection connection) => _connection = connection;
+
+        internal bool WasWal { get; set; }
+
+        /// <summary>The old file is no longer at its path: nothing may be done through this connection but closing it.</summary>
+        internal bool Swapped { get; set; }
+
+        public void Dispose()
         {
             try
             {
-                using SqliteConnection old = SqliteConnectionFactory.OpenReadWrite(destination, busyTimeout);
-                if (string.Equals(old.ExecuteScalar<string>("PRAGMA journal_mode;"), "wal", StringComparison.OrdinalIgnoreCase))
+                if (WasWal && !Swapped)
                 {
-                    old.ExecuteScalar<long>("PRAGMA wal_checkpoint(TRUNCATE);");
-                    old.ExecuteScalar<string>("PRAGMA journal_mode = DELETE;");
+                    // Not swapped after all (refused as in use): the application finds its database as it left it.
+                    _connection.ExecuteNonQuery("ROLLBACK;");
+                    _connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL;");
                 }
             }
-            catch (Exception ex) when (ex is SqliteAdminException || ex is SqliteException)
+            catch (Exception ex) when (ex is SqliteException || ex is SqliteAdminException || ex is InvalidOperationException)
             {
-                // Not a database SQLite can open: its side files mean nothing and are deleted below
-                // (their bytes are in the safety copy).
+                // Best effort; the content is the same in either journal mode.
             }
-            SqliteConnection.ClearAllPools();
+            _connection.Dispose();
         }
+    }
+
+    private static void EnsureNoOtherProcess(string destination)
+    {
+        List<string> users = FileUsage.FindOtherUsers(new[] { destination }.Concat(SideSuffixes.Select(s => destination + s)));
+        if (users.Count > 0)
+        {
+            throw InUse(destination, string.Join(", ", users));
+        }
+    }
+
+    private static void DeleteSideFiles(string destination)
+    {
         foreach (string side in SideSuffixes.Select(s => destination + s))
         {
             if (File.Exists(side))
@@ -306,7 +426,7 @@ public static class DatabaseRestore
     }
 
     /// <summary>Puts the database and side files from the safety copy back, byte for byte.</summary>
-    private static void PutOriginalBack(string destination, string safetyFolder, bool swapped)
+    private static void PutOriginalBack(string destination, string safetyFolder, bool swapped, UnixFileStatus? replaced)
     {
         foreach (string side in SideSuffixes.Select(s => destination + s))
         {
@@ -316,9 +436,18 @@ public static class DatabaseRestore
         if (File.Exists(savedDatabase))
         {
             string back = DurableFile.TempPathIn(Path.GetDirectoryName(destination)!, "rollback");
-            File.Copy(savedDatabase, back);
-            DurableFile.Flush(back);
-            Swap(back, destination);
+            try
+            {
+                File.Copy(savedDatabase, back);
+                DurableFile.Flush(back);
+                replaced?.ApplyOwnerAndModeTo(back); // the safety copy is owner-only; the original was not
+                Swap(back, destination);
+            }
+            catch
+            {
+                DurableFile.TryDelete(back);
+                throw;
+            }
         }
         else if (swapped)
         {
@@ -330,6 +459,7 @@ public static class DatabaseRestore
             if (File.Exists(saved))
             {
                 File.Copy(saved, destination + suffix);
+                replaced?.ApplyOwnerAndModeTo(destination + suffix); // as SQLite itself creates side files
             }
         }
     }
