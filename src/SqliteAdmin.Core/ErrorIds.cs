@@ -58,6 +58,12 @@ public static class ErrorIds
     public const string BackupNotFound = "BackupNotFound";
     /// <summary>No verified backup matched (database, -Before) in the folder.</summary>
     public const string NoBackupFound = "NoBackupFound";
+    /// <summary>Backups of another database already use this series name in the destination folder (give -Name).</summary>
+    public const string BackupSeriesConflict = "BackupSeriesConflict";
+    /// <summary>A -Name that cannot start a backup file name.</summary>
+    public const string InvalidSeriesName = "InvalidSeriesName";
+    /// <summary>Backups of several databases share the name given to -Database and none is of the destination.</summary>
+    public const string AmbiguousBackupSeries = "AmbiguousBackupSeries";
     /// <summary>A folder of backups was given without -Database.</summary>
     public const string DatabaseNameRequired = "DatabaseNameRequired";
     /// <summary>Another process has the database open; it is not restored or changed.</summary>

@@ -22,6 +22,11 @@ public sealed class BackupRequest
     public string SourcePath { get; set; } = "";
     /// <summary>Folder the backup is written to; created if missing.</summary>
     public string Destination { get; set; } = "";
+    /// <summary>
+    /// Series name that starts every backup file name; null for the database's file name. Two
+    /// databases with the same file name backed up to one folder need different names.
+    /// </summary>
+    public string? Name { get; set; }
     /// <summary>Tier recorded in the name and manifest.</summary>
     public BackupTier Tier { get; set; } = BackupTier.Manual;
     /// <summary>How the copy is taken.</summary>

@@ -41,6 +41,8 @@ public static class DatabaseBackup
         string sqliteVersion = sourceConnection.ExecuteScalar<string>("SELECT sqlite_version();");
         long sourceSize = new FileInfo(source).Length;
         EnsureFolder(destination);
+        string seriesName = request.Name == null ? BackupFileName.DatabaseNameOf(source) : BackupSeries.ValidateName(request.Name);
+        BackupSeries.EnsureFree(destination, seriesName, source, request.Name != null, cancellation);
 
         var created = new List<string>();   // everything this run wrote, removed again on failure
         OpenSslKeys? keys = null;
@@ -90,7 +92,7 @@ public static class DatabaseBackup
             var sideFiles = includeFiles.Select(path => EncodeSideFile(path, destination, request, created, cancellation)).ToList();
 
             // Final names: backup, then side files, then the manifest that describes them all.
-            var name = new BackupFileName(BackupFileName.DatabaseNameOf(source), request.Tier, request.UtcNow(), request.Compress, encrypt);
+            var name = new BackupFileName(seriesName, request.Tier, request.UtcNow(), request.Compress, encrypt);
             string finalPath = MoveToFreeName(storedTemp, destination, ref name);
             created.Remove(storedTemp);
             created.Add(finalPath);

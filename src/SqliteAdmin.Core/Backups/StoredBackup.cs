@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -30,12 +31,12 @@ internal sealed class StoredBackup
     /// Finds the backup <paramref name="backupPath"/> names: a file, or the newest verified backup of
     /// <paramref name="database"/> in a folder (at or before <paramref name="before"/>).
     /// </summary>
-    public static StoredBackup Find(string backupPath, string? database, DateTime? before, bool allowNoManifest, CancellationToken cancellation)
+    public static StoredBackup Find(string backupPath, string? database, DateTime? before, bool allowNoManifest, CancellationToken cancellation, string? destination = null)
     {
         string path = System.IO.Path.GetFullPath(backupPath);
         if (Directory.Exists(path))
         {
-            return FromFolder(path, database, before, allowNoManifest, cancellation);
+            return FromFolder(path, database, before, allowNoManifest, destination, cancellation);
         }
         if (!File.Exists(path))
         {
@@ -57,7 +58,7 @@ internal sealed class StoredBackup
     public static StoredBackup FromFile(string path, BackupFileName name, bool allowNoManifest) =>
         FromInfo(BackupCatalog.Describe(path, name), allowNoManifest);
 
-    private static StoredBackup FromFolder(string folder, string? database, DateTime? beforeLocalOrUtc, bool allowNoManifest, CancellationToken cancellation)
+    private static StoredBackup FromFolder(string folder, string? database, DateTime? beforeLocalOrUtc, bool allowNoManifest, string? destination, CancellationToken cancellation)
     {
         if (string.IsNullOrEmpty(database))
         {
@@ -65,8 +66,23 @@ internal sealed class StoredBackup
                 $"'{folder}' is a folder: give -Database to say whose backup to restore (and -Before to go back in time).", folder);
         }
         DateTime? before = beforeLocalOrUtc?.ToUniversalTime();
-        SqliteBackupInfo? newest = BackupCatalog.List(folder, database, recurse: false, cancellation)
-            .FirstOrDefault(b => b.Status == BackupCheckStatus.NotChecked && b.Verified && (before == null || b.CreatedUtc <= before));
+        List<SqliteBackupInfo> candidates = BackupCatalog.List(folder, database, recurse: false, cancellation)
+            .Where(b => b.Status == BackupCheckStatus.NotChecked && b.Verified).ToList();
+        // One name, several source databases (site1/app.db and site2/app.db): only the series of the
+        // destination itself may be picked by name; any other needs the backup named explicitly.
+        List<string> sources = BackupSeries.SourcesOf(candidates);
+        if (sources.Count > 1)
+        {
+            if (destination == null || !sources.Any(s => BackupSeries.IsOf(s, destination)))
+            {
+                throw new SqliteAdminException(ErrorIds.AmbiguousBackupSeries, SqliteAdminErrorCategory.InvalidArgument,
+                    $"The backups named '{database}' in '{folder}' are of {sources.Count} different databases ({string.Join(", ", sources.Select(s => "'" + s + "'"))})" +
+                    (destination == null ? "" : $", none of them '{destination}'") + ": name the backup itself, e.g. " +
+                    $"Get-SqliteBackup '{folder}' -Database {database} | Where-Object SourcePath -eq '{sources[0]}' | Select-Object -First 1 | Restore-SqliteDatabase -Destination ...", folder);
+            }
+            candidates = candidates.Where(b => b.SourcePath != null && BackupSeries.IsOf(b.SourcePath, destination)).ToList();
+        }
+        SqliteBackupInfo? newest = candidates.FirstOrDefault(b => before == null || b.CreatedUtc <= before);
         if (newest == null)
         {
             throw new SqliteAdminException(ErrorIds.NoBackupFound, SqliteAdminErrorCategory.ObjectNotFound,

@@ -106,9 +106,7 @@ public static class DatabaseHealth
             if (_request.BackupPath != null)
             {
                 Step("Listing backups", 5);
-                backups = Guard(HealthCheckNames.BackupAge, "",
-                    () => BackupCatalog.List(BackupFolder, BackupFileName.DatabaseNameOf(_path), recurse: Directory.Exists(BackupFolder), _cancellation),
-                    out _backupListFailure);
+                backups = Guard(HealthCheckNames.BackupAge, "", ListOwnBackups, out _backupListFailure);
             }
             if (figures != null)
             {
@@ -147,6 +145,18 @@ public static class DatabaseHealth
         }
 
         private SqliteHealthCheck? _backupListFailure;
+        private List<string> _otherSources = new();
+
+        /// <summary>
+        /// The backups of this database: those with its name whose manifests record this database
+        /// as their source. Backups of another database with the same file name never count.
+        /// </summary>
+        private List<SqliteBackupInfo> ListOwnBackups()
+        {
+            List<SqliteBackupInfo> named = BackupCatalog.List(BackupFolder, BackupFileName.DatabaseNameOf(_path), recurse: Directory.Exists(BackupFolder), _cancellation);
+            _otherSources = BackupSeries.SourcesOf(named).Where(s => !BackupSeries.IsOf(s, _path)).ToList();
+            return named.Where(b => BackupSeries.IsOf(b.SourcePath, _path)).ToList();
+        }
 
         private void Step(string what, int percent)
         {
@@ -385,8 +395,10 @@ public static class DatabaseHealth
             SqliteBackupInfo? newest = backups?.FirstOrDefault();
             if (newest == null)
             {
+                string others = _otherSources.Count == 0 ? ""
+                    : $" (the backups named '{name}' there are of another database: {string.Join(", ", _otherSources.Select(o => "'" + o + "'"))}; back this one up with its own -Name)";
                 Add(Row(HealthCheckNames.BackupAge, HealthStatus.Fail, "none", ageThreshold,
-                    $"There is no backup of '{name}' in '{BackupFolder}'. Schedule Backup-SqliteDatabase (see about_SqliteAdmin)."));
+                    $"There is no backup of '{name}' in '{BackupFolder}'{others}. Schedule Backup-SqliteDatabase (see about_SqliteAdmin)."));
                 return;
             }
             TimeSpan age = _now - newest.CreatedUtc;

@@ -41,7 +41,7 @@ public static class DatabaseRestore
 
         // 1. Which backup, and what it should contain.
         progress?.Report(new OperationProgress(activity, "Checking the backup", 0));
-        StoredBackup source = StoredBackup.Find(request.BackupPath, request.Database, request.Before, request.AllowNoManifest, cancellation);
+        StoredBackup source = StoredBackup.Find(request.BackupPath, request.Database, request.Before, request.AllowNoManifest, cancellation, destination);
         source.CheckStoredFile(request.Passphrase, cancellation);
 
         DatabaseBackup.EnsureFolder(destinationFolder);

@@ -21,6 +21,15 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = "";
 
+    /// <summary>
+    /// Series name that starts every backup file name (default: the database's file name). Two
+    /// databases with the same file name (site1/app.db, site2/app.db) backed up to one folder need
+    /// their own names: the second is refused with BackupSeriesConflict until it has one.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
     /// <summary>Tier recorded in the file name and manifest (drives retention).</summary>
     [Parameter]
     public BackupTier Tier { get; set; } = BackupTier.Manual;
@@ -96,6 +105,7 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
                 {
                     SourcePath = path,
                     Destination = _destination,
+                    Name = Name,
                     Tier = Tier,
                     Method = Method,
                     PagesPerStep = PagesPerStep,

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace SqliteAdmin.Core.Backups;
+
+/// <summary>
+/// A backup series: the backups of one source database in one folder. The name in the backup files
+/// (the database's file name, or -Name) groups them; the source path each manifest records tells
+/// two databases with the same file name apart (site1/app.db and site2/app.db), so one can never
+/// be pruned, restored or judged by the other's backups (reliability case 24).
+/// </summary>
+public static class BackupSeries
+{
+    private static readonly StringComparison PathComparison =
+        RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    /// <summary>
+    /// True when a backup whose manifest records <paramref name="recordedSource"/> is of the database
+    /// at <paramref name="source"/>. A backup without a recorded source (no manifest) cannot tell, and counts.
+    /// </summary>
+    public static bool IsOf(string? recordedSource, string source) =>
+        string.IsNullOrEmpty(recordedSource) || string.Equals(Normalize(recordedSource!), Normalize(source), PathComparison);
+
+    /// <summary>The distinct source paths recorded by <paramref name="backups"/> (backups without one left out).</summary>
+    public static List<string> SourcesOf(IEnumerable<SqliteBackupInfo> backups) =>
+        backups.Select(b => b.SourcePath).Where(s => !string.IsNullOrEmpty(s)).Select(s => Normalize(s!))
+            .Distinct(RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Before a backup of <paramref name="source"/> is written as series <paramref name="name"/> into
+    /// <paramref name="folder"/>: refuses when backups of that name there belong to another database.
+    /// </summary>
+    public static void EnsureFree(string folder, string name, string source, bool nameGiven, CancellationToken cancellation)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+        List<string> others = SourcesOf(BackupCatalog.List(folder, name, recurse: false, cancellation))
+            .Where(recorded => !IsOf(recorded, source)).ToList();
+        if (others.Count == 0)
+        {
+            return;
+        }
+        string suggestion = SuggestName(source);
+        throw new SqliteAdminException(ErrorIds.BackupSeriesConflict, SqliteAdminErrorCategory.ResourceExists,
+            $"The backups named '{name}' in '{folder}' are of '{others[0]}', not of '{source}': two databases never share a backup series " +
+            $"(retention, restore and health would mix them). " +
+            (nameGiven ? "Choose another -Name for this database." : $"Give this database a series of its own with -Name, e.g. -Name {suggestion}.") +
+            " If the database was moved, move its old backups to another folder or keep backing it up under a new -Name.", source);
+    }
+
+    /// <summary>A readable series name for a database: its folder's name and its own, e.g. site1-app.</summary>
+    public static string SuggestName(string source)
+    {
+        string folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(source)) ?? "");
+        string name = BackupFileName.DatabaseNameOf(source);
+        return string.IsNullOrEmpty(folder) ? name + "-2" : folder + "-" + name;
+    }
+
+    /// <summary>
+    /// Checks a series name given with -Name: it becomes the start of every backup file name, so it
+    /// must be a plain file-name part that the backup name parser reads back unchanged.
+    /// </summary>
+    public static string ValidateName(string name)
+    {
+        bool plain = name.Length is > 0 and <= 100 && name.Trim() == name && name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0
+            && name.IndexOfAny(new[] { '/', '\\', ':', '*', '?', '"', '<', '>', '|' }) < 0 && name != "." && name != ".." && !name.StartsWith(".", StringComparison.Ordinal);
+        if (plain && BackupFileName.TryParse(new BackupFileName(name, BackupTier.Manual, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), false, false).FileName, out BackupFileName? back)
+            && back!.Database == name)
+        {
+            return name;
+        }
+        throw new SqliteAdminException(ErrorIds.InvalidSeriesName, SqliteAdminErrorCategory.InvalidArgument,
+            $"'{name}' cannot name a backup series: use letters, digits, '-' and '_' (it starts every backup file name, e.g. site1-app_daily_20261201_020000.db).", name);
+    }
+
+    private static string Normalize(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is PathTooLongException)
+        {
+            return path;
+        }
+    }
+}

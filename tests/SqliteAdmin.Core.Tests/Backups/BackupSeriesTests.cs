@@ -1,0 +1,140 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Health;
+using SqliteAdmin.Core.Restore;
+using SqliteAdmin.Core.Tests.Infrastructure;
+
+namespace SqliteAdmin.Core.Tests.Backups;
+
+/// <summary>
+/// Reliability case 24: two source databases with the same file name (site1/app.db, site2/app.db)
+/// backed up to one folder never share a series: not when backing up, restoring by name, or judging health.
+/// </summary>
+public class BackupSeriesTests
+{
+    private sealed class Sites : IDisposable
+    {
+        public readonly TempFolder Folder = new();
+        public readonly string Site1;
+        public readonly string Site2;
+        public readonly string Backups;
+
+        public Sites()
+        {
+            Site1 = Make("site1", 1);
+            Site2 = Make("site2", 2);
+            Backups = Path.Combine(Folder.Path, "backups");
+        }
+
+        private string Make(string site, int marker)
+        {
+            string path = Path.Combine(Folder.Path, site, "app.db");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            TestDatabase.Create(path);
+            SqliteCli.Run(path, $"CREATE TABLE marker(site INTEGER); INSERT INTO marker VALUES ({marker});");
+            return path;
+        }
+
+        public SqliteBackupInfo Backup(string source, string? name = null, string? into = null, DateTime? at = null) =>
+            DatabaseBackup.Run(new BackupRequest { SourcePath = source, Destination = into ?? Backups, Name = name, UtcNow = () => at ?? DateTime.UtcNow },
+                null, CancellationToken.None).Backup;
+
+        /// <summary>A folder as the version before series were checked left it: both sites' backups named 'app'.</summary>
+        public void MixLikeAnOlderVersion(DateTime site1At, DateTime site2At)
+        {
+            Backup(Site1, at: site1At);
+            string elsewhere = Path.Combine(Folder.Path, "elsewhere");
+            SqliteBackupInfo moved = Backup(Site2, into: elsewhere, at: site2At);
+            File.Move(moved.Path, Path.Combine(Backups, Path.GetFileName(moved.Path)));
+            File.Move(moved.ManifestPath!, Path.Combine(Backups, Path.GetFileName(moved.ManifestPath!)));
+        }
+
+        public void Dispose() => Folder.Dispose();
+    }
+
+    [Fact]
+    public void A_second_database_with_the_same_file_name_is_refused_until_it_has_its_own_name()
+    {
+        using var sites = new Sites();
+        sites.Backup(sites.Site1);
+        string[] before = Directory.GetFiles(sites.Backups);
+
+        var refused = Assert.Throws<SqliteAdminException>(() => sites.Backup(sites.Site2));
+
+        Assert.Equal(ErrorIds.BackupSeriesConflict, refused.ErrorId);
+        Assert.Contains(sites.Site1, refused.Message);
+        Assert.Contains("-Name site2-app", refused.Message);
+        Assert.Equal(before.OrderBy(f => f), Directory.GetFiles(sites.Backups).OrderBy(f => f));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(sites.Site2)!, ".sqliteadmin-tmp-*"));
+
+        SqliteBackupInfo named = sites.Backup(sites.Site2, name: "site2-app");
+        SqliteBackupInfo again = sites.Backup(sites.Site1);
+
+        Assert.StartsWith("site2-app_manual_", Path.GetFileName(named.Path));
+        Assert.Equal("site2-app", named.Database);
+        Assert.StartsWith("app_manual_", Path.GetFileName(again.Path));
+        // The named series is its own: a third database may not take it either.
+        var taken = Assert.Throws<SqliteAdminException>(() => sites.Backup(sites.Site1, name: "site2-app"));
+        Assert.Equal(ErrorIds.BackupSeriesConflict, taken.ErrorId);
+    }
+
+    [Theory]
+    [InlineData("../x")]
+    [InlineData("a/b")]
+    [InlineData(".hidden")]
+    [InlineData(" padded ")]
+    [InlineData("what?")]
+    public void A_series_name_that_cannot_start_a_backup_file_name_is_refused(string name)
+    {
+        using var sites = new Sites();
+
+        var refused = Assert.Throws<SqliteAdminException>(() => sites.Backup(sites.Site1, name: name));
+
+        Assert.Equal(ErrorIds.InvalidSeriesName, refused.ErrorId);
+        Assert.False(Directory.Exists(sites.Backups) && Directory.EnumerateFileSystemEntries(sites.Backups).Any());
+    }
+
+    [Fact]
+    public void Restore_by_name_from_a_mixed_folder_takes_the_destinations_own_series_or_refuses()
+    {
+        using var sites = new Sites();
+        // site2's backup is the newer one: a restore "by newest" would bring site2's data into site1.
+        sites.MixLikeAnOlderVersion(DateTime.UtcNow.AddHours(-2), DateTime.UtcNow.AddHours(-1));
+        SqliteCli.Run(sites.Site1, "UPDATE marker SET site = 99;");
+
+        DatabaseRestore.Run(new RestoreRequest { BackupPath = sites.Backups, Database = "app", Destination = sites.Site1 }, null, CancellationToken.None);
+        string elsewhere = Path.Combine(sites.Folder.Path, "new", "app.db");
+        var ambiguous = Assert.Throws<SqliteAdminException>(() =>
+            DatabaseRestore.Run(new RestoreRequest { BackupPath = sites.Backups, Database = "app", Destination = elsewhere }, null, CancellationToken.None));
+
+        Assert.Equal("1", SqliteCli.Run(sites.Site1, "SELECT site FROM marker;").Trim());
+        Assert.Equal(ErrorIds.AmbiguousBackupSeries, ambiguous.ErrorId);
+        Assert.Contains(sites.Site1, ambiguous.Message);
+        Assert.Contains(sites.Site2, ambiguous.Message);
+        Assert.False(File.Exists(elsewhere));
+    }
+
+    [Fact]
+    public void Health_judges_a_database_only_by_its_own_backups()
+    {
+        using var sites = new Sites();
+        // site1's own backup is three days old; site2's, with the same name, is fresh.
+        sites.MixLikeAnOlderVersion(DateTime.UtcNow.AddDays(-3), DateTime.UtcNow.AddMinutes(-5));
+
+        var site1 = DatabaseHealth.Test(new HealthRequest { Path = sites.Site1, BackupPath = sites.Backups, BusyTimeout = TimeSpan.FromSeconds(2) }, null, CancellationToken.None);
+        string othersOnly = Path.Combine(sites.Folder.Path, "site2-backups");
+        sites.Backup(sites.Site2, into: othersOnly);
+        var alone = DatabaseHealth.Test(new HealthRequest { Path = sites.Site1, BackupPath = othersOnly, BusyTimeout = TimeSpan.FromSeconds(2) }, null, CancellationToken.None);
+
+        SqliteHealthCheck age = site1.Single(c => c.Check == HealthCheckNames.BackupAge);
+        Assert.Equal(HealthStatus.Fail, age.Status);
+        Assert.StartsWith("3d", age.Value);
+        SqliteHealthCheck none = alone.Single(c => c.Check == HealthCheckNames.BackupAge);
+        Assert.Equal(HealthStatus.Fail, none.Status);
+        Assert.Equal("none", none.Value);
+        Assert.Contains(sites.Site2, none.Message);
+    }
+}
