@@ -58,6 +58,8 @@ public static class ErrorIds
     public const string BackupNotFound = "BackupNotFound";
     /// <summary>No verified backup matched (database, -Before) in the folder.</summary>
     public const string NoBackupFound = "NoBackupFound";
+    /// <summary>The backup would have held a rollback-journal database's writers off longer than -MaxWriterBlock; nothing was kept.</summary>
+    public const string WriterBlockLimit = "WriterBlockLimit";
     /// <summary>Backups of another database already use this series name in the destination folder (give -Name).</summary>
     public const string BackupSeriesConflict = "BackupSeriesConflict";
     /// <summary>A -Name that cannot start a backup file name.</summary>

@@ -35,6 +35,11 @@ public sealed class BackupRequest
     public int PagesPerStep { get; set; } = 4096;
     /// <summary>Restarts tolerated before the copy finishes inside one read snapshot.</summary>
     public int MaxRestarts { get; set; } = 3;
+    /// <summary>
+    /// Longest the backup may hold a rollback-journal database's writers off (the final copy under
+    /// one read lock, or a VACUUM INTO); past it the backup stops with WriterBlockLimit. Null: no limit.
+    /// </summary>
+    public TimeSpan? MaxWriterBlock { get; set; }
     /// <summary>gzip the backup.</summary>
     public bool Compress { get; set; }
     /// <summary>gzip level.</summary>

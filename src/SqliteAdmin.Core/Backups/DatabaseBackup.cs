@@ -62,7 +62,8 @@ public static class DatabaseBackup
             created.Add(plainTemp);
             OwnerOnlyFile.CreateEmpty(plainTemp);
 
-            int restarts = CopyDatabase(sourceConnection, plainTemp, journalMode, request, source, activity, progress, cancellation);
+            OnlineBackupCopier.Outcome copyOutcome = CopyDatabase(sourceConnection, plainTemp, journalMode, request, source, activity, progress, cancellation);
+            int restarts = copyOutcome.Restarts;
             sourceConnection.Close();
 
             keys = encrypt ? OpenSslEncryption.DeriveKeys(request.Passphrase!, OpenSslEncryption.NewSalt(), request.Iterations) : null;
@@ -174,6 +175,7 @@ public static class DatabaseBackup
             SqliteBackupInfo info = BackupCatalog.ToInfo(finalPath, manifestPath, manifest);
             info.Duration = stopwatch.Elapsed;
             info.Copies = copies;
+            info.WritersBlocked = copyOutcome.WritersBlocked;
             info.Status = BackupCheckStatus.Ok;
             info.CheckedUtc = DateTime.UtcNow;
             return new BackupOutcome(info, copyFailures)
@@ -205,33 +207,51 @@ public static class DatabaseBackup
         }
     }
 
-    private static int CopyDatabase(SqliteConnection source, string plainTemp, string journalMode, BackupRequest request, string sourcePath,
+    private static OnlineBackupCopier.Outcome CopyDatabase(SqliteConnection source, string plainTemp, string journalMode, BackupRequest request, string sourcePath,
         string activity, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
-        int restarts = 0;
+        bool wal = string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase);
+        OnlineBackupCopier.Outcome outcome;
         if (request.Method == BackupMethod.VacuumInto)
         {
             progress?.Report(new OperationProgress(activity, "VACUUM INTO a compacted copy", 5));
-            using CancellationTokenRegistration interrupt = source.InterruptOn(cancellation);
+            // VACUUM INTO reads in one transaction: on a rollback-journal database writers wait for all of it.
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            if (!wal && request.MaxWriterBlock != null)
+            {
+                limit.CancelAfter(request.MaxWriterBlock.Value);
+            }
+            using CancellationTokenRegistration interrupt = source.InterruptOn(limit.Token);
             using SqliteCommand vacuum = source.CreateCommand();
             vacuum.CommandText = "VACUUM INTO $target;";
             vacuum.Parameters.AddWithValue("$target", plainTemp);
+            var held = Stopwatch.StartNew();
             try
             {
                 vacuum.ExecuteNonQuery();
             }
             catch (SqliteException ex)
             {
+                if (limit.IsCancellationRequested && !cancellation.IsCancellationRequested)
+                {
+                    throw OnlineBackupCopier.WriterBlockLimit(sourcePath, 0, held.Elapsed, request.MaxWriterBlock!.Value);
+                }
                 throw OnlineBackupCopier.TranslateStepError(ex.SqliteErrorCode, ex.Message, sourcePath, plainTemp, cancellation);
             }
+            // An interrupt can miss a VACUUM that had not started yet; the time held still decides.
+            if (!wal && request.MaxWriterBlock != null && held.Elapsed > request.MaxWriterBlock)
+            {
+                throw OnlineBackupCopier.WriterBlockLimit(sourcePath, 0, held.Elapsed, request.MaxWriterBlock.Value);
+            }
+            outcome = new OnlineBackupCopier.Outcome(0, wal ? TimeSpan.Zero : held.Elapsed);
         }
         else
         {
             using SqliteConnection target = SqliteConnectionFactory.OpenOrCreate(plainTemp, request.BusyTimeout);
             // The temp file is flushed once, at the end; per-step fsyncs would only slow the copy.
             target.ExecuteNonQuery("PRAGMA synchronous = OFF;");
-            restarts = OnlineBackupCopier.Copy(source, target, string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase),
-                Math.Max(1, request.PagesPerStep), request.MaxRestarts, request.BusyTimeout,
+            outcome = OnlineBackupCopier.Copy(source, target, wal,
+                Math.Max(1, request.PagesPerStep), request.MaxRestarts, request.BusyTimeout, request.MaxWriterBlock,
                 (copied, total) => progress?.Report(new OperationProgress(activity, $"Copied {copied} of {total} pages", (int)(50 * copied / Math.Max(1, total)))),
                 sourcePath, plainTemp, cancellation);
         }
@@ -242,7 +262,7 @@ public static class DatabaseBackup
             copy.ExecuteScalar<string>("PRAGMA journal_mode = DELETE;");
         }
         DurableFile.Flush(plainTemp);
-        return restarts;
+        return outcome;
     }
 
     private static (SqliteDatabaseInfo, List<string>) CheckCopy(string plainTemp, BackupRequest request, CancellationToken cancellation)

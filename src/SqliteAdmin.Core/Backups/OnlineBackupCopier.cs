@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using Microsoft.Data.Sqlite;
@@ -14,6 +15,19 @@ namespace SqliteAdmin.Core.Backups;
 /// </summary>
 internal static class OnlineBackupCopier
 {
+    /// <summary>What a copy cost the source's writers: restarts they forced, and how long they were held off.</summary>
+    internal readonly struct Outcome
+    {
+        public Outcome(int restarts, TimeSpan writersBlocked)
+        {
+            Restarts = restarts;
+            WritersBlocked = writersBlocked;
+        }
+
+        public int Restarts { get; }
+        public TimeSpan WritersBlocked { get; }
+    }
+
     private const int SqliteOk = 0, SqliteBusy = 5, SqliteLocked = 6, SqliteIoErr = 10, SqliteFull = 13, SqliteDone = 101;
 
     /// <summary>
@@ -23,12 +37,14 @@ internal static class OnlineBackupCopier
     /// the source lock is released between steps so writers can commit; each commit restarts the
     /// copy, and after <paramref name="maxRestarts"/> restarts the copy starts once more inside one
     /// read transaction (one consistent snapshot that cannot restart; writers wait on their busy
-    /// timeout meanwhile).
+    /// timeout meanwhile). That last copy stops with WriterBlockLimit once it has held writers for
+    /// <paramref name="maxWriterBlock"/>, if one is given.
     /// </summary>
-    public static int Copy(SqliteConnection source, SqliteConnection destination, bool sourceIsWal, int pagesPerStep, int maxRestarts,
-        TimeSpan busyTimeout, Action<long, long>? progress, string sourcePath, string destinationPath, CancellationToken cancellation)
+    public static Outcome Copy(SqliteConnection source, SqliteConnection destination, bool sourceIsWal, int pagesPerStep, int maxRestarts,
+        TimeSpan busyTimeout, TimeSpan? maxWriterBlock, Action<long, long>? progress, string sourcePath, string destinationPath, CancellationToken cancellation)
     {
         SqliteTransaction? snapshot = sourceIsWal ? BeginReadSnapshot(source) : null;
+        Stopwatch? blocking = null;   // runs while a rollback-journal source is held under one read lock
         sqlite3_backup backup = Start(source, destination, sourcePath);
         int restarts = 0;
         try
@@ -44,7 +60,11 @@ internal static class OnlineBackupCopier
                 if (rc == SqliteDone)
                 {
                     progress?.Invoke(total, total);
-                    return restarts;
+                    return new Outcome(restarts, blocking?.Elapsed ?? TimeSpan.Zero);
+                }
+                if (blocking != null && maxWriterBlock != null && blocking.Elapsed > maxWriterBlock)
+                {
+                    throw WriterBlockLimit(sourcePath, restarts, blocking.Elapsed, maxWriterBlock.Value);
                 }
                 if (rc == SqliteOk)
                 {
@@ -59,6 +79,7 @@ internal static class OnlineBackupCopier
                             // transaction, so this copy cannot be restarted again.
                             raw.sqlite3_backup_finish(backup);
                             snapshot = BeginReadSnapshot(source);
+                            blocking = Stopwatch.StartNew();
                             backup = Start(source, destination, sourcePath);
                             copied = 0;
                         }
@@ -92,6 +113,14 @@ internal static class OnlineBackupCopier
             snapshot?.Dispose();
         }
     }
+
+    /// <summary>The copy would hold a rollback-journal database's writers longer than the admin allows.</summary>
+    internal static SqliteAdminException WriterBlockLimit(string sourcePath, int restarts, TimeSpan held, TimeSpan limit) =>
+        new(ErrorIds.WriterBlockLimit, SqliteAdminErrorCategory.ResourceBusy,
+            $"The backup of '{sourcePath}' stopped after holding the database's writers off for {held.TotalSeconds:0.0} s, past -MaxWriterBlock " +
+            $"({limit.TotalSeconds:0.###} s): writers kept changing it ({restarts} restart(s) of the copy), so the rest had to be copied under one read lock. " +
+            "Nothing was kept and the writers carry on. Back up when the application is quiet, allow a longer -MaxWriterBlock, or switch the database to " +
+            "WAL mode (PRAGMA journal_mode=WAL), where a backup never blocks writers.", sourcePath);
 
     /// <summary>
     /// A failed step is almost always the temp copy that cannot be written (disk full, I/O error on

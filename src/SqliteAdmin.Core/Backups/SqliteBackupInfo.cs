@@ -67,6 +67,12 @@ public sealed class SqliteBackupInfo
     public string? IntegrityResult { get; set; }
     /// <summary>How often writers forced the online backup to start over.</summary>
     public int Restarts { get; set; }
+    /// <summary>
+    /// How long the backup held the database's writers off (a rollback-journal database copied under
+    /// one read lock after too many restarts, or VACUUM INTO); zero for WAL databases. Known for a
+    /// backup just made, not for one listed later.
+    /// </summary>
+    public TimeSpan WritersBlocked { get; set; }
     /// <summary>Where copies of the backup were written (-CopyTo).</summary>
     public IReadOnlyList<string> Copies { get; set; } = Array.Empty<string>();
     /// <summary>Side files stored with the backup (-IncludeFile), as paths.</summary>

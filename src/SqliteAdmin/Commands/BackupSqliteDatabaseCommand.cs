@@ -30,6 +30,16 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
+    /// <summary>
+    /// Seconds the backup may hold a rollback-journal database's writers off. When writers keep
+    /// committing, the copy restarts up to three times, then finishes under one read lock, during
+    /// which writers wait (on their own busy timeout); past this limit the backup stops with
+    /// WriterBlockLimit and keeps nothing. Default: no limit (WritersBlocked on the result says how long it was).
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.001, 86400)]
+    public double MaxWriterBlock { get; set; }
+
     /// <summary>Tier recorded in the file name and manifest (drives retention).</summary>
     [Parameter]
     public BackupTier Tier { get; set; } = BackupTier.Manual;
@@ -106,6 +116,7 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
                     SourcePath = path,
                     Destination = _destination,
                     Name = Name,
+                    MaxWriterBlock = MyInvocation.BoundParameters.ContainsKey(nameof(MaxWriterBlock)) ? TimeSpan.FromSeconds(MaxWriterBlock) : null,
                     Tier = Tier,
                     Method = Method,
                     PagesPerStep = PagesPerStep,

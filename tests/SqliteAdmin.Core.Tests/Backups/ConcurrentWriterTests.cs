@@ -78,6 +78,93 @@ public class ConcurrentWriterTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Writers_held_off_by_the_final_snapshot_are_reported_and_limited_by_MaxWriterBlock(bool limited)
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("busy.db");
+        SqliteCli.Run(db, "PRAGMA journal_mode=delete;" + Schema);
+        using Process writer = SqliteCli.Start(db);
+        writer.StandardInput.WriteLine("PRAGMA busy_timeout=60000; PRAGMA synchronous=OFF;");
+        using var stopWriting = new CancellationTokenSource();
+        Task feeder = Task.Factory.StartNew(() =>
+        {
+            for (long i = 15001; !stopWriting.IsCancellationRequested; i++)
+            {
+                writer.StandardInput.WriteLine(
+                    $"BEGIN IMMEDIATE; INSERT INTO a(v,pad) VALUES ({i}, randomblob(600)); INSERT INTO b(v,pad) VALUES ({i}, randomblob(600)); UPDATE counter SET n = n + 1; COMMIT;");
+            }
+            writer.StandardInput.Close();
+        }, TaskCreationOptions.LongRunning);
+        WaitForCounterAbove(db, 15100);
+        string dest = Path.Combine(folder.Path, "b");
+        BackupRequest request = new()
+        {
+            SourcePath = db, Destination = dest, PagesPerStep = 8, MaxRestarts = 1, BusyTimeout = TimeSpan.FromSeconds(60),
+            // Any step under the lock takes longer than one tick: the limit is always passed.
+            MaxWriterBlock = limited ? TimeSpan.FromTicks(1) : null,
+        };
+
+        SqliteBackupInfo? made = null;
+        SqliteAdminException? refused = null;
+        try
+        {
+            made = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+        }
+        catch (SqliteAdminException ex)
+        {
+            refused = ex;
+        }
+        long afterBackup = ReadCounter(db);
+        Thread.Sleep(200);
+        long later = ReadCounter(db);
+        stopWriting.Cancel();
+        await feeder;
+        string errors = writer.StandardError.ReadToEnd();
+        writer.WaitForExit();
+
+        Assert.True(writer.ExitCode == 0 && errors.Length == 0, $"the writer failed: {errors}");
+        Assert.True(later > afterBackup, "the writer did not carry on after the backup");
+        if (limited)
+        {
+            Assert.NotNull(refused);
+            Assert.Equal(ErrorIds.WriterBlockLimit, refused!.ErrorId);
+            Assert.Contains("WAL", refused.Message);
+            Assert.Empty(Directory.Exists(dest) ? Directory.GetFileSystemEntries(dest) : Array.Empty<string>());
+            Assert.Empty(Directory.GetFiles(folder.Path, ".sqliteadmin-tmp-*"));
+        }
+        else
+        {
+            Assert.Null(refused);
+            Assert.Equal(1, made!.Restarts);
+            Assert.True(made.WritersBlocked > TimeSpan.Zero, "the final snapshot copy held the writers, and that must be reported");
+        }
+    }
+
+    [Theory]
+    [InlineData("delete")]
+    [InlineData("wal")]
+    public void VacuumInto_of_a_rollback_journal_database_honours_MaxWriterBlock_and_a_wal_one_never_blocks(string journalMode)
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"), journalMode, syncRows: 20_000);
+        string dest = Path.Combine(folder.Path, "b");
+        var request = new BackupRequest { SourcePath = db, Destination = dest, Method = BackupMethod.VacuumInto, MaxWriterBlock = TimeSpan.FromTicks(1) };
+
+        if (journalMode == "wal")
+        {
+            SqliteBackupInfo made = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+            Assert.Equal(TimeSpan.Zero, made.WritersBlocked);
+            return;
+        }
+        var refused = Assert.Throws<SqliteAdminException>(() => DatabaseBackup.Run(request, null, CancellationToken.None));
+        Assert.Equal(ErrorIds.WriterBlockLimit, refused.ErrorId);
+        Assert.Empty(Directory.Exists(dest) ? Directory.GetFileSystemEntries(dest) : Array.Empty<string>());
+        Assert.Empty(Directory.GetFiles(folder.Path, ".sqliteadmin-tmp-*"));
+    }
+
     private static long ReadCounter(string db) =>
         long.Parse(SqliteCli.Run(db, "PRAGMA busy_timeout=30000; SELECT n FROM counter;").Split('\n')[^1]);
 
