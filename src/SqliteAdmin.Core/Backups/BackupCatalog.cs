@@ -50,6 +50,26 @@ public static class BackupCatalog
         return found.OrderByDescending(f => f.Info.CreatedUtc).ThenByDescending(f => f.Name.Sequence).Select(f => f.Info).ToList();
     }
 
+    /// <summary>The newest backup file of each name in <paramref name="folder"/>, found from the file names alone.</summary>
+    internal static Dictionary<string, (string Path, BackupFileName Name)> NewestByName(string folder, bool recurse, CancellationToken cancellation)
+    {
+        var newest = new Dictionary<string, (string Path, BackupFileName Name)>(StringComparer.OrdinalIgnoreCase);
+        foreach (string path in EnumerateFiles(Path.GetFullPath(folder), recurse))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (!BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name) || IsLink(path))
+            {
+                continue;
+            }
+            if (!newest.TryGetValue(name!.Database, out var known) || name.CreatedUtc > known.Name.CreatedUtc
+                || (name.CreatedUtc == known.Name.CreatedUtc && name.Sequence > known.Name.Sequence))
+            {
+                newest[name.Database] = (path, name);
+            }
+        }
+        return newest;
+    }
+
     /// <summary>Describes one backup file from its manifest (or its name, when the manifest is missing or invalid).</summary>
     public static SqliteBackupInfo Describe(string path, BackupFileName name)
     {

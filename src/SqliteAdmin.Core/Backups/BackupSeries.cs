@@ -40,18 +40,38 @@ public static class BackupSeries
         {
             return;
         }
-        List<string> others = SourcesOf(BackupCatalog.List(folder, name, recurse: false, cancellation))
-            .Where(recorded => !IsOf(recorded, source)).ToList();
-        if (others.Count == 0)
+        // The newest backup of the name speaks for the series: since this check exists a series has
+        // one source, and reading one manifest keeps a backup into a folder of thousands cheap.
+        string? recorded = BackupCatalog.NewestByName(folder, recurse: false, cancellation).TryGetValue(name, out var newest)
+            ? BackupCatalog.Describe(newest.Path, newest.Name).SourcePath : null;
+        if (recorded == null || IsOf(recorded, source))
         {
             return;
         }
+        var others = new List<string> { recorded };
         string suggestion = SuggestName(source);
         throw new SqliteAdminException(ErrorIds.BackupSeriesConflict, SqliteAdminErrorCategory.ResourceExists,
             $"The backups named '{name}' in '{folder}' are of '{others[0]}', not of '{source}': two databases never share a backup series " +
             $"(retention, restore and health would mix them). " +
             (nameGiven ? "Choose another -Name for this database." : $"Give this database a series of its own with -Name, e.g. -Name {suggestion}.") +
             " If the database was moved, move its old backups to another folder or keep backing it up under a new -Name.", source);
+    }
+
+    /// <summary>
+    /// The backups of the database at <paramref name="source"/> in <paramref name="folder"/>, newest
+    /// first, whatever their series name: those named after the database, and every series whose
+    /// newest manifest records it as the source (a -Name); backups of another source never count.
+    /// </summary>
+    public static List<SqliteBackupInfo> ListOf(string folder, string source, bool recurse, CancellationToken cancellation)
+    {
+        string ownName = BackupFileName.DatabaseNameOf(source);
+        var names = BackupCatalog.NewestByName(folder, recurse, cancellation)
+            .Where(n => string.Equals(n.Key, ownName, StringComparison.OrdinalIgnoreCase)
+                || BackupCatalog.Describe(n.Value.Path, n.Value.Name).SourcePath is string recorded && IsOf(recorded, source))
+            .Select(n => n.Key).ToList();
+        return names.SelectMany(n => BackupCatalog.List(folder, n, recurse, cancellation))
+            .Where(b => IsOf(b.SourcePath, source))
+            .OrderByDescending(b => b.CreatedUtc).ToList();
     }
 
     /// <summary>A readable series name for a database: its folder's name and its own, e.g. site1-app.</summary>

@@ -148,14 +148,23 @@ public static class DatabaseHealth
         private List<string> _otherSources = new();
 
         /// <summary>
-        /// The backups of this database: those with its name whose manifests record this database
-        /// as their source. Backups of another database with the same file name never count.
+        /// The backups of this database, under its own name or a -Name, whose manifests record this
+        /// database as their source. Backups of another database with the same file name never count.
         /// </summary>
         private List<SqliteBackupInfo> ListOwnBackups()
         {
-            List<SqliteBackupInfo> named = BackupCatalog.List(BackupFolder, BackupFileName.DatabaseNameOf(_path), recurse: Directory.Exists(BackupFolder), _cancellation);
-            _otherSources = BackupSeries.SourcesOf(named).Where(s => !BackupSeries.IsOf(s, _path)).ToList();
-            return named.Where(b => BackupSeries.IsOf(b.SourcePath, _path)).ToList();
+            if (!Directory.Exists(BackupFolder))
+            {
+                // One backup file named directly: it is the one to judge.
+                return BackupCatalog.List(BackupFolder, BackupFileName.DatabaseNameOf(_path), recurse: false, _cancellation);
+            }
+            List<SqliteBackupInfo> own = BackupSeries.ListOf(BackupFolder, _path, recurse: true, _cancellation);
+            if (own.Count == 0)
+            {
+                List<SqliteBackupInfo> named = BackupCatalog.List(BackupFolder, BackupFileName.DatabaseNameOf(_path), recurse: true, _cancellation);
+                _otherSources = BackupSeries.SourcesOf(named).Where(s => !BackupSeries.IsOf(s, _path)).ToList();
+            }
+            return own;
         }
 
         private void Step(string what, int percent)
