@@ -192,12 +192,14 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// Runs Core work on a worker thread while this (the pipeline) thread writes its progress, so
-    /// Write-Progress is only ever called from the pipeline thread. Exceptions come back unchanged.
+    /// Write-Progress is only ever called from the pipeline thread; at most one record per
+    /// whole-percent change (plus the first and Completed). Exceptions come back unchanged.
     /// </summary>
     protected T RunWithProgress<T>(Func<IProgress<OperationProgress>, CancellationToken, T> work)
     {
         using var reports = new BlockingCollection<OperationProgress>();
-        var progress = new QueuedProgress(reports);
+        // Coalesced where Core reports, before the queue: one record per whole percent reaches the host.
+        var progress = new CoalescingProgress(new QueuedProgress(reports));
         CancellationToken stopping = StopToken;
         Task<T> task = Task.Run(() =>
         {

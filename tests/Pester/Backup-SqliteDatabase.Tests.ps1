@@ -121,6 +121,30 @@ Describe 'Backup-SqliteDatabase' {
         $text | Should -Match 'Database'
         $text | Should -Match 'orders'
     }
+
+    It 'writes at most one progress record per whole percent' {
+        # A hosted runspace, as a host sees the records; one page per step makes hundreds of Core reports.
+        $big = (New-TestDatabase -Path (Join-Path $TestDrive 'progress.db') -SyncRows 50000).FullName
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Resolve-Path $script:ModuleManifest).Path).AddStatement().
+                AddCommand('Backup-SqliteDatabase').AddParameter('Path', $big).AddParameter('Destination', (Join-Path $TestDrive 'progress')).AddParameter('PagesPerStep', 1)
+            $backup = $ps.Invoke()
+            $records = @($ps.Streams.Progress)
+        }
+        finally {
+            $ps.Dispose()
+        }
+
+        $ps.HadErrors | Should -BeFalse
+        $backup[0].Verified | Should -BeTrue
+        $records.Count | Should -BeLessOrEqual 102
+        $records.Count | Should -BeGreaterThan 10
+        $records[0].StatusDescription | Should -Be 'Opening the database'
+        $records[-1].RecordType | Should -Be 'Completed'
+        $processing = @($records | Where-Object RecordType -eq 'Processing' | ForEach-Object PercentComplete)
+        @($processing | Select-Object -Unique).Count | Should -Be $processing.Count
+    }
 }
 
 Describe 'Get-SqliteBackup' {

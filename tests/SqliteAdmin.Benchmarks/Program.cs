@@ -10,9 +10,11 @@ using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
 
 // Usage:
-//   SqliteAdmin.Benchmarks [--size 1GB|64MB] [--runs 3] [--work DIR] [--out FILE] [--only TEXT]
+//   SqliteAdmin.Benchmarks [--size 1GB|64MB] [--runs 3] [--work DIR] [--out FILE] [--only TEXT] [--pwsh PATH|none] [--module PSD1]
 //   SqliteAdmin.Benchmarks op <operation> <database> <folder>     (internal: one measured run of ours)
-// Needs sqlite3, gzip, openssl and sha256sum on PATH (the baselines).
+// Needs sqlite3, gzip, openssl and sha256sum on PATH (the baselines). Each row also runs the cmdlet
+// in `pwsh -NoProfile -NonInteractive -File`, importing out/SqliteAdmin/SqliteAdmin.psd1; pwsh is
+// the local dotnet tool's (found through `dotnet pwsh -c '$PSHOME'`) unless --pwsh says otherwise.
 if (args.Length > 0 && args[0] == "op")
 {
     return Benchmark.RunOurs(args[1], args[2], args[3]);
@@ -20,7 +22,7 @@ if (args.Length > 0 && args[0] == "op")
 var options = Options.Parse(args);
 return Benchmark.Run(options);
 
-internal sealed record Options(long SizeBytes, string SizeLabel, int Runs, string Work, string? Out, string? Only)
+internal sealed record Options(long SizeBytes, string SizeLabel, int Runs, string Work, string? Out, string? Only, string? Pwsh, string? Module)
 {
     public static Options Parse(string[] args)
     {
@@ -29,6 +31,8 @@ internal sealed record Options(long SizeBytes, string SizeLabel, int Runs, strin
         string work = Path.Combine(Path.GetTempPath(), "sqliteadmin-bench");
         string? output = null;
         string? only = null;
+        string? pwsh = null;
+        string? module = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -38,19 +42,31 @@ internal sealed record Options(long SizeBytes, string SizeLabel, int Runs, strin
                 case "--work": work = args[++i]; break;
                 case "--out": output = args[++i]; break;
                 case "--only": only = args[++i]; break;
+                case "--pwsh": pwsh = args[++i]; break;
+                case "--module": module = args[++i]; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
         string digits = new(size.TakeWhile(char.IsDigit).ToArray());
         string unit = size.Substring(digits.Length).ToUpperInvariant();
         long bytes = long.Parse(digits, CultureInfo.InvariantCulture) * unit switch { "GB" or "G" or "GIB" => 1L << 30, "MB" or "M" or "MIB" => 1L << 20, _ => throw new ArgumentException("size like 64MB or 1GB") };
-        return new Options(bytes, size.ToUpperInvariant(), runs, work, output, only);
+        return new Options(bytes, size.ToUpperInvariant(), runs, work, output, only, pwsh, module);
     }
 }
 
 internal static class Benchmark
 {
     private const string Passphrase = "benchmark passphrase";
+
+    /// <summary>The passphrase the encrypted rows use (SQLITEADMIN_BENCH_PASS).</summary>
+    public const string PassphraseText = Passphrase;
+
+    /// <summary>The inputs of the rows, made once in the work folder (for the pwsh runs).</summary>
+    public static string RetentionInput(string db, string work) => RetentionFolder(db, work);
+    /// <inheritdoc cref="RetentionInput"/>
+    public static string SyncLogInput(string work) => SyncLogDatabase(work);
+    /// <inheritdoc cref="RetentionInput"/>
+    public static string RestoreInput(string db, string work) => RestoreSource(db, work);
 
     private static readonly (string Name, string Baseline, string Target)[] Operations =
     {
@@ -150,6 +166,8 @@ internal static class Benchmark
         long dbSize = new FileInfo(db).Length + (File.Exists(db + "-wal") ? new FileInfo(db + "-wal").Length : 0);
         Console.Error.WriteLine($"database: {dbSize / 1048576.0:F0} MB");
 
+        var cmdlets = PwshRunner.Create(options);
+        var startups = new List<double>();
         var rows = new List<string>();
         foreach (var (name, baseline, target) in Operations)
         {
@@ -159,6 +177,7 @@ internal static class Benchmark
             }
             var ours = new List<double>();
             var theirs = new List<double>();
+            var inPwsh = new List<double>();
             long peak = 0;
             for (int run = 0; run < options.Runs; run++)
             {
@@ -167,19 +186,40 @@ internal static class Benchmark
                 ours.Add(seconds);
                 peak = Math.Max(peak, peakBytes);
                 theirs.Add(MeasureBaseline(name, db, options.Work));
-                Console.Error.WriteLine($"{name} run {run + 1}: ours {ours[^1]:F2} s, baseline {theirs[^1]:F2} s, peak {peakBytes / 1048576.0:F0} MB");
+                string cmdletNote = "";
+                if (cmdlets != null)
+                {
+                    // The cmdlet as a scheduled task runs it, then pwsh that only imports the module.
+                    inPwsh.Add(cmdlets.Measure(name, db, options.Work));
+                    startups.Add(cmdlets.MeasureStartup(options.Work));
+                    cmdletNote = $", pwsh -File {inPwsh[^1]:F2} s (startup + import {startups[^1]:F2} s)";
+                }
+                Console.Error.WriteLine($"{name} run {run + 1}: ours {ours[^1]:F2} s, baseline {theirs[^1]:F2} s, peak {peakBytes / 1048576.0:F0} MB{cmdletNote}");
             }
             double o = Median(ours), b = Median(theirs);
-            rows.Add($"| {name} | {baseline} | {b:F2} s | {o:F2} s | **{o / b:F2}** | {target} | {peak / 1048576.0:F0} |");
+            string cmdletCells = " | | |";
+            if (cmdlets != null)
+            {
+                double whole = Median(inPwsh), cmdlet = whole - Median(startups);
+                cmdletCells = $" {whole:F2} s | {cmdlet:F2} s | **{cmdlet / o:F2}** |";
+            }
+            rows.Add($"| {name} | {baseline} | {b:F2} s | {o:F2} s | **{o / b:F2}** | {target} | {peak / 1048576.0:F0} |{cmdletCells}");
         }
 
         var report = new StringBuilder();
         report.AppendLine($"Benchmark {DateTime.UtcNow:yyyy-MM-dd}, database {dbSize / 1048576.0:F0} MB (WAL, sync_log/batches/audit_log), " +
                           $"{Environment.ProcessorCount} cores, median of {options.Runs} alternating runs, warm cache.");
         report.AppendLine();
-        report.AppendLine("| operation | baseline | baseline time | ours | ratio | target | our peak MB |");
-        report.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        report.AppendLine("| operation | baseline | baseline time | ours (Core) | ratio | target | our peak MB | pwsh -File, whole run | cmdlet (run − startup) | cmdlet / Core (≤ 1.05) |");
+        report.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         rows.ForEach(r => report.AppendLine(r));
+        report.AppendLine();
+        report.AppendLine(cmdlets == null
+            ? "The cmdlet columns are empty: no pwsh (--pwsh none, or `dotnet pwsh` not found)."
+            : $"Cmdlet columns: `pwsh -NoProfile -NonInteractive -File` running a script that imports {cmdlets.ModuleLabel} and runs the cmdlet " +
+              "(output kept in a variable, as a script that logs or filters it does; -WhatIf for the retention plan), timed from outside the process. " +
+              $"**Subtracted:** pwsh's startup + Import-Module, measured in the same runs by a script that only imports the module (median {Median(startups):F2} s), " +
+              "so `cmdlet` compares with `ours`, which is timed inside its process around the Core call.");
         Console.WriteLine(report);
         if (options.Out != null)
         {
@@ -410,6 +450,147 @@ internal static class Benchmark
     {
         var sorted = values.OrderBy(v => v).ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
+
+/// <summary>Runs each operation's cmdlet in a non-interactive pwsh, as a scheduled task does.</summary>
+internal sealed class PwshRunner
+{
+    private readonly string _pwsh;
+    private readonly string _module;
+
+    private PwshRunner(string pwsh, string module)
+    {
+        _pwsh = pwsh;
+        _module = module;
+    }
+
+    public string ModuleLabel => "out/SqliteAdmin/SqliteAdmin.psd1";
+
+    /// <summary>The runner, or null when there is no pwsh (--pwsh none) or no built module.</summary>
+    public static PwshRunner? Create(Options options)
+    {
+        if (string.Equals(options.Pwsh, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        string pwsh = options.Pwsh ?? FindToolPwsh() ?? throw new InvalidOperationException("no pwsh: run `dotnet tool restore` in the repository, or give --pwsh PATH (or --pwsh none)");
+        string module = options.Module ?? FindModule() ?? throw new InvalidOperationException("out/SqliteAdmin/SqliteAdmin.psd1 not found: run `dotnet build SqliteAdmin.sln -c Release`, or give --module PATH");
+        Console.Error.WriteLine($"pwsh: {pwsh}; module: {module}");
+        return new PwshRunner(pwsh, Path.GetFullPath(module));
+    }
+
+    /// <summary>The local tool's pwsh: `dotnet pwsh -c '$PSHOME'` from the repository, plus pwsh.</summary>
+    private static string? FindToolPwsh()
+    {
+        string? repository = FindRepository();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repository ?? Environment.CurrentDirectory };
+        foreach (string arg in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", "$PSHOME" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using Process process = Process.Start(info)!;
+        string home = process.StandardOutput.ReadToEnd().Trim();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        string candidate = Path.Combine(home, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
+        return process.ExitCode == 0 && File.Exists(candidate) ? candidate : null;
+    }
+
+    private static string? FindRepository()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SqliteAdmin.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        return null;
+    }
+
+    private static string? FindModule()
+    {
+        string? repository = FindRepository();
+        string? module = repository == null ? null : Path.Combine(repository, "out", "SqliteAdmin", "SqliteAdmin.psd1");
+        return module != null && File.Exists(module) ? module : null;
+    }
+
+    /// <summary>pwsh that only imports the module: what the cmdlet run costs before the cmdlet.</summary>
+    public double MeasureStartup(string work) => Run(work, "$null = $PSVersionTable");
+
+    /// <summary>One whole `pwsh -File` run of the operation's cmdlet, on the same inputs as Core.</summary>
+    public double Measure(string operation, string db, string work)
+    {
+        string folder = Fresh(work, "pwsh");
+        string command;
+        if (operation.StartsWith("retention", StringComparison.Ordinal))
+        {
+            command = $"Remove-ExpiredBackup -LiteralPath {Quote(Benchmark.RetentionInput(db, work))} -KeepHourly 24 -KeepDaily 30 -KeepWeekly 12 -KeepMonthly 24 -KeepYearly 10 -WhatIf";
+        }
+        else if (operation.StartsWith("sync-log", StringComparison.Ordinal))
+        {
+            command = $"Get-SyncLogReport -LiteralPath {Quote(Benchmark.SyncLogInput(work))} -Last 400d" + (operation.Contains("GroupBy") ? " -GroupBy Day" : "");
+        }
+        else if (operation.StartsWith("restore", StringComparison.Ordinal))
+        {
+            // Over an existing database, as the Core row does.
+            string target = Path.Combine(folder, "app.db");
+            File.Copy(db, target);
+            command = $"Restore-SqliteDatabase -LiteralPath {Quote(Benchmark.RestoreInput(db, work))} -Destination {Quote(target)} -PassphraseVariable SQLITEADMIN_BENCH_PASS -Force";
+        }
+        else if (operation == "full integrity check")
+        {
+            command = $"Test-SqliteIntegrity -LiteralPath {Quote(db)} -Mode Full -NoForeignKeys";
+        }
+        else
+        {
+            command = $"Backup-SqliteDatabase -LiteralPath {Quote(db)} -Destination {Quote(folder)}" + operation switch
+            {
+                "verified backup" => "",
+                "compressed backup" => " -Compress",
+                _ => " -Compress -Encrypt -PassphraseVariable SQLITEADMIN_BENCH_PASS",
+            };
+        }
+        double seconds = Run(work, $"$result = {command}\nif (-not $result) {{ throw 'the cmdlet returned nothing' }}");
+        Directory.Delete(folder, recursive: true);
+        return seconds;
+    }
+
+    private double Run(string work, string body)
+    {
+        string script = Path.Combine(work, "pwsh-bench.ps1");
+        File.WriteAllText(script, $"$ErrorActionPreference = 'Stop'\n$ProgressPreference = 'Continue'\nImport-Module -Name {Quote(_module)}\n{body}\n");
+        var info = new ProcessStartInfo(_pwsh) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { "-NoProfile", "-NonInteractive", "-File", script })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["SQLITEADMIN_BENCH_PASS"] = Benchmark.PassphraseText;
+        var stopwatch = Stopwatch.StartNew();
+        using Process process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        stopwatch.Stop();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pwsh failed ({body}): {error.Result}");
+        }
+        return stopwatch.Elapsed.TotalSeconds;
+    }
+
+    private static string Quote(string path) => "'" + path.Replace("'", "''") + "'";
+
+    private static string Fresh(string work, string name)
+    {
+        string folder = Path.Combine(work, name);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        Directory.CreateDirectory(folder);
+        return folder;
     }
 }
 

@@ -23,12 +23,19 @@ public static class BackupRetention
     {
         /// <summary>Creates a candidate: <paramref name="sizeBytes"/> counts the backup with its manifest and side files.</summary>
         public Candidate(string path, BackupFileName name, long sizeBytes)
+            : this(path, name, sizeBytes, null)
+        {
+        }
+
+        internal Candidate(string path, BackupFileName name, long sizeBytes, string? folder)
         {
             Path = path;
             Name = name;
             SizeBytes = sizeBytes;
+            _folder = folder;
         }
 
+        private string? _folder;
 
         /// <summary>The backup file.</summary>
         public string Path { get; }
@@ -36,6 +43,8 @@ public static class BackupRetention
         public BackupFileName Name { get; }
         /// <summary>Its size with its manifest and side files.</summary>
         public long SizeBytes { get; }
+        /// <summary>The folder it is in (its group with the database name); one string per folder when found by <see cref="Find"/>.</summary>
+        internal string Folder => _folder ??= System.IO.Path.GetDirectoryName(Path) ?? "";
     }
 
     /// <summary>
@@ -77,10 +86,11 @@ public static class BackupRetention
                     }
                 }
             }
-            // Names first (cheap); a file is looked at (one lstat) only when it is a backup or belongs to one.
+            // Names first, from one listing (no system call per file); a file is looked at (one
+            // lstat) only when it is a backup or belongs to one. DirectoryInfo's listing would
+            // lstat every entry on Unix, foreign files included, and on one core.
             var backups = new List<(string Path, string Name, BackupFileName Parsed)>();
-            var others = new HashSet<string>(StringComparer.Ordinal);
-            var sideFiles = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            Dictionary<string, List<string>>? sideFiles = null;
             foreach (string path in Directory.EnumerateFiles(current))
             {
                 string name = System.IO.Path.GetFileName(path);
@@ -92,21 +102,22 @@ public static class BackupRetention
                     }
                     continue;
                 }
-                others.Add(name);
                 string? owner = SideFileOwner(name);
                 if (owner != null)
                 {
+                    sideFiles ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
                     if (!sideFiles.TryGetValue(owner, out List<string>? list))
                     {
                         sideFiles[owner] = list = new List<string>();
                     }
-                    list.Add(name);
+                    list.Add(path);
                 }
             }
-            // One lstat per backup and per companion gives both "is it a link" and its size; on
-            // every core, since in folders of 100 000 backups the system calls are the cost.
+            // The lstat gives both "is it a link" and the size; on every core, since in folders
+            // of 100 000 backups these system calls are most of the cost.
             var candidates = new Candidate?[backups.Count];
-            string folderPath = current;
+            // The folder as GetDirectoryName gives it for each file, so groups match candidates made elsewhere.
+            string folderPath = System.IO.Path.GetDirectoryName(System.IO.Path.Combine(current, "_")) ?? current;
             Parallel.For(0, backups.Count, i =>
             {
                 (string path, string name, BackupFileName parsed) = backups[i];
@@ -116,26 +127,38 @@ public static class BackupRetention
                     return; // links are never candidates
                 }
                 long bytes = file.Length;
-                IEnumerable<string> companions = sideFiles.TryGetValue(name, out List<string>? sides) ? sides : Enumerable.Empty<string>();
-                if (others.Contains(name + ".json"))
+                bytes += SizeUnlessLink(path + ".json"); // the manifest: its lstat also says whether it exists
+                if (sideFiles != null && sideFiles.TryGetValue(name, out List<string>? sides))
                 {
-                    companions = companions.Append(name + ".json");
+                    foreach (string side in sides)
+                    {
+                        bytes += SizeUnlessLink(side);
+                    }
                 }
-                foreach (string companionName in companions)
-                {
-                    var companion = new FileInfo(System.IO.Path.Combine(folderPath, companionName));
-                    bytes += (companion.Attributes & FileAttributes.ReparsePoint) != 0 ? 0 : companion.Length;
-                }
-                candidates[i] = new Candidate(path, parsed, bytes);
+                candidates[i] = new Candidate(path, parsed, bytes, folderPath);
             });
-            found.AddRange(candidates.Where(c => c != null)!);
+            foreach (Candidate? candidate in candidates)
+            {
+                if (candidate != null)
+                {
+                    found.Add(candidate);
+                }
+            }
         }
         return found;
+    }
+
+    /// <summary>The size of a companion file; 0 for a link or a file that is not there.</summary>
+    private static long SizeUnlessLink(string path)
+    {
+        var file = new FileInfo(path);
+        return !file.Exists || (file.Attributes & FileAttributes.ReparsePoint) != 0 ? 0 : file.Length;
     }
 
     /// <summary>The backup a side file (<c>&lt;backup&gt;--&lt;name&gt;</c>) belongs to, or null.</summary>
     private static string? SideFileOwner(string name)
     {
+        // Most names (manifests) have no separator: one scan, no allocation.
         for (int at = name.IndexOf(DatabaseBackup.SideFileSeparator, StringComparison.Ordinal); at > 0;
              at = name.IndexOf(DatabaseBackup.SideFileSeparator, at + 1, StringComparison.Ordinal))
         {
@@ -156,15 +179,34 @@ public static class BackupRetention
             throw new SqliteAdminException(ErrorIds.EmptyRetentionPolicy, SqliteAdminErrorCategory.InvalidArgument,
                 "No retention rule was given, which would remove every backup. Give at least one of -KeepLast, -KeepHourly, -KeepDaily, -KeepWeekly, -KeepMonthly, -KeepYearly, -KeepWithin, -OlderThan.");
         }
-        var groups = candidates
-            .GroupBy(c => c.Path, StringComparer.Ordinal).Select(g => g.First())   // the same file given twice counts once
-            .GroupBy(c => (c.Name.Database.ToUpperInvariant(), System.IO.Path.GetDirectoryName(c.Path)))
-            .OrderBy(g => g.Key.Item1, StringComparer.Ordinal).ThenBy(g => g.Key.Item2, StringComparer.Ordinal)
+        // Groups by database (case-insensitive) and folder; the same file given twice counts once.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var byGroup = new Dictionary<(string Database, string Folder), List<Candidate>>(GroupKeyComparer.Instance);
+        foreach (Candidate candidate in candidates)
+        {
+            if (!seen.Add(candidate.Path))
+            {
+                continue;
+            }
+            var key = (candidate.Name.Database, candidate.Folder);
+            if (!byGroup.TryGetValue(key, out List<Candidate>? members))
+            {
+                byGroup[key] = members = new List<Candidate>();
+            }
+            members.Add(candidate);
+        }
+        var groups = byGroup.Select(g => (Database: g.Key.Database.ToUpperInvariant(), g.Key.Folder, Members: g.Value))
+            .OrderBy(g => g.Database, StringComparer.Ordinal).ThenBy(g => g.Folder, StringComparer.Ordinal)
             .ToList();
         // Groups are independent: plan them on every core, and keep their order in the output.
         var planned = new List<SqliteRetentionDecision>[groups.Count];
-        Parallel.For(0, groups.Count, g => planned[g] = PlanGroup(groups[g], policy, utcNow, zone));
-        return planned.SelectMany(d => d).ToList();
+        Parallel.For(0, groups.Count, g => planned[g] = PlanGroup(groups[g].Members, policy, utcNow, zone));
+        var decisions = new List<SqliteRetentionDecision>(seen.Count);
+        foreach (List<SqliteRetentionDecision> group in planned)
+        {
+            decisions.AddRange(group);
+        }
+        return decisions;
     }
 
     private static List<SqliteRetentionDecision> PlanGroup(IEnumerable<Candidate> group, RetentionPolicy policy, DateTime utcNow, TimeZoneInfo zone)
@@ -188,6 +230,18 @@ public static class BackupRetention
             });
         }
         return decisions;
+    }
+
+    /// <summary>Database names compare as <c>ToUpperInvariant</c> does (case-insensitive), folders exactly.</summary>
+    private sealed class GroupKeyComparer : IEqualityComparer<(string Database, string Folder)>
+    {
+        public static readonly GroupKeyComparer Instance = new();
+
+        public bool Equals((string Database, string Folder) x, (string Database, string Folder) y) =>
+            string.Equals(x.Database, y.Database, StringComparison.OrdinalIgnoreCase) && string.Equals(x.Folder, y.Folder, StringComparison.Ordinal);
+
+        public int GetHashCode((string Database, string Folder) key) =>
+            StringComparer.OrdinalIgnoreCase.GetHashCode(key.Database) * 31 + StringComparer.Ordinal.GetHashCode(key.Folder);
     }
 
     private static readonly string[] NoRuleKeepsIt = { "no rule keeps it" };

@@ -80,19 +80,22 @@ public static class RetentionPlanner
         };
         DateTime latest = list.Select(utcTime).Where(t => t < utcNow).DefaultIfEmpty(DateTime.MinValue).Max();
 
+        DateTime? keepAfter = policy.KeepWithin != null && latest != DateTime.MinValue ? policy.KeepWithin.Before(latest) : null;
+        DateTime? newerThan = policy.OlderThan?.Before(utcNow);
+        string withinReason = $"within {policy.KeepWithin}", newerReason = $"newer than {policy.OlderThan}";
         for (int nr = 0; nr < list.Count; nr++)
         {
             DateTime utc = utcTime(list[nr]);
             DateTime local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
-            var reasons = new List<string>();
+            List<string>? reasons = null;   // most items in a large folder have none: no list for them
 
-            if (policy.KeepWithin != null && latest != DateTime.MinValue && utc > policy.KeepWithin.Before(latest))
+            if (keepAfter != null && utc > keepAfter.Value)
             {
-                reasons.Add($"within {policy.KeepWithin}");
+                (reasons ??= new List<string>()).Add(withinReason);
             }
-            if (policy.OlderThan != null && utc > policy.OlderThan.Before(utcNow))
+            if (newerThan != null && utc > newerThan.Value)
             {
-                reasons.Add($"newer than {policy.OlderThan}");
+                (reasons ??= new List<string>()).Add(newerReason);
             }
             bool oldest = nr == list.Count - 1;
             foreach (Bucket bucket in buckets)
@@ -104,7 +107,7 @@ public static class RetentionPlanner
                 int value = bucket.Key(local, nr);
                 if (value != bucket.Last || oldest)
                 {
-                    reasons.Add(value == bucket.Last && oldest ? "oldest " + bucket.Reason : bucket.Reason);
+                    (reasons ??= new List<string>()).Add(value == bucket.Last && oldest ? "oldest " + bucket.Reason : bucket.Reason);
                     bucket.Last = value;
                     if (bucket.Count > 0)
                     {
@@ -112,10 +115,12 @@ public static class RetentionPlanner
                     }
                 }
             }
-            verdicts.Add(new RetentionVerdict<T>(list[nr], reasons.Count > 0, reasons));
+            verdicts.Add(new RetentionVerdict<T>(list[nr], reasons != null, (IReadOnlyList<string>?)reasons ?? NoReasons));
         }
         return verdicts;
     }
+
+    private static readonly string[] NoReasons = Array.Empty<string>();
 
     /// <summary>YYYYWW of the ISO 8601 week (the year a week belongs to can differ from the date's).</summary>
     internal static int IsoYearWeek(DateTime t)
