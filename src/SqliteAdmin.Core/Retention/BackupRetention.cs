@@ -27,13 +27,17 @@ public static class BackupRetention
         {
         }
 
-        internal Candidate(string path, BackupFileName name, long sizeBytes, string? folder)
+        internal Candidate(string path, BackupFileName name, long sizeBytes, string? folder, IReadOnlyList<string>? sideFiles = null)
         {
             Path = path;
             Name = name;
             SizeBytes = sizeBytes;
             _folder = folder;
+            SideFiles = sideFiles;
         }
+
+        /// <summary>Its side files as the folder listing found them; null when not listed (then looked up on removal).</summary>
+        internal IReadOnlyList<string>? SideFiles { get; }
 
         private string? _folder;
 
@@ -128,14 +132,17 @@ public static class BackupRetention
                 }
                 long bytes = file.Length;
                 bytes += SizeUnlessLink(path + ".json"); // the manifest: its lstat also says whether it exists
-                if (sideFiles != null && sideFiles.TryGetValue(name, out List<string>? sides))
+                List<string>? sides = null;
+                if (sideFiles != null && sideFiles.TryGetValue(name, out sides))
                 {
                     foreach (string side in sides)
                     {
                         bytes += SizeUnlessLink(side);
                     }
                 }
-                candidates[i] = new Candidate(path, parsed, bytes, folderPath);
+                // The side files found here go with the decision, so removing 100 000 backups does not
+                // list the folder again for each one.
+                candidates[i] = new Candidate(path, parsed, bytes, folderPath, (IReadOnlyList<string>?)sides ?? Array.Empty<string>());
             });
             foreach (Candidate? candidate in candidates)
             {
@@ -200,13 +207,74 @@ public static class BackupRetention
             .ToList();
         // Groups are independent: plan them on every core, and keep their order in the output.
         var planned = new List<SqliteRetentionDecision>[groups.Count];
-        Parallel.For(0, groups.Count, g => planned[g] = PlanGroup(groups[g].Members, policy, utcNow, zone));
+        Parallel.For(0, groups.Count, g => planned[g] = BySource(groups[g].Members).SelectMany(series => PlanGroup(series, policy, utcNow, zone)).ToList());
         var decisions = new List<SqliteRetentionDecision>(seen.Count);
         foreach (List<SqliteRetentionDecision> group in planned)
         {
             decisions.AddRange(group);
         }
         return decisions;
+    }
+
+    /// <summary>Groups up to this size have every manifest read to tell their sources apart; larger ones are sampled.</summary>
+    internal const int ReadAllManifestsUpTo = 5000;
+
+    /// <summary>
+    /// Splits one name's backups by the source database their manifests record (reliability case
+    /// 24): a folder written before backup series were checked may hold site1/app.db's and
+    /// site2/app.db's backups under one name, and each must keep its own newest verified backup and
+    /// its own count. Since series are checked at backup time, one name has one source, so large
+    /// groups are only sampled (the newest and oldest 64 and 64 spread between) and read in full
+    /// when the sample shows more than one source. Backups whose source is unknown (no manifest)
+    /// stay with the newest source's series.
+    /// </summary>
+    private static IEnumerable<List<Candidate>> BySource(List<Candidate> group)
+    {
+        if (group.Count < 2)
+        {
+            return new[] { group };
+        }
+        List<Candidate> newestFirst = group.OrderByDescending(c => c.Name.CreatedUtc).ThenByDescending(c => c.Name.Sequence).ToList();
+        var sources = new string?[newestFirst.Count];
+        var read = new bool[newestFirst.Count];
+        void ReadSources(IEnumerable<int> indexes) => Parallel.ForEach(indexes.Where(i => !read[i]).ToList(), i =>
+        {
+            sources[i] = BackupCatalog.Describe(newestFirst[i].Path, newestFirst[i].Name).SourcePath;
+            read[i] = true;
+        });
+        int n = newestFirst.Count;
+        if (n <= ReadAllManifestsUpTo)
+        {
+            ReadSources(Enumerable.Range(0, n));
+        }
+        else
+        {
+            ReadSources(Enumerable.Range(0, 64).Concat(Enumerable.Range(n - 64, 64)).Concat(Enumerable.Range(0, 64).Select(k => (int)((long)k * n / 64))));
+            if (BackupSeries.SourcesOf(sources.Where(s => s != null).Select(s => new SqliteBackupInfo { SourcePath = s })).Count > 1)
+            {
+                ReadSources(Enumerable.Range(0, n));
+            }
+        }
+        var known = sources.Where(s => s != null).Select(s => new SqliteBackupInfo { SourcePath = s });
+        if (BackupSeries.SourcesOf(known).Count < 2)
+        {
+            return new[] { group };
+        }
+        string? fallback = sources.FirstOrDefault(s => s != null);
+        var bySource = new Dictionary<string, List<Candidate>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        for (int i = 0; i < n; i++)
+        {
+            string source = System.IO.Path.GetFullPath(sources[i] ?? fallback!);
+            string key = bySource.Keys.FirstOrDefault(k => BackupSeries.IsOf(k, source)) ?? source;
+            if (!bySource.TryGetValue(key, out List<Candidate>? members))
+            {
+                bySource[key] = members = new List<Candidate>();
+                order.Add(key);
+            }
+            members.Add(newestFirst[i]);
+        }
+        return order.Select(k => bySource[k]);
     }
 
     private static List<SqliteRetentionDecision> PlanGroup(IEnumerable<Candidate> group, RetentionPolicy policy, DateTime utcNow, TimeZoneInfo zone)
@@ -227,6 +295,7 @@ public static class BackupRetention
                 SizeBytes = verdict.Item.SizeBytes,
                 Action = keep ? RetentionAction.Keep : RetentionAction.Remove,
                 Reasons = keep ? reasons : NoRuleKeepsIt,
+                SideFiles = verdict.Item.SideFiles,
             });
         }
         return decisions;
@@ -253,7 +322,7 @@ public static class BackupRetention
     public static void Remove(SqliteRetentionDecision decision)
     {
         var failures = new List<string>();
-        foreach (string file in new[] { decision.Path }.Concat(CompanionFiles(decision.Path)).ToList())
+        foreach (string file in new[] { decision.Path }.Concat(CompanionFiles(decision.Path, decision.SideFiles)).ToList())
         {
             try
             {
@@ -287,7 +356,7 @@ public static class BackupRetention
     }
 
     /// <summary>The manifest and side files (<c>&lt;backup&gt;--*</c>) that belong to a backup; links excluded.</summary>
-    internal static IEnumerable<string> CompanionFiles(string backupPath)
+    internal static IEnumerable<string> CompanionFiles(string backupPath, IReadOnlyList<string>? knownSideFiles = null)
     {
         string folder = System.IO.Path.GetDirectoryName(backupPath)!;
         string name = System.IO.Path.GetFileName(backupPath);
@@ -295,7 +364,7 @@ public static class BackupRetention
         {
             yield return backupPath + ".json";
         }
-        foreach (string side in Directory.EnumerateFiles(folder, name + DatabaseBackup.SideFileSeparator + "*"))
+        foreach (string side in knownSideFiles ?? Directory.EnumerateFiles(folder, name + DatabaseBackup.SideFileSeparator + "*"))
         {
             if (!BackupCatalog.IsLink(side))
             {

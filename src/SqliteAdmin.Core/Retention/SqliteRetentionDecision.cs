@@ -31,4 +31,6 @@ public sealed class SqliteRetentionDecision
     public RetentionAction Action { get; set; }
     /// <summary>The rules that keep it (restic's words), or why it goes.</summary>
     public IReadOnlyList<string> Reasons { get; set; } = Array.Empty<string>();
+    /// <summary>Side files found with the backup when the folder was listed (null: look them up when removing).</summary>
+    internal IReadOnlyList<string>? SideFiles { get; set; }
 }

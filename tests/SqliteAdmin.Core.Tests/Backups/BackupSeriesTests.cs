@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Health;
 using SqliteAdmin.Core.Restore;
+using SqliteAdmin.Core.Retention;
 using SqliteAdmin.Core.Tests.Infrastructure;
 
 namespace SqliteAdmin.Core.Tests.Backups;
@@ -115,6 +117,26 @@ public class BackupSeriesTests
         Assert.Contains(sites.Site1, ambiguous.Message);
         Assert.Contains(sites.Site2, ambiguous.Message);
         Assert.False(File.Exists(elsewhere));
+    }
+
+    [Fact]
+    public void Retention_in_a_mixed_folder_keeps_each_sources_newest_backup_and_counts_each_source_apart()
+    {
+        using var sites = new Sites();
+        DateTime now = DateTime.UtcNow;
+        // site1: three backups, the newest 5 hours ago; site2: one backup, 1 hour ago (the newest of the name).
+        sites.Backup(sites.Site1, at: now.AddHours(-7));
+        sites.Backup(sites.Site1, at: now.AddHours(-6));
+        sites.MixLikeAnOlderVersion(now.AddHours(-5), now.AddHours(-1));
+
+        List<SqliteRetentionDecision> plan = BackupRetention.Plan(BackupRetention.Find(sites.Backups, null, recurse: false),
+            new RetentionPolicy { KeepLast = 1 }, now, TimeZoneInfo.Utc);
+
+        string SourceOf(SqliteRetentionDecision d) => File.ReadAllText(d.Path + ".json").Contains(sites.Site2) ? "site2" : "site1";
+        Assert.Equal(4, plan.Count);
+        Assert.Equal(new[] { "site1", "site2" }, plan.Where(d => d.Action == RetentionAction.Keep).Select(SourceOf).OrderBy(x => x));
+        Assert.Equal(now.AddHours(-5).ToString("yyyyMMddHH"), plan.Single(d => d.Action == RetentionAction.Keep && SourceOf(d) == "site1").CreatedUtc.ToString("yyyyMMddHH"));
+        Assert.Equal(2, plan.Count(d => d.Action == RetentionAction.Remove && SourceOf(d) == "site1"));
     }
 
     [Fact]
