@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.IO;
 
 namespace SqliteAdmin.Core.Backups;
 
@@ -21,7 +22,7 @@ public static class BackupCatalog
         if (File.Exists(folder))
         {
             // One backup file named directly (or piped from Get-SqliteBackup).
-            if (!BackupFileName.TryParse(Path.GetFileName(folder), out BackupFileName? single) || IsLink(folder))
+            if (!BackupFileName.TryParse(Path.GetFileName(folder), out BackupFileName? single) || FileLinks.IsLink(folder))
             {
                 throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
                     $"'{folder}' is not a SqliteAdmin backup file (name <database>_<tier>_<yyyyMMdd_HHmmss>.db[.gz][.enc]); give a backup file or the folder that holds backups.", folder);
@@ -37,7 +38,7 @@ public static class BackupCatalog
         foreach (string path in EnumerateFiles(folder, recurse))
         {
             cancellation.ThrowIfCancellationRequested();
-            if (!BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name) || IsLink(path))
+            if (!BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name) || FileLinks.IsLink(path))
             {
                 continue;
             }
@@ -57,7 +58,7 @@ public static class BackupCatalog
         foreach (string path in EnumerateFiles(Path.GetFullPath(folder), recurse))
         {
             cancellation.ThrowIfCancellationRequested();
-            if (!BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name) || IsLink(path))
+            if (!BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name) || FileLinks.IsLink(path))
             {
                 continue;
             }
@@ -263,24 +264,11 @@ public static class BackupCatalog
             }
             foreach (string sub in Directory.EnumerateDirectories(current))
             {
-                if (!IsLink(sub))
+                if (!FileLinks.IsLink(sub))
                 {
                     pending.Push(sub);
                 }
             }
-        }
-    }
-
-    /// <summary>True for symbolic links and junctions, which are never followed or taken for backups.</summary>
-    internal static bool IsLink(string path)
-    {
-        try
-        {
-            return (File.GetAttributes(path) & FileAttributes.ReparsePoint) != 0;
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-        {
-            return false;
         }
     }
 }

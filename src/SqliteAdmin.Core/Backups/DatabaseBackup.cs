@@ -333,7 +333,7 @@ public static class DatabaseBackup
         for (int attempt = 0; attempt < 1000; attempt++, name = name.NextSequence())
         {
             string path = Path.Combine(folder, name.FileName);
-            if (File.Exists(path) || Directory.Exists(path) || File.Exists(Path.Combine(folder, name.ManifestFileName)) || BackupCatalog.IsLink(path))
+            if (File.Exists(path) || Directory.Exists(path) || File.Exists(Path.Combine(folder, name.ManifestFileName)) || FileLinks.IsLink(path))
             {
                 continue;
             }
@@ -342,7 +342,7 @@ public static class DatabaseBackup
                 DurableFile.MoveNoOverwrite(temp, path);
                 return path;
             }
-            catch (IOException) when (File.Exists(path) || BackupCatalog.IsLink(path))
+            catch (IOException) when (File.Exists(path) || FileLinks.IsLink(path))
             {
                 // Another backup took the name between the check and the rename: try the next one.
             }

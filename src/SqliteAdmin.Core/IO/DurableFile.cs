@@ -27,9 +27,25 @@ public static class DurableFile
     /// </summary>
     public static void MoveNoOverwrite(string from, string to)
     {
-        File.Move(from, to);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                File.Move(from, to);
+                break;
+            }
+            catch (IOException ex) when (attempt < 10 && IsSharingViolation(ex) && !File.Exists(to))
+            {
+                // Windows: an antivirus scanner or the indexer has just opened the new file; it lets go in milliseconds.
+                System.Threading.Thread.Sleep(50 * attempt);
+            }
+        }
         FlushFolder(Path.GetDirectoryName(Path.GetFullPath(to))!);
     }
+
+    /// <summary>ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION: another process has the file open (Windows only).</summary>
+    private static bool IsSharingViolation(IOException ex) =>
+        RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && (ex.HResult & 0xFFFF) is 32 or 33;
 
     /// <summary>
     /// fsync of a folder on Unix: a rename is durable only once its directory entry is on disk.

@@ -28,7 +28,7 @@ public static class StaleTempFiles
         try
         {
             candidates = new DirectoryInfo(folder).EnumerateFiles(DurableFile.TempPrefix + "*")
-                .Where(f => f.LastWriteTimeUtc < cutoff && (f.Attributes & FileAttributes.ReparsePoint) == 0)
+                .Where(f => f.LastWriteTimeUtc < cutoff && !FileLinks.IsLink(f))
                 .ToList();
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)

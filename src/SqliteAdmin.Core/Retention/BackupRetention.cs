@@ -61,7 +61,7 @@ public static class BackupRetention
         folder = System.IO.Path.GetFullPath(folder);
         if (File.Exists(folder))
         {
-            if (!BackupFileName.TryParse(System.IO.Path.GetFileName(folder), out BackupFileName? single) || BackupCatalog.IsLink(folder))
+            if (!BackupFileName.TryParse(System.IO.Path.GetFileName(folder), out BackupFileName? single) || FileLinks.IsLink(folder))
             {
                 throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
                     $"'{folder}' is neither a folder nor a SqliteAdmin backup; it is not considered.", folder);
@@ -84,7 +84,7 @@ public static class BackupRetention
             {
                 foreach (string sub in Directory.EnumerateDirectories(current))
                 {
-                    if (!BackupCatalog.IsLink(sub))
+                    if (!FileLinks.IsLink(sub))
                     {
                         pending.Push(sub);
                     }
@@ -126,7 +126,7 @@ public static class BackupRetention
             {
                 (string path, string name, BackupFileName parsed) = backups[i];
                 var file = new FileInfo(path);
-                if ((file.Attributes & FileAttributes.ReparsePoint) != 0)
+                if (FileLinks.IsLink(file))
                 {
                     return; // links are never candidates
                 }
@@ -159,7 +159,7 @@ public static class BackupRetention
     private static long SizeUnlessLink(string path)
     {
         var file = new FileInfo(path);
-        return !file.Exists || (file.Attributes & FileAttributes.ReparsePoint) != 0 ? 0 : file.Length;
+        return !file.Exists || FileLinks.IsLink(file) ? 0 : file.Length;
     }
 
     /// <summary>The backup a side file (<c>&lt;backup&gt;--&lt;name&gt;</c>) belongs to, or null.</summary>
@@ -360,13 +360,13 @@ public static class BackupRetention
     {
         string folder = System.IO.Path.GetDirectoryName(backupPath)!;
         string name = System.IO.Path.GetFileName(backupPath);
-        if (File.Exists(backupPath + ".json") && !BackupCatalog.IsLink(backupPath + ".json"))
+        if (File.Exists(backupPath + ".json") && !FileLinks.IsLink(backupPath + ".json"))
         {
             yield return backupPath + ".json";
         }
         foreach (string side in knownSideFiles ?? Directory.EnumerateFiles(folder, name + DatabaseBackup.SideFileSeparator + "*"))
         {
-            if (!BackupCatalog.IsLink(side))
+            if (!FileLinks.IsLink(side))
             {
                 yield return side;
             }

@@ -1,0 +1,55 @@
+using System;
+using System.IO;
+using System.Reflection;
+
+namespace SqliteAdmin.Core.IO;
+
+/// <summary>
+/// Links as the module means them: symbolic links and junctions, which it never follows, lists,
+/// prunes or deletes. Other reparse points are ordinary files: on Windows, deduplicated files and
+/// cloud placeholders (OneDrive, Azure File Sync) carry the reparse-point attribute too, and
+/// treating them as links would hide real backups from listing, retention and health.
+/// </summary>
+public static class FileLinks
+{
+    // .NET 6+ (PowerShell 7.2+): FileSystemInfo.LinkTarget is non-null only for symbolic links and
+    // junctions. netstandard2.0 reaches it by reflection.
+    private static readonly PropertyInfo? LinkTarget = typeof(FileSystemInfo).GetProperty("LinkTarget");
+
+    /// <summary>True for a symbolic link or junction at <paramref name="path"/>; false for anything else, or nothing there.</summary>
+    public static bool IsLink(string path)
+    {
+        try
+        {
+            return IsLink(new FileInfo(path));
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True when <paramref name="info"/> is a symbolic link or junction (its lstat attributes, not its target's).</summary>
+    public static bool IsLink(FileSystemInfo info)
+    {
+        FileAttributes attributes = info.Attributes;
+        if ((int)attributes == -1 || (attributes & FileAttributes.ReparsePoint) == 0)
+        {
+            return false; // nothing there, or a plain file
+        }
+        if (LinkTarget == null)
+        {
+            // Windows PowerShell 5.1 (.NET Framework) cannot tell a link from a placeholder without
+            // reading the reparse tag: stay on the safe side and leave it alone.
+            return true;
+        }
+        try
+        {
+            return LinkTarget.GetValue(info) != null;
+        }
+        catch (TargetInvocationException)
+        {
+            return true;
+        }
+    }
+}
