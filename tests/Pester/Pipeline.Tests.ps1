@@ -37,7 +37,6 @@ BeforeAll {
     $script:Template = Join-Path $TestDrive 'template'
     $null = New-Item -ItemType Directory -Path $script:Template
     $null = New-TestDatabase -Path (Join-Path $script:Template 'app.db') -SyncRows 100
-    $null = Backup-SqliteDatabase -Path (Join-Path $script:Template 'app.db') -Destination (Join-Path $script:Template 'backups')
 
     function New-Fixture {
         # A fresh folder with app.db and backups/ holding one verified backup of it, plus the name of the
@@ -45,6 +44,8 @@ BeforeAll {
         $name = [guid]::NewGuid().ToString('N')
         $folder = Join-Path $TestDrive $name
         Copy-Item -LiteralPath $script:Template -Destination $folder -Recurse
+        # The backup is made of this copy: a backup records its source, and a copy is another database.
+        $null = Backup-SqliteDatabase -Path (Join-Path $folder 'app.db') -Destination (Join-Path $folder 'backups')
         $backup = @(Get-ChildItem -LiteralPath (Join-Path $folder 'backups') -Filter 'app_*.db')[0].FullName
         [pscustomobject]@{ Folder = $folder; Name = $name; Database = (Join-Path $folder 'app.db'); Backup = $backup; BackupFolder = (Join-Path $folder 'backups') }
     }

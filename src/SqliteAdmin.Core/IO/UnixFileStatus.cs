@@ -108,6 +108,46 @@ public sealed class UnixFileStatus
             BitConverter.ToUInt32(buffer, 24), BitConverter.ToUInt16(buffer, 28) & 0xFFF);
     }
 
+    [ThreadStatic]
+    private static byte[]? _sizeBuffer;
+    private static bool _statxMissing;
+
+    /// <summary>
+    /// One statx(2) that does not follow a link: whether <paramref name="path"/> exists, is a
+    /// symbolic link, and its size. Retention lists 100 000 backups and their manifests this way
+    /// (FileInfo costs an lstat plus a geteuid per file). False where it cannot run (not Linux, no
+    /// statx): the caller asks FileInfo instead.
+    /// </summary>
+    internal static bool TryReadSize(string path, out bool exists, out bool isLink, out long size)
+    {
+        exists = isLink = false;
+        size = 0;
+        if (_statxMissing || !RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+        {
+            return false;
+        }
+        byte[] buffer = _sizeBuffer ??= new byte[StatxSize];
+        int result;
+        try
+        {
+            result = statx(AtFdCwd, path, 0x100 /* AT_SYMLINK_NOFOLLOW */, 0x201 /* STATX_TYPE | STATX_SIZE */, buffer);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            _statxMissing = true;
+            return false;
+        }
+        if (result != 0)
+        {
+            int errno = Marshal.GetLastWin32Error();
+            return errno is 2 or 20; // ENOENT, ENOTDIR: nothing there
+        }
+        exists = true;
+        isLink = (BitConverter.ToUInt16(buffer, 28) & 0xF000) == 0xA000;
+        size = BitConverter.ToInt64(buffer, 40);
+        return true;
+    }
+
     // macOS's struct stat with 64-bit inodes (the only layout on arm64; "stat$INODE64" on x64):
     // dev_t st_dev (int32) at 0, mode_t st_mode (uint16) at 4, ino_t st_ino (uint64) at 8,
     // uid_t st_uid at 16, gid_t st_gid at 20. Not run by this repository's tests (Linux CI).

@@ -125,12 +125,11 @@ public static class BackupRetention
             Parallel.For(0, backups.Count, i =>
             {
                 (string path, string name, BackupFileName parsed) = backups[i];
-                var file = new FileInfo(path);
-                if (FileLinks.IsLink(file))
+                long bytes = SizeUnlessLink(path, out bool candidate);
+                if (!candidate)
                 {
-                    return; // links are never candidates
+                    return; // links (and files gone meanwhile) are never candidates
                 }
-                long bytes = file.Length;
                 bytes += SizeUnlessLink(path + ".json"); // the manifest: its lstat also says whether it exists
                 List<string>? sides = null;
                 if (sideFiles != null && sideFiles.TryGetValue(name, out sides))
@@ -156,10 +155,19 @@ public static class BackupRetention
     }
 
     /// <summary>The size of a companion file; 0 for a link or a file that is not there.</summary>
-    private static long SizeUnlessLink(string path)
+    private static long SizeUnlessLink(string path) => SizeUnlessLink(path, out _);
+
+    /// <summary>A file's size from one lstat; <paramref name="isFile"/> false for a link or nothing there.</summary>
+    private static long SizeUnlessLink(string path, out bool isFile)
     {
+        if (UnixFileStatus.TryReadSize(path, out bool exists, out bool isLink, out long size))
+        {
+            isFile = exists && !isLink;
+            return isFile ? size : 0;
+        }
         var file = new FileInfo(path);
-        return !file.Exists || FileLinks.IsLink(file) ? 0 : file.Length;
+        isFile = file.Exists && !FileLinks.IsLink(file);
+        return isFile ? file.Length : 0;
     }
 
     /// <summary>The backup a side file (<c>&lt;backup&gt;--&lt;name&gt;</c>) belongs to, or null.</summary>
