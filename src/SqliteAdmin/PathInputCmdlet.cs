@@ -18,6 +18,7 @@ public abstract class PathInputCmdlet : SqliteAdminCmdlet
 
     /// <summary>Path(s) of the input files; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 

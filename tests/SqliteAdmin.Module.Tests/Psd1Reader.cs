@@ -10,6 +10,7 @@ namespace SqliteAdmin.Module.Tests;
 /// Reads a PowerShell data file (.psd1) the way Import-PowerShellDataFile accepts it: hashtables,
 /// arrays, single- and double-quoted strings, numbers, $true/$false/$null, comments. Anything else
 /// (a command, a variable, an unclosed brace) is an error, so a malformed manifest fails the test.
+/// Not PowerShell's own parser: the module tests read the built folder without a PowerShell host (Pester covers Import-Module).
 /// </summary>
 public sealed class Psd1Reader
 {

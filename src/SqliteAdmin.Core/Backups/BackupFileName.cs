@@ -25,6 +25,7 @@ public enum BackupTier
 /// The one place backup files are named and recognised:
 /// <c>&lt;database&gt;_&lt;tier&gt;_&lt;yyyyMMdd_HHmmss&gt;[_n].db[.gz][.enc]</c>, time in UTC,
 /// <c>_n</c> only when two backups fall in the same second.
+/// Not a package: the grammar is ours and no library knows it; parsed by hand (not a regular expression) for speed in folders of 100 000 backups.
 /// </summary>
 public sealed class BackupFileName
 {

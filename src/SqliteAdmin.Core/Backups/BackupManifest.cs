@@ -113,7 +113,7 @@ public sealed class BackupManifest
                 ("storedName", f.StoredName), ("sourcePath", f.SourcePath), ("sizeBytes", f.SizeBytes),
                 ("sha256", f.Sha256), ("storedSha256", f.StoredSha256), ("hmac", f.Hmac), ("salt", f.SaltHex))).ToList()),
         };
-        return JsonText.Write(root);
+        return JsonTree.Write(root);
     }
 
     /// <summary>The most PBKDF2 iterations a manifest may ask for (Backup-SqliteDatabase -Iterations allows no more).</summary>
@@ -168,7 +168,7 @@ public sealed class BackupManifest
     /// <summary>Parses and validates manifest JSON; throws FormatException naming the first bad field.</summary>
     public static BackupManifest Parse(string json)
     {
-        var root = new Fields(JsonText.Parse(json) as Dictionary<string, object?> ?? throw new FormatException("the top level is not an object"), "");
+        var root = new Fields(JsonTree.Parse(json) as Dictionary<string, object?> ?? throw new FormatException("the top level is not an object"), "");
         var m = new BackupManifest
         {
             FormatVersion = (int)root.Long("formatVersion", 1, int.MaxValue),

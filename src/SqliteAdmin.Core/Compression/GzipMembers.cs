@@ -8,6 +8,7 @@ namespace SqliteAdmin.Core.Compression;
 /// Reads gzip member headers. Members written by <see cref="ParallelGzipStream"/> carry their
 /// length in an "SA" extra subfield, so <see cref="ParallelGzipDecoder"/> can split a file into
 /// members itself; .NET Framework's GZipStream would stop after the first member.
+/// Not a package: the header is ten bytes plus optional fields (RFC 1952), and no gzip library exposes our subfield.
 /// </summary>
 internal static class GzipMembers
 {

@@ -11,6 +11,7 @@ namespace SqliteAdmin.Core.Compression;
 /// <summary>
 /// Decompresses the members of a <see cref="ParallelGzipStream"/> file on every core and writes
 /// them in order. Members from other tools (no length subfield) are read one after the other.
+/// Not a package (SharpZipLib reads members one at a time): splitting needs our own "SA" length subfield; inflating is the in-box DeflateStream.
 /// </summary>
 public static class ParallelGzipDecoder
 {

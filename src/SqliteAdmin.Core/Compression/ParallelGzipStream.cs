@@ -15,6 +15,7 @@ namespace SqliteAdmin.Core.Compression;
 /// to the original bytes. Each member carries its own length in an FEXTRA subfield "SA", so
 /// <see cref="ParallelGzipDecoder"/> can split the members without relying on the runtime's gzip
 /// reader supporting multiple members (.NET Framework's does not).
+/// Not a package: no maintained netstandard2.0 library writes gzip in parallel (DotNetZip's ParallelDeflateOutputStream is unmaintained); the compression itself is the in-box DeflateStream.
 /// </summary>
 public sealed class ParallelGzipStream : ForwardOnlyStream
 {

@@ -49,6 +49,7 @@ public sealed class OpenSslKeys : IDisposable
 /// The file format of <c>openssl enc -aes-256-cbc -pbkdf2 -iter N -md sha256</c>: "Salted__", an
 /// 8-byte salt, then AES-256-CBC ciphertext with PKCS#7 padding; key and IV are the first 48 bytes
 /// of PBKDF2-HMAC-SHA256(passphrase, salt, N).
+/// Not a package (BouncyCastle): the format is a 16-byte header around the in-box Aes; the tests decrypt with openssl itself.
 /// </summary>
 public static class OpenSslEncryption
 {

@@ -6,6 +6,7 @@ namespace SqliteAdmin.Core.Crypto;
 /// <summary>
 /// PBKDF2 with HMAC-SHA256 (RFC 8018), as <c>openssl enc -pbkdf2 -md sha256</c> uses it.
 /// netstandard2.0's Rfc2898DeriveBytes offers only SHA-1, so the few lines are here.
+/// Not a package (Microsoft.AspNetCore.Cryptography.KeyDerivation, BouncyCastle): a shipped assembly that Windows PowerShell 5.1 must bind exactly, for twenty lines checked against RFC and openssl vectors.
 /// </summary>
 public static class Pbkdf2
 {

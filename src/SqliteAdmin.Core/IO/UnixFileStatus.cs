@@ -7,6 +7,7 @@ namespace SqliteAdmin.Core.IO;
 /// <summary>
 /// What Unix says about a file: the identity of the file itself (device + inode, the same through any
 /// symlink, bind mount or hard link) and its owner, group and mode.
+/// Not a package (Mono.Posix): a native library per platform to ship and load, for two system calls.
 /// </summary>
 public sealed class UnixFileStatus
 {

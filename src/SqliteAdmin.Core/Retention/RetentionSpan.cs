@@ -8,6 +8,7 @@ namespace SqliteAdmin.Core.Retention;
 /// <summary>
 /// A calendar span as restic writes it: years, months, days and hours ("1y2m", "30d", "12h");
 /// "w" is accepted as 7 days. A TimeSpan ("30.00:00:00") is accepted too.
+/// Not a package: restic's span syntax is one regular expression; calendar arithmetic is DateTime's.
 /// </summary>
 public sealed class RetentionSpan
 {

@@ -20,6 +20,7 @@ public sealed class GetSqliteBackupCommand : SqliteAdminCmdlet
 
     /// <summary>Folder(s) holding backups; wildcards allowed. Default: the current location.</summary>
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 

@@ -227,13 +227,13 @@ public class ManifestFuzzTests
             }
             default: // structural: 1-3 mutations of the parsed tree
             {
-                object? root = JsonText.Parse(Encoding.UTF8.GetString(original));
+                object? root = JsonTree.Parse(Encoding.UTF8.GetString(original));
                 int count = 1 + random.Next(3);
                 for (int i = 0; i < count; i++)
                 {
                     root = MutateTree(root, random, f);
                 }
-                return Encoding.UTF8.GetBytes(JsonText.Write(root));
+                return Encoding.UTF8.GetBytes(JsonTree.Write(root));
             }
         }
     }
