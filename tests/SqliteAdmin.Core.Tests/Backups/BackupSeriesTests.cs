@@ -132,7 +132,8 @@ public class BackupSeriesTests
         List<SqliteRetentionDecision> plan = BackupRetention.Plan(BackupRetention.Find(sites.Backups, null, recurse: false),
             new RetentionPolicy { KeepLast = 1 }, now, TimeZoneInfo.Utc);
 
-        string SourceOf(SqliteRetentionDecision d) => File.ReadAllText(d.Path + ".json").Contains(sites.Site2) ? "site2" : "site1";
+        string SourceOf(SqliteRetentionDecision d) =>
+            BackupFileName.TryParse(Path.GetFileName(d.Path), out BackupFileName? name) && BackupCatalog.Describe(d.Path, name!).SourcePath == sites.Site2 ? "site2" : "site1";
         Assert.Equal(4, plan.Count);
         Assert.Equal(new[] { "site1", "site2" }, plan.Where(d => d.Action == RetentionAction.Keep).Select(SourceOf).OrderBy(x => x));
         Assert.Equal(now.AddHours(-5).ToString("yyyyMMddHH"), plan.Single(d => d.Action == RetentionAction.Keep && SourceOf(d) == "site1").CreatedUtc.ToString("yyyyMMddHH"));
