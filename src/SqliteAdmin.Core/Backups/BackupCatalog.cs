@@ -217,6 +217,10 @@ public static class BackupCatalog
         {
             return $"'{Path.GetFileName(path)}' is missing.";
         }
+        if (!FileLinks.IsRegularFile(path))
+        {
+            return $"'{Path.GetFileName(path)}' is not a regular file (a link, a FIFO or a device): it is not read.";
+        }
         (long size, string sha, string? hmac) = BackupEncoding.HashFile(path, keys?.HmacKey, null, cancellation);
         if (expectedSize >= 0 && size != expectedSize)
         {

@@ -136,6 +136,10 @@ public sealed class BackupManifest
     {
         try
         {
+            if (!IO.FileLinks.IsRegularFile(manifestPath))
+            {
+                throw new FormatException("it is not a regular file (a link, a FIFO or a device is never read)");
+            }
             var info = new FileInfo(manifestPath);
             if (info.Length > MaxManifestBytes)
             {

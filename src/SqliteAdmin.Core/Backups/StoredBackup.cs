@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.IO;
 using SqliteAdmin.Core.Data;
 
 namespace SqliteAdmin.Core.Backups;
@@ -93,6 +94,7 @@ internal sealed class StoredBackup
 
     private static StoredBackup FromInfo(SqliteBackupInfo info, bool allowNoManifest)
     {
+        EnsureRegularFile(info.Path);
         switch (info.Status)
         {
             case BackupCheckStatus.FailedVerification:
@@ -115,8 +117,19 @@ internal sealed class StoredBackup
 
     private static StoredBackup Plain(string path)
     {
+        EnsureRegularFile(path);
         SqliteFileProbe.EnsureDatabaseFile(path);
         return new StoredBackup(path, null, null, compressed: false, encrypted: false);
+    }
+
+    /// <summary>A FIFO or device under a backup's name would make the read wait forever, or read something else.</summary>
+    private static void EnsureRegularFile(string path)
+    {
+        if (!FileLinks.IsRegularFileOrLinkToOne(path))
+        {
+            throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
+                $"'{path}' is not a regular file (a FIFO or a device): it is not read as a backup.", path);
+        }
     }
 
     /// <summary>

@@ -29,6 +29,34 @@ public static class FileLinks
         }
     }
 
+    /// <summary>
+    /// True for a regular file that is not a link: the only kind the module opens from a backup
+    /// folder. Anyone who can write to a share could put a FIFO under a manifest's or backup's name
+    /// (reading it would wait forever) or a link to a file elsewhere. Linux asks the kernel for
+    /// the type without following links; elsewhere links and folders are excluded.
+    /// </summary>
+    public static bool IsRegularFile(string path)
+    {
+        if (UnixFileStatus.TryReadType(path, out bool exists, out bool isLink, out bool isRegular, out _))
+        {
+            return exists && isRegular && !isLink;
+        }
+        return File.Exists(path) && !IsLink(path);
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is, or links to, a regular file: for a file the admin named
+    /// (links followed), never a FIFO or device whose read would wait forever.
+    /// </summary>
+    public static bool IsRegularFileOrLinkToOne(string path)
+    {
+        if (UnixFileStatus.TryReadTargetType(path, out bool exists, out bool isRegular))
+        {
+            return exists && isRegular;
+        }
+        return File.Exists(path);
+    }
+
     /// <summary>True when <paramref name="info"/> is a symbolic link or junction (its lstat attributes, not its target's).</summary>
     public static bool IsLink(FileSystemInfo info)
     {

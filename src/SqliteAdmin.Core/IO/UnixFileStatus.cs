@@ -119,9 +119,17 @@ public sealed class UnixFileStatus
     /// (FileInfo costs an lstat plus a geteuid per file). False where it cannot run (not Linux, no
     /// statx): the caller asks FileInfo instead.
     /// </summary>
-    internal static bool TryReadSize(string path, out bool exists, out bool isLink, out long size)
+    internal static bool TryReadSize(string path, out bool exists, out bool isLink, out long size) =>
+        TryReadType(path, out exists, out isLink, out _, out size);
+
+    /// <summary>As <see cref="TryReadType"/>, but of what a link points to.</summary>
+    internal static bool TryReadTargetType(string path, out bool exists, out bool isRegular) =>
+        TryReadType(path, out exists, out _, out isRegular, out _, followLinks: true);
+
+    /// <summary>As <see cref="TryReadSize"/>, also telling whether it is a regular file (not a FIFO, socket or device).</summary>
+    internal static bool TryReadType(string path, out bool exists, out bool isLink, out bool isRegular, out long size, bool followLinks = false)
     {
-        exists = isLink = false;
+        exists = isLink = isRegular = false;
         size = 0;
         if (_statxMissing || !RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
         {
@@ -131,7 +139,7 @@ public sealed class UnixFileStatus
         int result;
         try
         {
-            result = statx(AtFdCwd, path, 0x100 /* AT_SYMLINK_NOFOLLOW */, 0x201 /* STATX_TYPE | STATX_SIZE */, buffer);
+            result = statx(AtFdCwd, path, followLinks ? 0 : 0x100 /* AT_SYMLINK_NOFOLLOW */, 0x201 /* STATX_TYPE | STATX_SIZE */, buffer);
         }
         catch (EntryPointNotFoundException)
         {
@@ -144,7 +152,9 @@ public sealed class UnixFileStatus
             return errno is 2 or 20; // ENOENT, ENOTDIR: nothing there
         }
         exists = true;
-        isLink = (BitConverter.ToUInt16(buffer, 28) & 0xF000) == 0xA000;
+        int type = BitConverter.ToUInt16(buffer, 28) & 0xF000;
+        isLink = type == 0xA000;
+        isRegular = type == 0x8000;
         size = BitConverter.ToInt64(buffer, 40);
         return true;
     }
