@@ -20,7 +20,7 @@ param(
 $ErrorActionPreference = 'Stop'
 if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
 Import-Module (Join-Path $ModulePath 'SqliteAdmin.psd1') -Force
-Add-Type -Path (Join-Path $ModulePath 'Microsoft.Data.Sqlite.dll')
+Add-Type -Path (Join-Path $ModulePath 'dependencies/Microsoft.Data.Sqlite.dll')
 
 function Invoke-SampleSql([string]$Path, [string]$Sql) {
     $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")

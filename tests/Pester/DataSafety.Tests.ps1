@@ -14,7 +14,7 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 3000) INS
 "@
         $script = @"
 Import-Module '$($script:ModuleManifest)'
-Add-Type -Path (Join-Path (Split-Path '$($script:ModuleManifest)' -Parent) 'Microsoft.Data.Sqlite.dll')
+Add-Type -Path (Join-Path (Split-Path '$($script:ModuleManifest)' -Parent) 'dependencies/Microsoft.Data.Sqlite.dll')
 `$c = [Microsoft.Data.Sqlite.SqliteConnection]::new('Data Source=$Path;Pooling=False'); `$c.Open()
 `$cmd = `$c.CreateCommand()
 `$cmd.CommandText = "PRAGMA cache_size=1; BEGIN; UPDATE t SET pad = hex(randomblob(40)); UPDATE marker SET v = 'uncommitted';"

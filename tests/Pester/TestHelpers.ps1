@@ -11,7 +11,7 @@ function Import-BuiltModule {
     Import-Module $script:ModuleManifest -Force -ErrorAction Stop
     # The helpers below use Microsoft.Data.Sqlite directly; importing the module loads only what the
     # initializer needs, so load the module's own copy (the same file the cmdlets will use).
-    Add-Type -Path (Join-Path (Split-Path $script:ModuleManifest -Parent) 'Microsoft.Data.Sqlite.dll')
+    Add-Type -Path (Join-Path (Split-Path $script:ModuleManifest -Parent) 'dependencies/Microsoft.Data.Sqlite.dll')
 }
 
 function Get-TestShell {

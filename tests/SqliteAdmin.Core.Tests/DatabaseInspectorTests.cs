@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using SqliteAdmin.Core.Databases;
+using SqliteAdmin.Core.Native;
 using SqliteAdmin.Core.Tests.Infrastructure;
 
 namespace SqliteAdmin.Core.Tests;
@@ -40,7 +41,7 @@ public class DatabaseInspectorTests
         Assert.Equal(7, info.UserVersion);
         Assert.Equal(1234, info.ApplicationId);
         Assert.Equal("None", info.AutoVacuum);
-        Assert.Equal("3.35.5", info.SqliteVersion);
+        Assert.Equal(NativeSqliteLoader.ShippedSqliteVersion, info.SqliteVersion);
         Assert.Equal(new FileInfo(db).Length, info.SizeBytes);
         Assert.Equal(new[] { "audit_log", "batches", "sync_log" }, info.Tables.Select(t => t.Name));
         Assert.Equal(long.Parse(cli[7]), info.Tables.Single(t => t.Name == "sync_log").RowCount);

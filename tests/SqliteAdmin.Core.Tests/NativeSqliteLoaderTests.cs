@@ -21,7 +21,26 @@ public class NativeSqliteLoaderTests
 
         Assert.Contains(result.Outcome, new[] { NativeLoadOutcome.ProvidedByHost, NativeLoadOutcome.AlreadyInitialized });
         Assert.Null(result.Path);
-        Assert.Equal("3.35.5", result.SqliteVersion);
+        Assert.Equal(NativeSqliteLoader.ShippedSqliteVersion, result.SqliteVersion);
         Assert.Equal(NativeLoadOutcome.AlreadyInitialized, NativeSqliteLoader.EnsureLoaded(folder.Path).Outcome);
+    }
+
+    [Theory]
+    [InlineData("3.53.4", "3.53.4", true)]
+    [InlineData("3.53.10", "3.53.4", true)]
+    [InlineData("3.54.0", "3.53.4", true)]
+    [InlineData("3.35.5", "3.53.4", false)]
+    [InlineData("3.53.3", "3.53.4", false)]
+    [InlineData("not a version", "3.53.4", false)]
+    public void A_host_sqlite_counts_only_when_at_least_the_shipped_version(string version, string shipped, bool expected)
+    {
+        // Compared as versions, not strings: 3.53.10 is newer than 3.53.4.
+        Assert.Equal(expected, NativeSqliteLoader.IsAtLeast(version, shipped));
+    }
+
+    [Fact]
+    public void The_shipped_version_comes_from_the_native_package()
+    {
+        Assert.Matches(@"^3\.\d+\.\d+$", NativeSqliteLoader.ShippedSqliteVersion);
     }
 }

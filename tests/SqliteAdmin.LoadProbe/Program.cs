@@ -20,6 +20,12 @@ try
     // PowerShell imports a binary module by path (Assembly.LoadFrom); its dependencies then
     // resolve from the module folder. Nothing here knows about runtimes/<rid>/native.
     Assembly core = Assembly.LoadFrom(Path.Combine(moduleFolder, "SqliteAdmin.Core.dll"));
+    // What the module initializer does first: make dependencies/ loadable (here: a private
+    // AssemblyLoadContext). ModuleDependencies uses no PowerShell type, so no host is needed.
+    Assembly module = Assembly.LoadFrom(Path.Combine(moduleFolder, "SqliteAdmin.dll"));
+    object how = module.GetType("SqliteAdmin.ModuleDependencies", throwOnError: true)!.GetMethod("Register")!.Invoke(null, new object?[] { moduleFolder })!;
+    Console.WriteLine($"dependencies={how}");
+    Console.WriteLine("shipped=" + core.GetType("SqliteAdmin.Core.Native.NativeSqliteLoader", throwOnError: true)!.GetProperty("ShippedSqliteVersion")!.GetValue(null));
 
     if (!skipNative)
     {
@@ -46,11 +52,11 @@ try
 
     foreach (Assembly assembly in AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name is "Microsoft.Data.Sqlite" or "SQLitePCLRaw.core" or "SQLitePCLRaw.provider.e_sqlite3"))
     {
-        Console.WriteLine($"assembly={assembly.GetName().Name}|{assembly.Location}");
+        Console.WriteLine($"assembly={assembly.GetName().Name}|{assembly.Location}|{System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(assembly)?.Name}");
     }
     if (File.Exists("/proc/self/maps"))
     {
-        foreach (string mapped in File.ReadLines("/proc/self/maps").Where(l => l.Contains("e_sqlite3")).Select(l => l.Substring(l.IndexOf('/'))).Distinct())
+        foreach (string mapped in File.ReadLines("/proc/self/maps").Where(l => l.Contains("libe_sqlite3")).Select(l => l.Substring(l.IndexOf('/'))).Distinct())
         {
             Console.WriteLine("mapped=" + mapped);
         }

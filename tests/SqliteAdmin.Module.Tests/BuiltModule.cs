@@ -23,6 +23,7 @@ public sealed class BuiltModule : IDisposable
 
         string sma = Metadata("PowerShellStandardAssembly");
         var paths = Directory.GetFiles(Folder, "*.dll")
+            .Concat(Directory.GetFiles(System.IO.Path.Combine(Folder, "dependencies"), "*.dll"))
             .Concat(Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll"))
             .Append(sma);
         _context = new MetadataLoadContext(new PathAssemblyResolver(paths), "System.Private.CoreLib");

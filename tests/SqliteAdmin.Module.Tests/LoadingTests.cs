@@ -50,12 +50,16 @@ public sealed class LoadingTests
         Assert.Equal("linux-x64", Line(output, "rid"));
         Assert.Equal(expectedNative, Line(output, "path"));
         Assert.Equal("AlreadyInitialized", Line(output, "second-outcome"));
-        Assert.Equal("3.35.5", Line(output, "sqlite"));
+        Assert.Equal("AssemblyLoadContext:SqliteAdmin", Line(output, "dependencies"));
+        Assert.Equal(Line(output, "shipped"), Line(output, "sqlite"));
         Assert.Equal("audit_log:120,batches:50,sync_log:200", Line(output, "tables"));
         // The library the process actually mapped is the module's copy, and the managed assemblies came from the module folder.
         Assert.Equal(expectedNative, Line(output, "mapped"));
-        Assert.All(output.Split('\n').Where(l => l.StartsWith("assembly=", StringComparison.Ordinal)),
-            l => Assert.StartsWith(ModuleFolder, l.Split('|')[1]));
+        // Microsoft.Data.Sqlite and SQLitePCLRaw come from dependencies/, in the private load context.
+        string[] assemblies = output.Split('\n').Where(l => l.StartsWith("assembly=", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, assemblies.Length);
+        Assert.All(assemblies, l => Assert.StartsWith(Path.Combine(ModuleFolder, "dependencies"), l.Split('|')[1]));
+        Assert.All(assemblies, l => Assert.Equal("SqliteAdmin", l.Split('|')[2].TrimEnd('\r')));
     }
 
     [Fact]
@@ -99,5 +103,22 @@ public sealed class LoadingTests
         {
             File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
         }
+    }
+
+    [Fact]
+    public void The_shipped_native_sqlite_is_the_version_the_readme_states()
+    {
+        // sqlite3_libversion of the library the module loads (through the load probe), against the
+        // README's intro line "ships its own SQLite (x.y.z)".
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        var (exit, output) = RunProbe(ModuleFolder, db);
+        Assert.True(exit == 0, output);
+
+        string readme = File.ReadAllText(Path.Combine(BuiltModule.Metadata("RepoRoot"), "README.md"));
+        var stated = System.Text.RegularExpressions.Regex.Match(readme, @"ships its own SQLite \((\d+\.\d+\.\d+)\)");
+        Assert.True(stated.Success, "README.md does not say 'ships its own SQLite (x.y.z)'");
+        Assert.Equal(stated.Groups[1].Value, Line(output, "sqlite"));
+        Assert.Equal(stated.Groups[1].Value, Line(output, "shipped"));
     }
 }

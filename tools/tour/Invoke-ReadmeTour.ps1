@@ -34,7 +34,7 @@ if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainTe
 
 Import-Module $ModulePath -Force
 # The fixture writes its databases with the module's own Microsoft.Data.Sqlite.
-Add-Type -Path (Join-Path (Split-Path (Resolve-Path -LiteralPath $ModulePath).ProviderPath -Parent) 'Microsoft.Data.Sqlite.dll')
+Add-Type -Path (Join-Path (Split-Path (Resolve-Path -LiteralPath $ModulePath).ProviderPath -Parent) 'dependencies/Microsoft.Data.Sqlite.dll')
 & (Join-Path $PSScriptRoot 'New-TourFixture.ps1') -Root $Root
 $Root = (Resolve-Path -LiteralPath $Root).ProviderPath
 

@@ -38,6 +38,7 @@ public static class DatabaseInspector
             // One read transaction: every figure comes from the same committed state, and in WAL mode
             // a reader never blocks the application's writers.
             using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+            using IDisposable keeper = connection.KeepTransactionDisposable(transaction);
             var info = new SqliteDatabaseInfo
             {
                 Path = path,
@@ -56,7 +57,7 @@ public static class DatabaseInspector
             };
             info.FreePercent = info.PageCount == 0 ? 0 : Math.Round(100.0 * info.FreelistCount / info.PageCount, 2);
             info.Tables = CountRows(connection, activity, progress, cancellation, countDamagedTablesAsUnknown);
-            transaction.Commit();
+            connection.CommitRead(transaction);
 
             var file = new FileInfo(path);
             file.Refresh();

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -13,8 +14,17 @@ public enum NativeLoadOutcome
     Loaded,
     /// <summary>An earlier call in this process already loaded it.</summary>
     AlreadyInitialized,
-    /// <summary>Another component had already set up a working SQLite provider; nothing was loaded.</summary>
+    /// <summary>
+    /// Another component had already set up a working SQLite provider at least as new as the one the
+    /// module ships; nothing was loaded.
+    /// </summary>
     ProvidedByHost,
+    /// <summary>
+    /// The module's library was loaded, but the provider still answers with an older SQLite that
+    /// another component loaded first (Windows PowerShell 5.1, where a DllImport binds by file name
+    /// to the first e_sqlite3.dll in the process). SqliteVersion is that older version.
+    /// </summary>
+    OlderHostLibrary,
 }
 
 /// <summary>What <see cref="NativeSqliteLoader.EnsureLoaded"/> did.</summary>
@@ -41,7 +51,9 @@ public sealed class NativeLoadResult
 /// <summary>
 /// Loads the module's own e_sqlite3 by full path before any Microsoft.Data.Sqlite type initialises.
 /// Neither PowerShell edition finds it by itself: Windows PowerShell 5.1's DllImport never looks in
-/// the module folder, and PowerShell 7 probes a different folder shape. Runs from the module
+/// the module folder, and PowerShell 7 probes a different folder shape. A SQLite that another
+/// component already set up is used only when it is at least <see cref="ShippedSqliteVersion"/>;
+/// otherwise ours is loaded by full path and our provider is bound to it. Runs from the module
 /// initializer and, in tests, from a child process that loads the built module folder.
 /// </summary>
 public static class NativeSqliteLoader
@@ -50,6 +62,15 @@ public static class NativeSqliteLoader
     private static readonly object Gate = new();
     private static NativeLoadResult? _result;
     private static IntPtr _handle;
+
+    /// <summary>
+    /// The SQLite version of the native libraries shipped in <c>runtimes/</c>, e.g. 3.53.4 (set at
+    /// build time from the native package's version).
+    /// </summary>
+    public static string ShippedSqliteVersion { get; } = typeof(NativeSqliteLoader).Assembly
+        .GetCustomAttributes(typeof(AssemblyMetadataAttribute), inherit: false)
+        .Cast<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == nameof(ShippedSqliteVersion)).Value!;
 
     /// <summary>
     /// Makes SQLite usable in this process, loading <c>runtimes/&lt;rid&gt;/native/</c> from
@@ -67,11 +88,12 @@ public static class NativeSqliteLoader
             }
 
             string? hostVersion = TryGetWorkingSqliteVersion();
-            if (hostVersion != null)
+            if (hostVersion != null && IsAtLeast(hostVersion, ShippedSqliteVersion))
             {
                 _result = new NativeLoadResult(NativeLoadOutcome.ProvidedByHost, null, null, hostVersion);
                 return _result;
             }
+            // Nothing set up, or something older: load ours and (re)bind our provider to it below.
 
             moduleRoot ??= System.IO.Path.GetDirectoryName(typeof(NativeSqliteLoader).Assembly.Location)!;
             NativeLibraryChoice choice = NativeSqliteLocator.ChooseForCurrentProcess(moduleRoot);
@@ -81,6 +103,9 @@ public static class NativeSqliteLoader
             {
                 _handle = LoadByFullPath(choice.Path);
                 RegisterResolverIfCoreClr();
+                // Sets a new provider (and, since SQLitePCLRaw 3, its callback bridges) even when an
+                // older one was set: the provider's DllImports bind on first call, through the
+                // resolver above, to the library we just loaded.
                 SQLitePCL.Batteries_V2.Init();
             }
             catch (Exception ex) when (ex is not SqliteAdminException)
@@ -90,7 +115,10 @@ public static class NativeSqliteLoader
 
             string version = TryGetWorkingSqliteVersion()
                 ?? throw LoadFailed(choice, "the library loaded but SQLite did not answer", null);
-            _result = new NativeLoadResult(NativeLoadOutcome.Loaded, choice.RuntimeIdentifier, choice.Path, version);
+            // Where the provider's DllImport binds by file name (.NET Framework), an e_sqlite3 that
+            // another component loaded first answers instead of ours; say so rather than pretend.
+            NativeLoadOutcome outcome = IsAtLeast(version, ShippedSqliteVersion) ? NativeLoadOutcome.Loaded : NativeLoadOutcome.OlderHostLibrary;
+            _result = new NativeLoadResult(outcome, choice.RuntimeIdentifier, choice.Path, version);
             return _result;
         }
     }
@@ -120,6 +148,10 @@ public static class NativeSqliteLoader
         new(ErrorIds.NativeLibraryLoadFailed, SqliteAdminErrorCategory.ResourceUnavailable,
             $"Could not load the native SQLite library for runtime '{choice.RuntimeIdentifier}' from '{choice.Path}': {reason}",
             choice.Path, inner);
+
+    /// <summary>Whether SQLite version <paramref name="version"/> (e.g. 3.53.4) is at least <paramref name="minimum"/>.</summary>
+    internal static bool IsAtLeast(string version, string minimum) =>
+        Version.TryParse(version, out Version? v) && Version.TryParse(minimum, out Version? m) && v >= m;
 
     /// <summary>The SQLite version if a provider is already set and its library answers; otherwise null.</summary>
     private static string? TryGetWorkingSqliteVersion()

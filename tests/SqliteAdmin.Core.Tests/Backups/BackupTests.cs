@@ -8,6 +8,7 @@ using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Integrity;
 using SqliteAdmin.Core.IO;
+using SqliteAdmin.Core.Native;
 using SqliteAdmin.Core.Tests.Infrastructure;
 
 namespace SqliteAdmin.Core.Tests.Backups;
@@ -82,7 +83,7 @@ public class BackupTests
         Assert.Equal(Path.GetFullPath(db), manifest.SourcePath);
         Assert.Equal(BackupTier.Daily, manifest.Tier);
         Assert.Equal("OnlineBackup", manifest.Method);
-        Assert.Equal("3.35.5", manifest.SqliteVersion);
+        Assert.Equal(NativeSqliteLoader.ShippedSqliteVersion, manifest.SqliteVersion);
         Assert.Equal(7, manifest.UserVersion);
         Assert.Equal(1234, manifest.ApplicationId);
         Assert.Equal(4096, manifest.PageSize);
