@@ -62,8 +62,14 @@ public static class ErrorIds
     public const string WriterBlockLimit = "WriterBlockLimit";
     /// <summary>Backups of another database already use this series name in the destination folder (give -Name).</summary>
     public const string BackupSeriesConflict = "BackupSeriesConflict";
+    /// <summary>Another backup of the same series into the same folder is running (the busy timeout ran out waiting).</summary>
+    public const string BackupInProgress = "BackupInProgress";
     /// <summary>A -Name that cannot start a backup file name.</summary>
     public const string InvalidSeriesName = "InvalidSeriesName";
+    /// <summary>The backups of that name are of another database than the existing destination; restoring them by name would replace it.</summary>
+    public const string BackupOfAnotherDatabase = "BackupOfAnotherDatabase";
+    /// <summary>The restore destination is a symbolic link; the database file itself must be named.</summary>
+    public const string DestinationIsLink = "DestinationIsLink";
     /// <summary>Backups of several databases share the name given to -Database and none is of the destination.</summary>
     public const string AmbiguousBackupSeries = "AmbiguousBackupSeries";
     /// <summary>A folder of backups was given without -Database.</summary>

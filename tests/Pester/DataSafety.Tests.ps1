@@ -131,6 +131,7 @@ Describe 'A damaged backup in the default view of Get-SqliteBackup -Verify' {
         $row = ($checked | Format-Table | Out-String -Width 250) -split "`n" | Where-Object { $_ -match 'view-damage_' }
 
         $checked.Status | Should -Be 'Corrupt'
+        $checked.WhenMade | Should -Be 'quick ok'
         $checked.CheckedUtc | Should -BeGreaterThan $backup.CreatedUtc
         $row | Should -Match 'quick ok\s+Corrupt'
         $row | Should -Not -Match 'True'

@@ -40,10 +40,22 @@ public static class BackupSeries
         {
             return;
         }
-        // The newest backup of the name speaks for the series: since this check exists a series has
-        // one source, and reading one manifest keeps a backup into a folder of thousands cheap.
-        string? recorded = BackupCatalog.NewestByName(folder, recurse: false, cancellation).TryGetValue(name, out var newest)
-            ? BackupCatalog.Describe(newest.Path, newest.Name).SourcePath : null;
+        // The newest backup of the name with a readable manifest speaks for the series: since this
+        // check exists a series has one source, so one manifest (rarely a few) is read, not all.
+        string? recorded = null;
+        var named = Directory.EnumerateFiles(folder)
+            .Select(path => (Path: path, Parsed: BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? parsed) ? parsed : null))
+            .Where(f => f.Parsed != null && string.Equals(f.Parsed.Database, name, StringComparison.OrdinalIgnoreCase) && !IO.FileLinks.IsLink(f.Path))
+            .OrderByDescending(f => f.Parsed!.CreatedUtc).ThenByDescending(f => f.Parsed!.Sequence);
+        foreach (var (path, parsed) in named)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            recorded = BackupCatalog.Describe(path, parsed!).SourcePath;
+            if (recorded != null)
+            {
+                break;
+            }
+        }
         if (recorded == null || IsOf(recorded, source))
         {
             return;
@@ -74,6 +86,83 @@ public static class BackupSeries
             .OrderByDescending(b => b.CreatedUtc).ToList();
     }
 
+    /// <summary>
+    /// Holds the series <paramref name="name"/> in <paramref name="folder"/> for one backup at a time,
+    /// so two databases with the same file name backed up at the same moment cannot both pass
+    /// <see cref="EnsureFree"/>. The lock is an exclusive lock on a temp file of the folder
+    /// (flock on Linux and macOS, a sharing lock on Windows), removed on release; a killed run
+    /// leaves it as a stale temp file, which the next backup sweeps. Another backup of the same
+    /// series waits up to <paramref name="wait"/>.
+    /// </summary>
+    public static IDisposable Lock(string folder, string name, TimeSpan wait, CancellationToken cancellation)
+    {
+        string path = Path.Combine(folder, IO.DurableFile.TempPrefix + "lock-" + name);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            FileStream? held = null;
+            try
+            {
+                held = IO.OwnerOnlyFile.OpenExclusive(path);
+                // The holder before us may have removed the file between our open and our lock:
+                // then we hold a lock on a file nobody else can find, so start again.
+                if (SameFile(held, path))
+                {
+                    return new SeriesLock(held, path);
+                }
+                held.Dispose();
+            }
+            catch (IOException ex) when (File.Exists(path))
+            {
+                held?.Dispose();
+                if (waited.Elapsed >= wait)
+                {
+                    throw new SqliteAdminException(ErrorIds.BackupInProgress, SqliteAdminErrorCategory.ResourceBusy,
+                        $"Another backup named '{name}' into '{folder}' is running and did not finish within the busy timeout ({wait.TotalSeconds:0} s).", folder, ex);
+                }
+            }
+            cancellation.ThrowIfCancellationRequested();
+            Thread.Sleep(100);
+        }
+    }
+
+    private static bool SameFile(FileStream held, string path)
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            return true; // the sharing lock keeps others from opening, and so from removing, the file
+        }
+        string byHandle = (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? "/proc/self/fd/" : "/dev/fd/") + held.SafeFileHandle.DangerousGetHandle();
+        IO.UnixFileStatus? open = IO.UnixFileStatus.TryRead(byHandle);
+        IO.UnixFileStatus? named = IO.UnixFileStatus.TryRead(path);
+        return open == null || (named != null && open.IsSameFile(named));
+    }
+
+    private sealed class SeriesLock : IDisposable
+    {
+        private readonly FileStream _held;
+        private readonly string _path;
+
+        public SeriesLock(FileStream held, string path)
+        {
+            _held = held;
+            _path = path;
+        }
+
+        public void Dispose()
+        {
+            // Removed while still locked, so a waiting backup cannot lock it and then lose it.
+            IO.DurableFile.TryDelete(_path);
+            _held.Dispose();
+        }
+    }
+
+    /// <summary>The series name of <paramref name="source"/>'s own backups in <paramref name="folder"/>, or null when it has none there.</summary>
+    public static string? NameOf(string folder, string source, CancellationToken cancellation) =>
+        BackupCatalog.NewestByName(folder, recurse: false, cancellation)
+            .Where(n => BackupCatalog.Describe(n.Value.Path, n.Value.Name).SourcePath is string recorded && IsOf(recorded, source))
+            .Select(n => n.Key).FirstOrDefault();
+
     /// <summary>A readable series name for a database: its folder's name and its own, e.g. site1-app.</summary>
     public static string SuggestName(string source)
     {
@@ -88,22 +177,22 @@ public static class BackupSeries
     /// </summary>
     public static string ValidateName(string name)
     {
-        bool plain = name.Length is > 0 and <= 100 && name.Trim() == name && name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0
-            && name.IndexOfAny(new[] { '/', '\\', ':', '*', '?', '"', '<', '>', '|' }) < 0 && name != "." && name != ".." && !name.StartsWith(".", StringComparison.Ordinal);
+        bool plain = name.Length is > 0 and <= 100 && !name.StartsWith("-", StringComparison.Ordinal)
+            && name.IndexOf("--", StringComparison.Ordinal) < 0 && name.All(c => char.IsLetterOrDigit(c) || c == '-' || c == '_');
         if (plain && BackupFileName.TryParse(new BackupFileName(name, BackupTier.Manual, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), false, false).FileName, out BackupFileName? back)
             && back!.Database == name)
         {
             return name;
         }
         throw new SqliteAdminException(ErrorIds.InvalidSeriesName, SqliteAdminErrorCategory.InvalidArgument,
-            $"'{name}' cannot name a backup series: use letters, digits, '-' and '_' (it starts every backup file name, e.g. site1-app_daily_20261201_020000.db).", name);
+            $"'{name}' cannot name a backup series: use letters, digits, '-' and '_', not starting with '-' and without '--' (it starts every backup file name, e.g. site1-app_daily_20261201_020000.db).", name);
     }
 
     private static string Normalize(string path)
     {
         try
         {
-            return Path.GetFullPath(path);
+            return IO.FileLinks.RealPath(path);
         }
         catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is PathTooLongException)
         {

@@ -42,6 +42,8 @@ public static class DatabaseBackup
         long sourceSize = new FileInfo(source).Length;
         EnsureFolder(destination);
         string seriesName = request.Name == null ? BackupFileName.DatabaseNameOf(source) : BackupSeries.ValidateName(request.Name);
+        // Held until the manifest is written: a concurrent backup of another database with this name waits, then is refused.
+        using IDisposable seriesLock = BackupSeries.Lock(destination, seriesName, request.BusyTimeout, cancellation);
         BackupSeries.EnsureFree(destination, seriesName, source, request.Name != null, cancellation);
 
         var created = new List<string>();   // everything this run wrote, removed again on failure
@@ -49,7 +51,11 @@ public static class DatabaseBackup
         string? privateFolder = null;       // made for this run's plain copy, removed at the end
         try
         {
+            // Leftovers of killed runs: temp files in the destination, the plain copies an encrypted
+            // backup makes beside the source, and private temp folders.
             StaleTempFiles.Sweep(destination);
+            StaleTempFiles.Sweep(Path.GetDirectoryName(source)!);
+            StaleTempFiles.SweepPrivateFolders();
             // The plain copy of an encrypted backup never touches the destination (often a share):
             // it is made beside the source, which holds the same data, or in a private temp folder.
             string plainFolder = destination;

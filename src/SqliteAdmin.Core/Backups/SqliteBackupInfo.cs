@@ -63,6 +63,11 @@ public sealed class SqliteBackupInfo
     public bool Verified { get; set; }
     /// <summary>Quick, Full or None.</summary>
     public string? VerifyMode { get; set; }
+    /// <summary>
+    /// The check made with the backup, in words: "quick ok", "full ok", "not run", or "-" when the
+    /// manifest says it failed or is missing. Status says what the file is now.
+    /// </summary>
+    public string WhenMade => Verified ? (VerifyMode ?? "").ToLowerInvariant() + " ok" : string.Equals(VerifyMode, "None", StringComparison.OrdinalIgnoreCase) ? "not run" : "-";
     /// <summary>What the integrity check said ("ok", or the first problems found).</summary>
     public string? IntegrityResult { get; set; }
     /// <summary>How often writers forced the online backup to start over.</summary>

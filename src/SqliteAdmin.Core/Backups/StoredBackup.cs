@@ -83,6 +83,15 @@ internal sealed class StoredBackup
             }
             candidates = candidates.Where(b => b.SourcePath != null && BackupSeries.IsOf(b.SourcePath, destination)).ToList();
         }
+        else if (sources.Count == 1 && destination != null && File.Exists(destination) && !BackupSeries.IsOf(sources[0], destination)
+                 && BackupSeries.NameOf(folder, destination, cancellation) is string own)
+        {
+            // One series, of another database, while the destination has backups of its own there
+            // (e.g. -Name site2-app): restoring by this name would replace it with the other one's data.
+            throw new SqliteAdminException(ErrorIds.BackupOfAnotherDatabase, SqliteAdminErrorCategory.InvalidArgument,
+                $"The backups named '{database}' in '{folder}' are of '{sources[0]}', not of '{destination}', whose own backups there are named '{own}' " +
+                $"(-Database {own}). To restore the other database's data over it on purpose, give the backup file itself (Get-SqliteBackup ... | Restore-SqliteDatabase).", folder);
+        }
         SqliteBackupInfo? newest = candidates.FirstOrDefault(b => before == null || b.CreatedUtc <= before);
         if (newest == null)
         {

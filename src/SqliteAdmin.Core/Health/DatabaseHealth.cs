@@ -135,6 +135,7 @@ public static class DatabaseHealth
                 Step("Checking the newest backup", 70);
                 CheckBackups(backups);
             }
+            CheckTempFiles();
             if (figures != null && _request.SyncLog != null)
             {
                 Step("Reading the sync log", 85);
@@ -419,12 +420,25 @@ public static class DatabaseHealth
                 : Row(HealthCheckNames.BackupAge, HealthStatus.Pass, ageText, ageThreshold,
                     $"The newest backup is {ageText} old ({Show(newest.CreatedUtc)}, {System.IO.Path.GetFileName(newest.Path)})."));
             Check(HealthCheckNames.BackupVerified, () => CheckBackupVerified(newest, backups!));
-            List<FileInfo> leftovers = StaleTempFiles.Find(BackupFolder, _now);
+        }
+
+        /// <summary>
+        /// Temp files an interrupted run left beside the database (the plain copy of an encrypted
+        /// backup is made there) or in the backup folder: reported only when there are some.
+        /// </summary>
+        private void CheckTempFiles()
+        {
+            var folders = new List<string> { FolderOf(_path) };
+            if (_request.BackupPath != null && Directory.Exists(BackupFolder))
+            {
+                folders.Add(BackupFolder);
+            }
+            List<FileInfo> leftovers = folders.Distinct().SelectMany(f => StaleTempFiles.Find(f, _now)).ToList();
             if (leftovers.Count > 0)
             {
                 Add(Row(HealthCheckNames.TempFiles, HealthStatus.Warning, $"{leftovers.Count} left", "none older than " + Durations.Short(StaleTempFiles.Age),
-                    $"{leftovers.Count} temp file(s) of an interrupted SqliteAdmin run ({DiskSpace.Format(leftovers.Sum(f => f.Length))}, e.g. {leftovers[0].Name}) " +
-                    $"are in '{BackupFolder}'. The next Backup-SqliteDatabase into that folder removes them; check why the run was interrupted."));
+                    $"{leftovers.Count} temp file(s) of an interrupted SqliteAdmin run ({DiskSpace.Format(leftovers.Sum(f => f.Length))}, e.g. {leftovers[0].FullName}): " +
+                    "they may hold a plain copy of the database. The next Backup-SqliteDatabase of this database (or into that folder) removes them; check why the run was interrupted."));
             }
         }
 

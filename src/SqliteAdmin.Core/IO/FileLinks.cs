@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace SqliteAdmin.Core.IO;
 
@@ -55,6 +56,59 @@ public static class FileLinks
             return exists && isRegular;
         }
         return File.Exists(path);
+    }
+
+    /// <summary>
+    /// The path with every link resolved (realpath on Unix), so a database reached through a
+    /// symlinked folder is recognised as itself; the full path when it cannot be resolved
+    /// (nothing there, or Windows, where a path names one file in practice).
+    /// </summary>
+    public static string RealPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            return full;
+        }
+        IntPtr resolved = realpath(full, IntPtr.Zero);
+        if (resolved == IntPtr.Zero)
+        {
+            return full;
+        }
+        try
+        {
+            int length = 0;
+            while (Marshal.ReadByte(resolved, length) != 0)
+            {
+                length++;
+            }
+            var bytes = new byte[length];
+            Marshal.Copy(resolved, bytes, 0, length);
+            return System.Text.Encoding.UTF8.GetString(bytes);
+        }
+        finally
+        {
+            free(resolved);
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern IntPtr realpath(string path, IntPtr resolved);
+
+    [DllImport("libc")]
+    private static extern void free(IntPtr pointer);
+
+    /// <summary>Where a link points (as written in the link), or null when that cannot be read.</summary>
+    public static string? TargetOf(string path)
+    {
+        try
+        {
+            return LinkTarget?.GetValue(new FileInfo(path)) as string;
+        }
+        catch (TargetInvocationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>True when <paramref name="info"/> is a symbolic link or junction (its lstat attributes, not its target's).</summary>

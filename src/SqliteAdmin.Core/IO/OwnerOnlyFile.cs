@@ -74,6 +74,9 @@ public static class OwnerOnlyFile
         }
     }
 
+    /// <summary>Name prefix of the private temp folders, so a later run can find those a killed run left.</summary>
+    public const string PrivateFolderPrefix = "sqliteadmin-private-";
+
     /// <summary>
     /// A new, empty folder in the system temp folder that only this user can enter (0700 on Unix,
     /// a random name), for plain copies that must not sit in a shared folder. The caller deletes it.
@@ -84,9 +87,9 @@ public static class OwnerOnlyFile
         MethodInfo? createTemp = typeof(Directory).GetMethod("CreateTempSubdirectory", new[] { typeof(string) });
         if (createTemp != null)
         {
-            return ((DirectoryInfo)createTemp.Invoke(null, new object[] { "sqliteadmin-" })!).FullName;
+            return ((DirectoryInfo)createTemp.Invoke(null, new object[] { PrivateFolderPrefix })!).FullName;
         }
-        string path = Path.Combine(Path.GetTempPath(), "sqliteadmin-" + Guid.NewGuid().ToString("N"));
+        string path = Path.Combine(Path.GetTempPath(), PrivateFolderPrefix + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && chmod(path, 0x1C0 /* 0700 */) != 0)
         {
@@ -96,7 +99,12 @@ public static class OwnerOnlyFile
         return path;
     }
 
-    private static FileStream? CreateWithUnixMode(string path, int bufferSize)
+    /// <summary>Opens or creates a lock file (owner-only when created), exclusively: FileShare.None.</summary>
+    public static FileStream OpenExclusive(string path) =>
+        CreateWithUnixMode(path, 1, FileMode.OpenOrCreate, FileShare.None)
+        ?? new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
+
+    private static FileStream? CreateWithUnixMode(string path, int bufferSize, FileMode mode = FileMode.CreateNew, FileShare share = FileShare.Read)
     {
         if (FileStreamOptionsType == null || FileStreamWithOptions == null || RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
@@ -104,9 +112,9 @@ public static class OwnerOnlyFile
         }
         // netstandard2.0 cannot name FileStreamOptions: set its properties by reflection.
         object options = Activator.CreateInstance(FileStreamOptionsType)!;
-        FileStreamOptionsType.GetProperty("Mode")!.SetValue(options, FileMode.CreateNew);
+        FileStreamOptionsType.GetProperty("Mode")!.SetValue(options, mode);
         FileStreamOptionsType.GetProperty("Access")!.SetValue(options, FileAccess.ReadWrite);
-        FileStreamOptionsType.GetProperty("Share")!.SetValue(options, FileShare.Read);
+        FileStreamOptionsType.GetProperty("Share")!.SetValue(options, share);
         FileStreamOptionsType.GetProperty("BufferSize")!.SetValue(options, bufferSize);
         PropertyInfo unixMode = FileStreamOptionsType.GetProperty("UnixCreateMode")!;
         Type modeType = Nullable.GetUnderlyingType(unixMode.PropertyType) ?? unixMode.PropertyType;

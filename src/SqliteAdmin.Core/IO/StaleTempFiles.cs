@@ -38,6 +38,39 @@ public static class StaleTempFiles
         return candidates.Where(f => FileUsage.FindOtherUsers(new[] { f.FullName }).Count == 0).ToList();
     }
 
+    /// <summary>
+    /// Removes the private temp folders (<see cref="OwnerOnlyFile.PrivateFolderPrefix"/>) that killed
+    /// runs of this user left in the system temp folder: none of their files written for
+    /// <see cref="Age"/> and none open. They may hold a decrypted or plain copy of a database.
+    /// </summary>
+    public static int SweepPrivateFolders(DateTime? utcNow = null)
+    {
+        DateTime cutoff = (utcNow ?? DateTime.UtcNow) - Age;
+        int removed = 0;
+        try
+        {
+            foreach (DirectoryInfo folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(OwnerOnlyFile.PrivateFolderPrefix + "*"))
+            {
+                if (FileLinks.IsLink(folder) || folder.LastWriteTimeUtc >= cutoff)
+                {
+                    continue;
+                }
+                List<FileInfo> files = folder.EnumerateFiles().ToList();
+                if (files.Any(f => f.LastWriteTimeUtc >= cutoff) || files.Any(f => FileUsage.FindOtherUsers(new[] { f.FullName }).Count > 0))
+                {
+                    continue;
+                }
+                DurableFile.TryDeleteFolder(folder.FullName);
+                removed += Directory.Exists(folder.FullName) ? 0 : 1;
+            }
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            // Another user's folder, or the temp folder itself unreadable: nothing of ours to remove.
+        }
+        return removed;
+    }
+
     /// <summary>Removes the stale temp files of <paramref name="folder"/>; returns how many went. Never fails.</summary>
     public static int Sweep(string folder, DateTime? utcNow = null)
     {

@@ -33,6 +33,14 @@ public static class DatabaseRestore
         string destination = Path.GetFullPath(request.Destination);
         string destinationFolder = Path.GetDirectoryName(destination)!;
         string activity = $"Restoring {Path.GetFileName(destination)}";
+        if (FileLinks.IsLink(destination))
+        {
+            // Replacing the link would leave the file the application opens untouched, and report success.
+            string? target = FileLinks.TargetOf(destination);
+            throw new SqliteAdminException(ErrorIds.DestinationIsLink, SqliteAdminErrorCategory.InvalidArgument,
+                $"The restore destination '{destination}' is a symbolic link" + (target != null ? $" to '{target}'" : "") +
+                ": give the database file itself as -Destination, so that the file the application opens is the one restored.", destination);
+        }
         if (Directory.Exists(destination))
         {
             throw new SqliteAdminException(ErrorIds.PathIsDirectory, SqliteAdminErrorCategory.InvalidArgument,
@@ -275,6 +283,9 @@ public static class DatabaseRestore
                 BackupEncoding.Pump(input, output, null, cancellation);
                 output.Flush(flushToDisk: true);
             }
+            // Born owner-only, then given the original's owner, group and mode, so the application's
+            // account can read its own safety copy (and nobody else more than the original allowed).
+            UnixFileStatus.TryRead(file)?.ApplyOwnerAndModeTo(target);
         }
         return folder;
     }

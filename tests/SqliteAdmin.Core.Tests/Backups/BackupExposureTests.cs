@@ -148,4 +148,34 @@ public class BackupExposureTests
             holder.WaitForExit();
         }
     }
+
+    [Fact]
+    public void A_plain_copy_left_beside_the_source_or_in_a_private_folder_is_reported_by_health_and_removed_by_the_next_backup()
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        // What a killed encrypted backup leaves: the plain copy beside the source, or in a private temp folder.
+        string besideSource = folder.File(DurableFile.TempPrefix + "db-0123456789ab");
+        File.Copy(db, besideSource);
+        File.SetLastWriteTimeUtc(besideSource, DateTime.UtcNow.AddDays(-1));
+        string privateFolder = Path.Combine(Path.GetTempPath(), OwnerOnlyFile.PrivateFolderPrefix + "test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(privateFolder);
+        string inPrivate = Path.Combine(privateFolder, DurableFile.TempPrefix + "check-0123");
+        File.Copy(db, inPrivate);
+        File.SetLastWriteTimeUtc(inPrivate, DateTime.UtcNow.AddDays(-1));
+        Directory.SetLastWriteTimeUtc(privateFolder, DateTime.UtcNow.AddDays(-1));
+
+        // Health reports it even before the database has any backup.
+        var health = SqliteAdmin.Core.Health.DatabaseHealth.Test(new SqliteAdmin.Core.Health.HealthRequest { Path = db, BackupPath = folder.File("none-yet"), BusyTimeout = TimeSpan.FromSeconds(2) }, null, CancellationToken.None);
+        var row = Assert.Single(health, c => c.Check == SqliteAdmin.Core.Health.HealthCheckNames.TempFiles);
+        Assert.Equal(SqliteAdmin.Core.Health.HealthStatus.Warning, row.Status);
+        Assert.Contains(besideSource, row.Message);
+
+        DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = folder.File("b"), Passphrase = CryptoTests.Secret("pw"), Iterations = 1000 }, null, CancellationToken.None);
+
+        Assert.False(File.Exists(besideSource));
+        Assert.False(Directory.Exists(privateFolder));
+        var after = SqliteAdmin.Core.Health.DatabaseHealth.Test(new SqliteAdmin.Core.Health.HealthRequest { Path = db, BackupPath = folder.File("b"), BusyTimeout = TimeSpan.FromSeconds(2) }, null, CancellationToken.None);
+        Assert.DoesNotContain(after, c => c.Check == SqliteAdmin.Core.Health.HealthCheckNames.TempFiles);
+    }
 }

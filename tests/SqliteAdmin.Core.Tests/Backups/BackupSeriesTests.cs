@@ -83,12 +83,32 @@ public class BackupSeriesTests
         Assert.Equal(ErrorIds.BackupSeriesConflict, taken.ErrorId);
     }
 
+    [Fact]
+    public void The_same_database_reached_through_a_symlinked_folder_stays_in_its_series()
+    {
+        using var sites = new Sites();
+        sites.Backup(sites.Site1);
+        string linked = Path.Combine(sites.Folder.Path, "current");
+        Directory.CreateSymbolicLink(linked, Path.GetDirectoryName(sites.Site1)!);
+
+        SqliteBackupInfo again = sites.Backup(Path.Combine(linked, "app.db"));
+
+        Assert.StartsWith("app_", Path.GetFileName(again.Path));
+        Assert.Equal(2, Directory.GetFiles(sites.Backups, "app_*.db").Length);
+    }
+
     [Theory]
     [InlineData("../x")]
     [InlineData("a/b")]
     [InlineData(".hidden")]
     [InlineData(" padded ")]
     [InlineData("what?")]
+    [InlineData("a\tb")]
+    [InlineData("-x")]
+    [InlineData("a--b")]
+    [InlineData("x.enc")]
+    [InlineData("app.db")]
+    [InlineData("a b")]
     public void A_series_name_that_cannot_start_a_backup_file_name_is_refused(string name)
     {
         using var sites = new Sites();
@@ -138,6 +158,53 @@ public class BackupSeriesTests
         Assert.Equal(new[] { "site1", "site2" }, plan.Where(d => d.Action == RetentionAction.Keep).Select(SourceOf).OrderBy(x => x));
         Assert.Equal(now.AddHours(-5).ToString("yyyyMMddHH"), plan.Single(d => d.Action == RetentionAction.Keep && SourceOf(d) == "site1").CreatedUtc.ToString("yyyyMMddHH"));
         Assert.Equal(2, plan.Count(d => d.Action == RetentionAction.Remove && SourceOf(d) == "site1"));
+    }
+
+    [Fact]
+    public void Restore_by_another_databases_name_over_a_database_with_its_own_series_is_refused()
+    {
+        using var sites = new Sites();
+        sites.Backup(sites.Site1);
+        sites.Backup(sites.Site2, name: "site2-app");
+
+        var refused = Assert.Throws<SqliteAdminException>(() =>
+            DatabaseRestore.Run(new RestoreRequest { BackupPath = sites.Backups, Database = "app", Destination = sites.Site2 }, null, CancellationToken.None));
+        DatabaseRestore.Run(new RestoreRequest { BackupPath = sites.Backups, Database = "site2-app", Destination = sites.Site2 }, null, CancellationToken.None);
+
+        Assert.Equal(ErrorIds.BackupOfAnotherDatabase, refused.ErrorId);
+        Assert.Contains("-Database site2-app", refused.Message);
+        Assert.Equal("2", SqliteCli.Run(sites.Site2, "SELECT site FROM marker;").Trim());
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Two_databases_with_the_same_name_backed_up_at_the_same_moment_never_both_join_the_series()
+    {
+        for (int round = 0; round < 5; round++)
+        {
+            using var sites = new Sites();
+            using var start = new Barrier(2);
+            SqliteAdminException? Run(string source)
+            {
+                start.SignalAndWait();
+                try
+                {
+                    sites.Backup(source);
+                    return null;
+                }
+                catch (SqliteAdminException ex)
+                {
+                    return ex;
+                }
+            }
+            var one = System.Threading.Tasks.Task.Run(() => Run(sites.Site1));
+            var two = System.Threading.Tasks.Task.Run(() => Run(sites.Site2));
+            SqliteAdminException?[] outcomes = { await one, await two };
+
+            Assert.Single(outcomes, o => o == null);
+            Assert.Equal(ErrorIds.BackupSeriesConflict, Assert.Single(outcomes, o => o != null)!.ErrorId);
+            Assert.Single(Directory.GetFiles(sites.Backups, "app_*.db"));
+            Assert.Empty(Directory.GetFiles(sites.Backups, ".sqliteadmin-tmp-*"));
+        }
     }
 
     [Fact]

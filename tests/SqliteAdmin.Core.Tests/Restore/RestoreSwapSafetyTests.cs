@@ -213,9 +213,11 @@ public class RestoreSwapSafetyTests
         Cli.Output("chown", "1234:2345", target);
         Cli.Output("chmod", "0640", target);
 
-        DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None);
+        SqliteRestoreResult result = DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None);
 
         Assert.Equal("new", Marker(target));
         Assert.Equal("1234 2345 640", Cli.Output("stat", "-c", "%u %g %a", target));
+        // The application's account can read its own safety copy, and nobody else more than before.
+        Assert.Equal("1234 2345 640", Cli.Output("stat", "-c", "%u %g %a", Path.Combine(result.SafetyCopyPath!, "app.db")));
     }
 }

@@ -86,6 +86,26 @@ public class RestoreTests
     }
 
     [Fact]
+    public void A_destination_that_is_a_symbolic_link_is_refused_and_the_real_database_is_untouched()
+    {
+        using var folder = new TempFolder();
+        string live = Directory.CreateDirectory(folder.File("live")).FullName;
+        string real = Path.Combine(live, "app.db");
+        Db(real, "old");
+        string backup = Backup(real, folder.Path + "/b").Path;
+        SqliteCli.Run(real, "UPDATE marker SET v = 'newer';");
+        string link = folder.File("current.db");
+        File.CreateSymbolicLink(link, real);
+
+        var refused = Assert.Throws<SqliteAdminException>(() => DatabaseRestore.Run(Request(backup, link), null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.DestinationIsLink, refused.ErrorId);
+        Assert.Contains(real, refused.Message);
+        Assert.True(FileLinks.IsLink(link));
+        Assert.Equal("newer", Marker(real));
+    }
+
+    [Fact]
     public void Picks_the_newest_verified_backup_at_or_before_a_time()
     {
         using var folder = new TempFolder();
