@@ -127,7 +127,14 @@ public sealed class UnixFileStatus
         TryReadType(path, out exists, out _, out isRegular, out _, followLinks: true);
 
     /// <summary>As <see cref="TryReadSize"/>, also telling whether it is a regular file (not a FIFO, socket or device).</summary>
-    internal static bool TryReadType(string path, out bool exists, out bool isLink, out bool isRegular, out long size, bool followLinks = false)
+    internal static bool TryReadType(string path, out bool exists, out bool isLink, out bool isRegular, out long size, bool followLinks = false) =>
+        TryReadTypeAt(AtFdCwd, path, out exists, out isLink, out isRegular, out size, followLinks);
+
+    /// <summary>
+    /// As <see cref="TryReadType"/>, for <paramref name="name"/> inside the folder open as
+    /// <paramref name="folderFd"/> (<see cref="OpenFolder"/>): the kernel looks up one name, not a whole path.
+    /// </summary>
+    internal static bool TryReadTypeAt(int folderFd, string name, out bool exists, out bool isLink, out bool isRegular, out long size, bool followLinks = false)
     {
         exists = isLink = isRegular = false;
         size = 0;
@@ -139,7 +146,7 @@ public sealed class UnixFileStatus
         int result;
         try
         {
-            result = statx(AtFdCwd, path, followLinks ? 0 : 0x100 /* AT_SYMLINK_NOFOLLOW */, 0x201 /* STATX_TYPE | STATX_SIZE */, buffer);
+            result = statx(folderFd, name, followLinks ? 0 : 0x100 /* AT_SYMLINK_NOFOLLOW */, 0x201 /* STATX_TYPE | STATX_SIZE */, buffer);
         }
         catch (EntryPointNotFoundException)
         {
@@ -158,6 +165,25 @@ public sealed class UnixFileStatus
         size = BitConverter.ToInt64(buffer, 40);
         return true;
     }
+
+    /// <summary>A folder opened for <see cref="TryReadTypeAt"/> (Linux); -1 where that is not available. Close with <see cref="CloseFolder"/>.</summary>
+    internal static int OpenFolder(string path) =>
+        _statxMissing || !RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? -1 : open(path, 0x10000 /* O_RDONLY | O_DIRECTORY */);
+
+    /// <summary>Closes what <see cref="OpenFolder"/> opened.</summary>
+    internal static void CloseFolder(int fd)
+    {
+        if (fd >= 0)
+        {
+            close(fd);
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open(string path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int close(int fd);
 
     // macOS's struct stat with 64-bit inodes (the only layout on arm64; "stat$INODE64" on x64):
     // dev_t st_dev (int32) at 0, mode_t st_mode (uint16) at 4, ino_t st_ino (uint64) at 8,

@@ -122,15 +122,18 @@ public static class BackupRetention
             var candidates = new Candidate?[backups.Count];
             // The folder as GetDirectoryName gives it for each file, so groups match candidates made elsewhere.
             string folderPath = System.IO.Path.GetDirectoryName(System.IO.Path.Combine(current, "_")) ?? current;
+            int folderFd = UnixFileStatus.OpenFolder(current);
+            try
+            {
             Parallel.For(0, backups.Count, i =>
             {
                 (string path, string name, BackupFileName parsed) = backups[i];
-                long bytes = SizeUnlessLink(path, out bool candidate);
+                long bytes = SizeUnlessLink(folderFd, path, name, out bool candidate);
                 if (!candidate)
                 {
                     return; // links (and files gone meanwhile) are never candidates
                 }
-                bytes += SizeUnlessLink(path + ".json"); // the manifest: its lstat also says whether it exists
+                bytes += SizeUnlessLink(folderFd, path + ".json", name + ".json", out _); // the manifest: its lstat also says whether it exists
                 List<string>? sides = null;
                 if (sideFiles != null && sideFiles.TryGetValue(name, out sides))
                 {
@@ -143,6 +146,11 @@ public static class BackupRetention
                 // list the folder again for each one.
                 candidates[i] = new Candidate(path, parsed, bytes, folderPath, (IReadOnlyList<string>?)sides ?? Array.Empty<string>());
             });
+            }
+            finally
+            {
+                UnixFileStatus.CloseFolder(folderFd);
+            }
             foreach (Candidate? candidate in candidates)
             {
                 if (candidate != null)
@@ -158,9 +166,15 @@ public static class BackupRetention
     private static long SizeUnlessLink(string path) => SizeUnlessLink(path, out _);
 
     /// <summary>A file's size from one lstat; <paramref name="isFile"/> false for a link or nothing there.</summary>
-    private static long SizeUnlessLink(string path, out bool isFile)
+    private static long SizeUnlessLink(string path, out bool isFile) => SizeUnlessLink(-1, path, null, out isFile);
+
+    /// <summary>As above, looked up by <paramref name="name"/> in the open folder <paramref name="folderFd"/> when there is one.</summary>
+    private static long SizeUnlessLink(int folderFd, string path, string? name, out bool isFile)
     {
-        if (UnixFileStatus.TryReadSize(path, out bool exists, out bool isLink, out long size))
+        bool known = folderFd >= 0 && name != null
+            ? UnixFileStatus.TryReadTypeAt(folderFd, name, out bool exists, out bool isLink, out _, out long size)
+            : UnixFileStatus.TryReadType(path, out exists, out isLink, out _, out size);
+        if (known)
         {
             isFile = exists && !isLink;
             return isFile ? size : 0;
@@ -232,7 +246,7 @@ public static class BackupRetention
     /// 24): a folder written before backup series were checked may hold site1/app.db's and
     /// site2/app.db's backups under one name, and each must keep its own newest verified backup and
     /// its own count. Since series are checked at backup time, one name has one source, so large
-    /// groups are only sampled (the newest and oldest 64 and 64 spread between) and read in full
+    /// groups are only sampled (the newest and oldest 8, and 16 spread between) and read in full
     /// when the sample shows more than one source. Backups whose source is unknown (no manifest)
     /// stay with the newest source's series.
     /// </summary>
@@ -257,7 +271,7 @@ public static class BackupRetention
         }
         else
         {
-            ReadSources(Enumerable.Range(0, 64).Concat(Enumerable.Range(n - 64, 64)).Concat(Enumerable.Range(0, 64).Select(k => (int)((long)k * n / 64))));
+            ReadSources(Enumerable.Range(0, 8).Concat(Enumerable.Range(n - 8, 8)).Concat(Enumerable.Range(0, 16).Select(k => (int)((long)k * n / 16))));
             if (BackupSeries.SourcesOf(sources.Where(s => s != null).Select(s => new SqliteBackupInfo { SourcePath = s })).Count > 1)
             {
                 ReadSources(Enumerable.Range(0, n));
@@ -322,6 +336,15 @@ public static class BackupRetention
     }
 
     private static readonly string[] NoRuleKeepsIt = { "no rule keeps it" };
+
+    /// <summary>What removing these expired backups of one database (and folder) does, in one sentence for -WhatIf and -Confirm.</summary>
+    public static string DescribeRemoval(IReadOnlyList<SqliteRetentionDecision> expired)
+    {
+        var names = expired.Take(3).Select(d => System.IO.Path.GetFileName(d.Path)).ToList();
+        string more = expired.Count > names.Count ? $", and {expired.Count - names.Count} more" : "";
+        return $"Remove {expired.Count} expired backup(s) of '{expired[0].Database}' with their manifests and side files " +
+               $"({DiskSpace.Format(expired.Sum(d => d.SizeBytes))}): {string.Join(", ", names)}{more}";
+    }
 
     /// <summary>
     /// Removes the backup, its manifest and its side files. A file that cannot be removed is a

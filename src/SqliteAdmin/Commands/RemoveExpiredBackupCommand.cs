@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections.Generic;
 using System.Management.Automation;
 using SqliteAdmin.Core;
@@ -102,21 +103,29 @@ public sealed class RemoveExpiredBackupCommand : PathInputCmdlet
     protected override void EndProcessing()
     {
         List<SqliteRetentionDecision> plan = BackupRetention.Plan(_candidates, _policy, DateTime.UtcNow, TimeZoneInfo.Local);
-        foreach (SqliteRetentionDecision decision in plan)
+        // One confirmation per database and folder, naming how many backups go and how much space:
+        // a first prune of a large folder asks once, not ten thousand times; every backup is still
+        // written out with its decision.
+        foreach (IGrouping<(string, string), SqliteRetentionDecision> group in plan.GroupBy(d => (d.Database.ToUpperInvariant(), System.IO.Path.GetDirectoryName(d.Path) ?? "")))
         {
-            if (decision.Action == RetentionAction.Remove &&
-                ShouldProcessUnlessForced(Force, decision.Path, $"Remove expired backup with its manifest and side files ({decision.SizeBytes} bytes)"))
+            List<SqliteRetentionDecision> expired = group.Where(d => d.Action == RetentionAction.Remove).ToList();
+            bool remove = expired.Count > 0 && ShouldProcessUnlessForced(Force, System.IO.Path.GetDirectoryName(expired[0].Path) ?? "",
+                BackupRetention.DescribeRemoval(expired));
+            foreach (SqliteRetentionDecision decision in group)
             {
-                try
+                if (remove && decision.Action == RetentionAction.Remove)
                 {
-                    BackupRetention.Remove(decision);
+                    try
+                    {
+                        BackupRetention.Remove(decision);
+                    }
+                    catch (Exception ex) when (ex is not PipelineStoppedException)
+                    {
+                        WriteFailure(ex, decision.Path);
+                    }
                 }
-                catch (Exception ex) when (ex is not PipelineStoppedException)
-                {
-                    WriteFailure(ex, decision.Path);
-                }
+                WriteObject(decision);
             }
-            WriteObject(decision);
         }
     }
 }
