@@ -137,3 +137,19 @@ Describe 'A damaged backup in the default view of Get-SqliteBackup -Verify' {
         $row | Should -Not -Match 'True'
     }
 }
+
+Describe 'Owner-only files on Windows' -Tag 'WindowsOnly' {
+    It 'gives a new backup and its manifest a protected ACL that grants only the current user' {
+        $db = (New-TestDatabase -Path (Join-Path $TestDrive 'acl.db')).FullName
+        $backup = Backup-SqliteDatabase -Path $db -Destination (Join-Path $TestDrive 'acl-backups')
+        $me = [System.Security.Principal.WindowsIdentity]::GetCurrent().User
+
+        foreach ($file in $backup.Path, $backup.ManifestPath) {
+            $acl = Get-Acl -LiteralPath $file
+            $acl.AreAccessRulesProtected | Should -BeTrue -Because "$file must not inherit the folder's ACL"
+            $rules = @($acl.Access)
+            $rules | Should -HaveCount 1
+            $rules[0].IdentityReference.Translate([System.Security.Principal.SecurityIdentifier]) | Should -Be $me
+        }
+    }
+}

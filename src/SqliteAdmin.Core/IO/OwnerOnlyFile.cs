@@ -20,12 +20,12 @@ public static class OwnerOnlyFile
     /// </summary>
     public static FileStream CreateNew(string path, int bufferSize = 1 << 20)
     {
-        FileStream? born = CreateWithUnixMode(path, bufferSize);
+        FileStream? born = CreateWithUnixMode(path, bufferSize) ?? WindowsOwnerOnly.TryCreateNew(path, bufferSize);
         if (born != null)
         {
             return born;
         }
-        // Windows (the folder's ACL applies), or a runtime before .NET 7 (PowerShell 7.2): create, then restrict.
+        // A runtime before .NET 7 (PowerShell 7.2), or Windows where the ACL APIs could not be reached: create, then restrict.
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize);
         try
         {

@@ -20,8 +20,7 @@ namespace SqliteAdmin.Core.Tests.Backups;
 /// </summary>
 public class BackupExposureTests
 {
-    private static readonly string FaultHost = typeof(BackupExposureTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "FaultHostAssembly").Value!;
+    private static readonly string FaultHost = BackupFaultTests.FaultHost;
 
     /// <summary>Runs an encrypted, compressed backup with a side file in a process traced by strace, under umask 000.</summary>
     private static (string Trace, string Output) TracedBackup(string db, string dest, string sideFile, string traceFile)

@@ -14,7 +14,7 @@ namespace SqliteAdmin.Core.Tests.Backups;
 /// <summary>Reliability case 5: a full disk or a killed process at any step leaves no incomplete file under a final name.</summary>
 public class BackupFaultTests
 {
-    private static readonly string FaultHost = typeof(BackupFaultTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+    internal static readonly string FaultHost = typeof(BackupFaultTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "FaultHostAssembly").Value!;
 
     /// <summary>Starts the fault host (through bash, so a test can set limits first) with SA_FAULT_PASS set.</summary>

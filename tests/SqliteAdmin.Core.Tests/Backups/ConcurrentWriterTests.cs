@@ -31,18 +31,7 @@ public class ConcurrentWriterTests
         string db = folder.File("busy.db");
         SqliteCli.Run(db, $"PRAGMA journal_mode={journalMode};" + Schema);
 
-        using Process writer = SqliteCli.Start(db);
-        writer.StandardInput.WriteLine("PRAGMA busy_timeout=60000; PRAGMA synchronous=OFF;");
-        using var stopWriting = new CancellationTokenSource();
-        Task feeder = Task.Factory.StartNew(() =>
-        {
-            for (long i = 15001; !stopWriting.IsCancellationRequested; i++)
-            {
-                writer.StandardInput.WriteLine(
-                    $"BEGIN IMMEDIATE; INSERT INTO a(v,pad) VALUES ({i}, randomblob(600)); INSERT INTO b(v,pad) VALUES ({i}, randomblob(600)); UPDATE counter SET n = n + 1; COMMIT;");
-            }
-            writer.StandardInput.Close();
-        }, TaskCreationOptions.LongRunning);
+        await using CommittingWriter writer = CommittingWriter.Start(db);
         long before = WaitForCounterAbove(db, 15100); // the writer is committing before the backup starts
 
         BackupRequest request = new()
@@ -56,11 +45,7 @@ public class ConcurrentWriterTests
         SqliteBackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
         long after = ReadCounter(db);
 
-        stopWriting.Cancel();
-        await feeder;
-        string errors = writer.StandardError.ReadToEnd();
-        writer.WaitForExit();
-        Assert.True(writer.ExitCode == 0 && errors.Length == 0, $"the writer failed: {errors}");
+        await writer.StopAndAssertCleanAsync();
 
         string[] state = SqliteCli.Run(info.Path, ConsistencyQuery).Split('|');
         Assert.Equal("ok", SqliteCli.Run(info.Path, "PRAGMA integrity_check;"));
@@ -86,18 +71,7 @@ public class ConcurrentWriterTests
         using var folder = new TempFolder();
         string db = folder.File("busy.db");
         SqliteCli.Run(db, "PRAGMA journal_mode=delete;" + Schema);
-        using Process writer = SqliteCli.Start(db);
-        writer.StandardInput.WriteLine("PRAGMA busy_timeout=60000; PRAGMA synchronous=OFF;");
-        using var stopWriting = new CancellationTokenSource();
-        Task feeder = Task.Factory.StartNew(() =>
-        {
-            for (long i = 15001; !stopWriting.IsCancellationRequested; i++)
-            {
-                writer.StandardInput.WriteLine(
-                    $"BEGIN IMMEDIATE; INSERT INTO a(v,pad) VALUES ({i}, randomblob(600)); INSERT INTO b(v,pad) VALUES ({i}, randomblob(600)); UPDATE counter SET n = n + 1; COMMIT;");
-            }
-            writer.StandardInput.Close();
-        }, TaskCreationOptions.LongRunning);
+        await using CommittingWriter writer = CommittingWriter.Start(db);
         WaitForCounterAbove(db, 15100);
         string dest = Path.Combine(folder.Path, "b");
         BackupRequest request = new()
@@ -120,12 +94,8 @@ public class ConcurrentWriterTests
         long afterBackup = ReadCounter(db);
         Thread.Sleep(200);
         long later = ReadCounter(db);
-        stopWriting.Cancel();
-        await feeder;
-        string errors = writer.StandardError.ReadToEnd();
-        writer.WaitForExit();
+        await writer.StopAndAssertCleanAsync();
 
-        Assert.True(writer.ExitCode == 0 && errors.Length == 0, $"the writer failed: {errors}");
         Assert.True(later > afterBackup, "the writer did not carry on after the backup");
         if (limited)
         {
@@ -163,6 +133,60 @@ public class ConcurrentWriterTests
         Assert.Equal(ErrorIds.WriterBlockLimit, refused.ErrorId);
         Assert.Empty(Directory.Exists(dest) ? Directory.GetFileSystemEntries(dest) : Array.Empty<string>());
         Assert.Empty(Directory.GetFiles(folder.Path, ".sqliteadmin-tmp-*"));
+    }
+
+    /// <summary>A second sqlite3 process committing one transaction after another (each keeps a, b and counter consistent) until stopped.</summary>
+    private sealed class CommittingWriter : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _feeder;
+
+        private CommittingWriter(Process process)
+        {
+            _process = process;
+            _feeder = Task.Factory.StartNew(() =>
+            {
+                for (long i = 15001; !_stop.IsCancellationRequested; i++)
+                {
+                    _process.StandardInput.WriteLine(
+                        $"BEGIN IMMEDIATE; INSERT INTO a(v,pad) VALUES ({i}, randomblob(600)); INSERT INTO b(v,pad) VALUES ({i}, randomblob(600)); UPDATE counter SET n = n + 1; COMMIT;");
+                }
+                _process.StandardInput.Close();
+            }, TaskCreationOptions.LongRunning);
+        }
+
+        public static CommittingWriter Start(string db)
+        {
+            Process process = SqliteCli.Start(db);
+            process.StandardInput.WriteLine("PRAGMA busy_timeout=60000; PRAGMA synchronous=OFF;");
+            return new CommittingWriter(process);
+        }
+
+        /// <summary>Stops the writer and asserts it never failed (no busy or locked error reached it).</summary>
+        public async Task StopAndAssertCleanAsync()
+        {
+            _stop.Cancel();
+            await _feeder;
+            string errors = _process.StandardError.ReadToEnd();
+            _process.WaitForExit();
+            Assert.True(_process.ExitCode == 0 && errors.Length == 0, $"the writer failed: {errors}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                _stop.Cancel();
+                await _feeder;
+            }
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+            }
+            _process.Dispose();
+            _stop.Dispose();
+        }
     }
 
     private static long ReadCounter(string db) =>

@@ -52,13 +52,7 @@ public class RestoreSwapSafetyTests
         Process app = SqliteCli.HoldLock(appPath, IdleApp);
         try
         {
-            FolderSnapshot before = FolderSnapshot.Take(live);
-
-            var ex = Assert.Throws<SqliteAdminException>(() => DatabaseRestore.Run(Request(backup.Path, restorePath), null, CancellationToken.None));
-
-            Assert.Equal(ErrorIds.DatabaseInUse, ex.ErrorId);
-            Assert.Contains($"process {app.Id}", ex.Message);
-            Assert.Equal(before, FolderSnapshot.Take(live));
+            AssertRefusedAsInUse(backup.Path, restorePath, app, live);
         }
         finally
         {

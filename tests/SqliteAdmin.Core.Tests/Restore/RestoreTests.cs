@@ -39,6 +39,18 @@ public class RestoreTests
             UtcNow = when == null ? () => DateTime.UtcNow : () => when.Value,
         }, null, CancellationToken.None).Backup;
 
+    /// <summary>The restore is refused as in use by <paramref name="app"/>, and nothing in <paramref name="folder"/> changed.</summary>
+    internal static void AssertRefusedAsInUse(string backupPath, string restorePath, Process app, string folder)
+    {
+        FolderSnapshot before = FolderSnapshot.Take(folder);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => DatabaseRestore.Run(Request(backupPath, restorePath), null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.DatabaseInUse, ex.ErrorId);
+        Assert.Contains($"process {app.Id}", ex.Message);
+        Assert.Equal(before, FolderSnapshot.Take(folder));
+    }
+
     internal static RestoreRequest Request(string backup, string destination, bool withPassphrase = false) => new()
     {
         BackupPath = backup,
@@ -268,13 +280,7 @@ public class RestoreTests
         Process app = SqliteCli.HoldLock(target, "SELECT 1 FROM marker LIMIT 0;");
         try
         {
-            FolderSnapshot before = FolderSnapshot.Take(live);
-
-            var ex = Assert.Throws<SqliteAdminException>(() => DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None));
-
-            Assert.Equal(ErrorIds.DatabaseInUse, ex.ErrorId);
-            Assert.Contains($"process {app.Id}", ex.Message);
-            Assert.Equal(before, FolderSnapshot.Take(live));
+            AssertRefusedAsInUse(backup.Path, target, app, live);
         }
         finally
         {
