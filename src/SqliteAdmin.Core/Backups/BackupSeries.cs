@@ -96,7 +96,8 @@ public static class BackupSeries
     /// </summary>
     public static IDisposable Lock(string folder, string name, TimeSpan wait, CancellationToken cancellation)
     {
-        string path = Path.Combine(folder, IO.DurableFile.TempPrefix + "lock-" + name);
+        // One lock per name whatever its case: series names compare without regard to case.
+        string path = Path.Combine(folder, IO.StaleTempFiles.LockPrefix + name.ToLowerInvariant());
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
@@ -108,6 +109,7 @@ public static class BackupSeries
                 // then we hold a lock on a file nobody else can find, so start again.
                 if (SameFile(held, path))
                 {
+                    File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // a lock in use never looks like a leftover
                     return new SeriesLock(held, path);
                 }
                 held.Dispose();
@@ -151,8 +153,12 @@ public static class BackupSeries
 
         public void Dispose()
         {
-            // Removed while still locked, so a waiting backup cannot lock it and then lose it.
-            IO.DurableFile.TryDelete(_path);
+            // Removed while still locked, so a waiting backup cannot lock it and then lose it; and
+            // only if the name is still our file, never another run's lock.
+            if (SameFile(_held, _path))
+            {
+                IO.DurableFile.TryDelete(_path);
+            }
             _held.Dispose();
         }
     }

@@ -43,7 +43,8 @@ public static class DatabaseBackup
         EnsureFolder(destination);
         string seriesName = request.Name == null ? BackupFileName.DatabaseNameOf(source) : BackupSeries.ValidateName(request.Name);
         // Held until the manifest is written: a concurrent backup of another database with this name waits, then is refused.
-        using IDisposable seriesLock = BackupSeries.Lock(destination, seriesName, request.BusyTimeout, cancellation);
+        // Another backup of the same series (the same database from another task) may take minutes: wait for it.
+        using IDisposable seriesLock = BackupSeries.Lock(destination, seriesName, TimeSpan.FromTicks(Math.Max(request.BusyTimeout.Ticks, TimeSpan.FromMinutes(30).Ticks)), cancellation);
         BackupSeries.EnsureFree(destination, seriesName, source, request.Name != null, cancellation);
 
         var created = new List<string>();   // everything this run wrote, removed again on failure

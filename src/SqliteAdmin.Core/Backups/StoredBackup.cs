@@ -35,6 +35,11 @@ internal sealed class StoredBackup
     public static StoredBackup Find(string backupPath, string? database, DateTime? before, bool allowNoManifest, CancellationToken cancellation, string? destination = null)
     {
         string path = System.IO.Path.GetFullPath(backupPath);
+        if (FileLinks.IsLink(path) && File.Exists(path))
+        {
+            // A link the admin named to a backup (latest.db.gz.enc -> ...): the backup, with its manifest, is the target.
+            path = FileLinks.RealPath(path);
+        }
         if (Directory.Exists(path))
         {
             return FromFolder(path, database, before, allowNoManifest, destination, cancellation);

@@ -13,6 +13,9 @@ namespace SqliteAdmin.Core.IO;
 /// </summary>
 public static class StaleTempFiles
 {
+    /// <summary>Name prefix of the series lock files (<c>BackupSeries.Lock</c>), which a sweep never removes.</summary>
+    public const string LockPrefix = DurableFile.TempPrefix + "lock-";
+
     /// <summary>How long a temp file must have been left alone before it is taken for a leftover.</summary>
     public static readonly TimeSpan Age = TimeSpan.FromHours(6);
 
@@ -27,8 +30,9 @@ public static class StaleTempFiles
         List<FileInfo> candidates;
         try
         {
+            // Lock files are never leftovers: a backup holds one for as long as it runs.
             candidates = new DirectoryInfo(folder).EnumerateFiles(DurableFile.TempPrefix + "*")
-                .Where(f => f.LastWriteTimeUtc < cutoff && !FileLinks.IsLink(f))
+                .Where(f => f.LastWriteTimeUtc < cutoff && !FileLinks.IsLink(f) && !f.Name.StartsWith(LockPrefix, StringComparison.Ordinal))
                 .ToList();
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -51,17 +55,26 @@ public static class StaleTempFiles
         {
             foreach (DirectoryInfo folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(OwnerOnlyFile.PrivateFolderPrefix + "*"))
             {
-                if (FileLinks.IsLink(folder) || folder.LastWriteTimeUtc >= cutoff)
+                try
                 {
-                    continue;
+                    // Only a folder this user made the way CreatePrivateFolder makes them: flat, ours,
+                    // nothing written for Age, nothing open. Anything else is left alone.
+                    if (FileLinks.IsLink(folder) || folder.LastWriteTimeUtc >= cutoff || folder.EnumerateDirectories().Any() || !OwnedByMe(folder.FullName))
+                    {
+                        continue;
+                    }
+                    List<FileInfo> files = folder.EnumerateFiles().ToList();
+                    if (files.Any(f => f.LastWriteTimeUtc >= cutoff || FileLinks.IsLink(f)) || files.Any(f => FileUsage.FindOtherUsers(new[] { f.FullName }).Count > 0))
+                    {
+                        continue;
+                    }
+                    DurableFile.TryDeleteFolder(folder.FullName);
+                    removed += Directory.Exists(folder.FullName) ? 0 : 1;
                 }
-                List<FileInfo> files = folder.EnumerateFiles().ToList();
-                if (files.Any(f => f.LastWriteTimeUtc >= cutoff) || files.Any(f => FileUsage.FindOtherUsers(new[] { f.FullName }).Count > 0))
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    continue;
+                    // Another user's folder we may not read: not ours to remove.
                 }
-                DurableFile.TryDeleteFolder(folder.FullName);
-                removed += Directory.Exists(folder.FullName) ? 0 : 1;
             }
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -70,6 +83,20 @@ public static class StaleTempFiles
         }
         return removed;
     }
+
+    /// <summary>True when this process's user owns <paramref name="path"/> (always on Windows, where %TEMP% is per user).</summary>
+    private static bool OwnedByMe(string path)
+    {
+        if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
+        {
+            return true;
+        }
+        UnixFileStatus? status = UnixFileStatus.TryRead(path);
+        return status != null && status.Owner == geteuid();
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern uint geteuid();
 
     /// <summary>Removes the stale temp files of <paramref name="folder"/>; returns how many went. Never fails.</summary>
     public static int Sweep(string folder, DateTime? utcNow = null)

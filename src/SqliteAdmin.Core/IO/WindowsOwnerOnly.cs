@@ -30,7 +30,7 @@ internal static class WindowsOwnerOnly
         {
             security = OwnerOnlySecurity();
         }
-        catch (Exception ex) when (ex is TargetInvocationException || ex is MissingMemberException || ex is TypeLoadException || ex is InvalidCastException || ex is ArgumentException)
+        catch (Exception ex) when (ex is TargetInvocationException || ex is MissingMemberException || ex is TypeLoadException || ex is InvalidCastException || ex is ArgumentException || ex is NullReferenceException)
         {
             return null;
         }
@@ -58,15 +58,17 @@ internal static class WindowsOwnerOnly
             return framework == null ? null
                 : (FileStream)framework.Invoke(new object[] { path, FileMode.CreateNew, rights, FileShare.Read, bufferSize, FileOptions.None, security });
         }
-        catch (TargetInvocationException tie) when (tie.InnerException is IOException || tie.InnerException is UnauthorizedAccessException)
+        catch (TargetInvocationException tie) when (tie.InnerException is IOException && File.Exists(path))
         {
-            // The file exists, or the folder refuses: the same errors as a plain create, unwrapped.
+            // The file exists: the same error as a plain create, unwrapped.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(tie.InnerException).Throw();
             throw;
         }
-        catch (Exception ex) when (ex is TargetInvocationException || ex is MissingMemberException || ex is ArgumentException || ex is InvalidCastException)
+        catch (Exception ex) when (ex is TargetInvocationException || ex is MissingMemberException || ex is ArgumentException || ex is InvalidCastException || ex is NullReferenceException)
         {
-            return null; // the ACL API is there but refused this call: create as before
+            // The ACL API refused this call (e.g. a share that takes no explicit security
+            // descriptor, an anonymous token): create as before, under the folder's ACL.
+            return null;
         }
     }
 

@@ -177,4 +177,41 @@ public class BackupExposureTests
         var after = SqliteAdmin.Core.Health.DatabaseHealth.Test(new SqliteAdmin.Core.Health.HealthRequest { Path = db, BackupPath = folder.File("b"), BusyTimeout = TimeSpan.FromSeconds(2) }, null, CancellationToken.None);
         Assert.DoesNotContain(after, c => c.Check == SqliteAdmin.Core.Health.HealthCheckNames.TempFiles);
     }
+
+    [Fact]
+    public void The_private_folder_sweep_leaves_alone_what_is_not_a_stale_private_folder_of_this_user()
+    {
+        DateTime old = DateTime.UtcNow.AddDays(-1);
+        string Make(string suffix)
+        {
+            string path = Path.Combine(Path.GetTempPath(), OwnerOnlyFile.PrivateFolderPrefix + "test-" + suffix + "-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(path);
+            File.WriteAllText(Path.Combine(path, "f"), "x");
+            File.SetLastWriteTimeUtc(Path.Combine(path, "f"), old);
+            return path;
+        }
+        string nested = Make("nested");                  // a subfolder: not how we make them
+        string inner = Directory.CreateDirectory(Path.Combine(nested, "sub")).FullName;
+        File.WriteAllText(Path.Combine(inner, "live.txt"), "someone's");
+        string othersOwn = Make("other-user");            // another user's
+        Cli.Run("chown", new[] { "-R", "1234:1234", othersOwn });
+        string stale = Make("stale");                     // ours, flat, old, unused: the only one to go
+        foreach (string folder in new[] { nested, othersOwn, stale })
+        {
+            Directory.SetLastWriteTimeUtc(folder, old);
+        }
+        try
+        {
+            StaleTempFiles.SweepPrivateFolders();
+
+            Assert.True(File.Exists(Path.Combine(inner, "live.txt")));
+            Assert.True(Directory.Exists(othersOwn));
+            Assert.False(Directory.Exists(stale));
+        }
+        finally
+        {
+            DurableFile.TryDeleteFolder(nested);
+            DurableFile.TryDeleteFolder(othersOwn);
+        }
+    }
 }

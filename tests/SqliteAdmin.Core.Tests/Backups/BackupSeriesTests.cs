@@ -179,9 +179,17 @@ public class BackupSeriesTests
     [Fact]
     public async System.Threading.Tasks.Task Two_databases_with_the_same_name_backed_up_at_the_same_moment_never_both_join_the_series()
     {
-        for (int round = 0; round < 5; round++)
+        for (int round = 0; round < 6; round++)
         {
             using var sites = new Sites();
+            if (round % 2 == 1)
+            {
+                // A lock file a killed run left hours ago must not let both through (nor be swept from under a holder).
+                Directory.CreateDirectory(sites.Backups);
+                string stale = Path.Combine(sites.Backups, ".sqliteadmin-tmp-lock-app");
+                File.WriteAllText(stale, "");
+                File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-7));
+            }
             using var start = new Barrier(2);
             SqliteAdminException? Run(string source)
             {
@@ -196,14 +204,21 @@ public class BackupSeriesTests
                     return ex;
                 }
             }
+            // Round 4 and 5: the second database's file name differs only in case (App.db).
+            string second = sites.Site2;
+            if (round >= 4)
+            {
+                second = Path.Combine(Path.GetDirectoryName(sites.Site2)!, "App.db");
+                File.Move(sites.Site2, second);
+            }
             var one = System.Threading.Tasks.Task.Run(() => Run(sites.Site1));
-            var two = System.Threading.Tasks.Task.Run(() => Run(sites.Site2));
+            var two = System.Threading.Tasks.Task.Run(() => Run(second));
             SqliteAdminException?[] outcomes = { await one, await two };
 
             Assert.Single(outcomes, o => o == null);
             Assert.Equal(ErrorIds.BackupSeriesConflict, Assert.Single(outcomes, o => o != null)!.ErrorId);
-            Assert.Single(Directory.GetFiles(sites.Backups, "app_*.db"));
-            Assert.Empty(Directory.GetFiles(sites.Backups, ".sqliteadmin-tmp-*"));
+            Assert.Single(Directory.GetFiles(sites.Backups, "*.db"));
+            Assert.DoesNotContain(Directory.GetFiles(sites.Backups, ".sqliteadmin-tmp-*"), f => File.GetLastWriteTimeUtc(f) > DateTime.UtcNow.AddHours(-1));
         }
     }
 

@@ -98,6 +98,21 @@ public class RestoreTests
     }
 
     [Fact]
+    public void A_symbolic_link_to_a_backup_restores_the_backup_with_its_manifest()
+    {
+        using var folder = new TempFolder();
+        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true);
+        string target = Db(folder.File("app.db"), "old");
+        string latest = folder.File("latest.db.gz");
+        File.CreateSymbolicLink(latest, backup.Path);
+
+        SqliteRestoreResult result = DatabaseRestore.Run(Request(latest, target), null, CancellationToken.None);
+
+        Assert.Equal("new", Marker(target));
+        Assert.True(result.Verified);
+    }
+
+    [Fact]
     public void A_destination_that_is_a_symbolic_link_is_refused_and_the_real_database_is_untouched()
     {
         using var folder = new TempFolder();
