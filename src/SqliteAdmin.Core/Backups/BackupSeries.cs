@@ -60,10 +60,9 @@ public static class BackupSeries
         {
             return;
         }
-        var others = new List<string> { recorded };
         string suggestion = SuggestName(source);
         throw new SqliteAdminException(ErrorIds.BackupSeriesConflict, SqliteAdminErrorCategory.ResourceExists,
-            $"The backups named '{name}' in '{folder}' are of '{others[0]}', not of '{source}': two databases never share a backup series " +
+            $"The backups named '{name}' in '{folder}' are of '{recorded}', not of '{source}': two databases never share a backup series " +
             $"(retention, restore and health would mix them). " +
             (nameGiven ? "Choose another -Name for this database." : $"Give this database a series of its own with -Name, e.g. -Name {suggestion}.") +
             " If the database was moved, move its old backups to another folder or keep backing it up under a new -Name.", source);
@@ -174,7 +173,15 @@ public static class BackupSeries
     {
         string folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(source)) ?? "");
         string name = BackupFileName.DatabaseNameOf(source);
-        return string.IsNullOrEmpty(folder) ? name + "-2" : folder + "-" + name;
+        string suggestion = string.IsNullOrEmpty(folder) ? name + "-2" : folder + "-" + name;
+        // Only what -Name accepts: letters, digits, single '-', '_'.
+        var clean = new string(suggestion.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '-').ToArray());
+        while (clean.Contains("--"))
+        {
+            clean = clean.Replace("--", "-");
+        }
+        clean = clean.Trim('-');
+        return clean.Length == 0 ? "series-2" : clean;
     }
 
     /// <summary>
