@@ -25,7 +25,7 @@ public sealed class SqliteRetentionDecision
     public DateTime CreatedUtc { get; set; }
     /// <summary>Tier from its name.</summary>
     public Backups.BackupTier Tier { get; set; }
-    /// <summary>Bytes of the backup, its manifest and side files.</summary>
+    /// <summary>Bytes of the backup and its side files (its manifest, a few KB, is removed with it but not counted).</summary>
     public long SizeBytes { get; set; }
     /// <summary>Keep, Remove (planned) or Removed.</summary>
     public RetentionAction Action { get; set; }
