@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SqliteAdmin.Core.Backups;
@@ -211,20 +212,9 @@ public class ConcurrentWriterTests
         string db = folder.File("crashed.db");
         SqliteCli.Run(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
 
-        Process writer = SqliteCli.Start(db);
-        writer.StandardInput.WriteLine("PRAGMA wal_autocheckpoint=0;");
-        for (int i = 0; i < 50; i++)
-        {
-            writer.StandardInput.WriteLine($"BEGIN; WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM s WHERE x < 100) INSERT INTO t(v) SELECT 'row' FROM s; COMMIT;");
-        }
-        writer.StandardInput.WriteLine("SELECT 'committed';");
-        writer.StandardInput.Flush();
-        while (writer.StandardOutput.ReadLine() is string line && line != "committed")
-        {
-        }
-        writer.Kill(); // SIGKILL: no checkpoint, no cleanup
-        writer.WaitForExit();
-        writer.Dispose();
+        // 50 committed transactions, then SIGKILL: no checkpoint, no cleanup.
+        SqliteCli.RunThenKill(db, "PRAGMA wal_autocheckpoint=0;\n" + string.Concat(Enumerable.Repeat(
+            "BEGIN; WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM s WHERE x < 100) INSERT INTO t(v) SELECT 'row' FROM s; COMMIT;\n", 50)));
         Assert.True(new FileInfo(db + "-wal").Length > 0, "the committed rows are only in the WAL");
 
         SqliteBackupInfo info = DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = folder.Path + "/b" }, null, CancellationToken.None).Backup;

@@ -27,16 +27,8 @@ public class CrashStateTests
     {
         SqliteCli.Run(path, "CREATE TABLE t(id INTEGER PRIMARY KEY, pad TEXT); CREATE TABLE marker(v TEXT); INSERT INTO marker VALUES('committed');" +
                             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 3000) INSERT INTO t(pad) SELECT hex(randomblob(40)) FROM n;");
-        Process writer = SqliteCli.Start(path);
         // A one-page cache makes SQLite spill changed pages into the database file mid-transaction.
-        writer.StandardInput.WriteLine("PRAGMA cache_size=1; BEGIN; UPDATE t SET pad = hex(randomblob(40)); UPDATE marker SET v = 'uncommitted'; SELECT 'dirty';");
-        writer.StandardInput.Flush();
-        while (writer.StandardOutput.ReadLine() is string line && line != "dirty")
-        {
-        }
-        writer.Kill(); // SIGKILL: no rollback, no cleanup
-        writer.WaitForExit();
-        writer.Dispose();
+        SqliteCli.RunThenKill(path, "PRAGMA cache_size=1; BEGIN; UPDATE t SET pad = hex(randomblob(40)); UPDATE marker SET v = 'uncommitted';");
         Assert.True(new FileInfo(path + "-journal") is { Exists: true, Length: > 0 }, "the killed writer left a hot journal");
         return path;
     }
@@ -175,15 +167,7 @@ public class CrashStateTests
         using var folder = new TempFolder();
         string db = folder.File("app.db");
         SqliteCli.Run(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
-        Process writer = SqliteCli.Start(db);
-        writer.StandardInput.WriteLine("PRAGMA wal_autocheckpoint=0; WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM s WHERE x < 500) INSERT INTO t(v) SELECT 'row' FROM s; SELECT 'committed';");
-        writer.StandardInput.Flush();
-        while (writer.StandardOutput.ReadLine() is string line && line != "committed")
-        {
-        }
-        writer.Kill();
-        writer.WaitForExit();
-        writer.Dispose();
+        SqliteCli.RunThenKill(db, "PRAGMA wal_autocheckpoint=0; WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM s WHERE x < 500) INSERT INTO t(v) SELECT 'row' FROM s;");
         File.Delete(db + "-shm");
         Assert.True(new FileInfo(db + "-wal").Length > 0, "the committed rows are only in the WAL");
 

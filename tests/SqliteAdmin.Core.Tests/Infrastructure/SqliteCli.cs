@@ -72,6 +72,24 @@ public static class SqliteCli
         return process;
     }
 
+    /// <summary>
+    /// A writer that crashes: sqlite3 runs <paramref name="sql"/>, prints a marker once it has, and is
+    /// killed with SIGKILL (no rollback, no checkpoint, no cleanup), leaving the database as a crashed
+    /// application would: a hot journal after an open transaction, un-checkpointed frames in the -wal.
+    /// </summary>
+    public static void RunThenKill(string database, string sql)
+    {
+        using Process process = Start(database);
+        process.StandardInput.WriteLine(sql);
+        process.StandardInput.WriteLine("SELECT 'sqliteadmin-test-marker';");
+        process.StandardInput.Flush();
+        while (process.StandardOutput.ReadLine() is string line && line != "sqliteadmin-test-marker")
+        {
+        }
+        process.Kill();
+        process.WaitForExit();
+    }
+
     /// <summary>Ends a process started by <see cref="HoldLock"/>, releasing its lock.</summary>
     public static void Release(Process process)
     {

@@ -311,14 +311,7 @@ public class RestoreTests
         SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true);
         string target = Db(folder.File("app.db"), "old", journal: "wal");
         // The application committed to the WAL and was killed: the -wal holds 'changed-after-backup'.
-        Process app = SqliteCli.Start(target);
-        app.StandardInput.WriteLine("PRAGMA wal_autocheckpoint=0; UPDATE marker SET v = 'changed-after-backup'; INSERT INTO t(pad) SELECT pad FROM t; SELECT 'written';");
-        app.StandardInput.Flush();
-        while (app.StandardOutput.ReadLine() is string line && line != "written")
-        {
-        }
-        app.Kill();
-        app.WaitForExit();
+        SqliteCli.RunThenKill(target, "PRAGMA wal_autocheckpoint=0; UPDATE marker SET v = 'changed-after-backup'; INSERT INTO t(pad) SELECT pad FROM t;");
         Assert.True(new FileInfo(target + "-wal").Length > 0);
         byte[] oldWal = File.ReadAllBytes(target + "-wal");
 
@@ -337,14 +330,7 @@ public class RestoreTests
         SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new", rows: 3000), folder.Path + "/b");
         string target = Db(folder.File("app.db"), "old", rows: 3000);
         // A writer killed mid-transaction with its cache spilled to disk leaves a hot journal.
-        Process app = SqliteCli.Start(target);
-        app.StandardInput.WriteLine("PRAGMA cache_size=1; BEGIN; UPDATE t SET pad = hex(randomblob(40)); UPDATE marker SET v = 'uncommitted'; SELECT 'dirty';");
-        app.StandardInput.Flush();
-        while (app.StandardOutput.ReadLine() is string line && line != "dirty")
-        {
-        }
-        app.Kill();
-        app.WaitForExit();
+        SqliteCli.RunThenKill(target, "PRAGMA cache_size=1; BEGIN; UPDATE t SET pad = hex(randomblob(40)); UPDATE marker SET v = 'uncommitted';");
         Assert.True(File.Exists(target + "-journal") && new FileInfo(target + "-journal").Length > 0, "a hot journal exists");
         byte[] journal = File.ReadAllBytes(target + "-journal");
 
