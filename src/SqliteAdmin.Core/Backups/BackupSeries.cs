@@ -26,8 +26,11 @@ public static class BackupSeries
         string.IsNullOrEmpty(recordedSource) || string.Equals(Normalize(recordedSource!), Normalize(source), PathComparison);
 
     /// <summary>The distinct source paths recorded by <paramref name="backups"/> (backups without one left out).</summary>
-    public static List<string> SourcesOf(IEnumerable<SqliteBackupInfo> backups) =>
-        backups.Select(b => b.SourcePath).Where(s => !string.IsNullOrEmpty(s)).Select(s => Normalize(s!))
+    public static List<string> SourcesOf(IEnumerable<SqliteBackupInfo> backups) => SourcesOf(backups.Select(b => b.SourcePath));
+
+    /// <summary>The distinct source paths among <paramref name="recorded"/>, as a manifest records them (nulls left out).</summary>
+    public static List<string> SourcesOf(IEnumerable<string?> recorded) =>
+        recorded.Where(s => !string.IsNullOrEmpty(s)).Select(s => Normalize(s!))
             .Distinct(RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal).ToList();
 
     /// <summary>

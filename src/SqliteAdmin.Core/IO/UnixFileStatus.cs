@@ -113,20 +113,16 @@ public sealed class UnixFileStatus
     private static byte[]? _sizeBuffer;
     private static bool _statxMissing;
 
-    /// <summary>
-    /// One statx(2) that does not follow a link: whether <paramref name="path"/> exists, is a
-    /// symbolic link, and its size. Retention lists 100 000 backups and their manifests this way
-    /// (FileInfo costs an lstat plus a geteuid per file). False where it cannot run (not Linux, no
-    /// statx): the caller asks FileInfo instead.
-    /// </summary>
-    internal static bool TryReadSize(string path, out bool exists, out bool isLink, out long size) =>
-        TryReadType(path, out exists, out isLink, out _, out size);
-
     /// <summary>As <see cref="TryReadType"/>, but of what a link points to.</summary>
     internal static bool TryReadTargetType(string path, out bool exists, out bool isRegular) =>
         TryReadType(path, out exists, out _, out isRegular, out _, followLinks: true);
 
-    /// <summary>As <see cref="TryReadSize"/>, also telling whether it is a regular file (not a FIFO, socket or device).</summary>
+    /// <summary>
+    /// One statx(2), not following a link unless asked: whether <paramref name="path"/> exists, is a
+    /// symbolic link or a regular file (not a FIFO, socket or device), and its size. Retention sizes
+    /// 100 000 backups this way (FileInfo costs an lstat plus a geteuid per file). False where it
+    /// cannot run (not Linux, no statx): the caller asks FileInfo instead.
+    /// </summary>
     internal static bool TryReadType(string path, out bool exists, out bool isLink, out bool isRegular, out long size, bool followLinks = false) =>
         TryReadTypeAt(AtFdCwd, path, out exists, out isLink, out isRegular, out size, followLinks);
 

@@ -273,13 +273,12 @@ public static class BackupRetention
         else
         {
             ReadSources(Enumerable.Range(0, 8).Concat(Enumerable.Range(n - 8, 8)).Concat(Enumerable.Range(0, 16).Select(k => (int)((long)k * n / 16))));
-            if (BackupSeries.SourcesOf(sources.Where(s => s != null).Select(s => new SqliteBackupInfo { SourcePath = s })).Count > 1)
+            if (BackupSeries.SourcesOf(sources).Count > 1)
             {
                 ReadSources(Enumerable.Range(0, n));
             }
         }
-        var known = sources.Where(s => s != null).Select(s => new SqliteBackupInfo { SourcePath = s });
-        if (BackupSeries.SourcesOf(known).Count < 2)
+        if (BackupSeries.SourcesOf(sources).Count < 2)
         {
             return new[] { group };
         }
