@@ -25,6 +25,7 @@ public sealed class SqlBatch : IDisposable
     private int _offset;
     private int _statementStart;
     private int _statementEnd;
+    private int _totalChangesBefore;
     private sqlite3_stmt? _current;
 
     private SqlBatch(SqliteConnection connection, string path, string sql, IReadOnlyDictionary<string, object?>? parameters, bool allowWrites, CancellationToken cancellation)
@@ -65,7 +66,7 @@ public sealed class SqlBatch : IDisposable
     /// <summary>How many statements have started.</summary>
     public int StatementCount { get; private set; }
 
-    /// <summary>Rows changed by INSERT, UPDATE and DELETE statements so far.</summary>
+    /// <summary>Rows inserted, updated or deleted so far (by triggers and foreign-key actions too).</summary>
     public long RowsChanged { get; private set; }
 
     /// <summary>The current statement's column names, as SQLite names them.</summary>
@@ -96,6 +97,7 @@ public sealed class SqlBatch : IDisposable
             throw WriteRefused(_statementStart, _statementEnd);
         }
         SqlParameterValues.Bind(_current, _parameters, _path);
+        _totalChangesBefore = raw.sqlite3_total_changes(_db);
         StatementCount++;
         return true;
     }
@@ -122,11 +124,9 @@ public sealed class SqlBatch : IDisposable
     {
         if (_current != null)
         {
-            if (raw.sqlite3_stmt_readonly(_current) == 0)
-            {
-                RowsChanged += raw.sqlite3_changes(_db);
-            }
             _current.Dispose();
+            // total_changes, not changes: after a CREATE or DROP, changes() still holds the last INSERT's count.
+            RowsChanged += raw.sqlite3_total_changes(_db) - _totalChangesBefore;
             _current = null;
         }
     }

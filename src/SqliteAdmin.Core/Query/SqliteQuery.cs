@@ -54,7 +54,7 @@ public sealed class SqliteQuery : IDisposable
     /// <summary>True when a hot journal left by an interrupted writer was rolled back before reading.</summary>
     public bool RolledBackHotJournal { get; }
 
-    /// <summary>Rows changed by the SQL's INSERT, UPDATE and DELETE statements (after <see cref="Rows"/> is read to the end).</summary>
+    /// <summary>Rows inserted, updated or deleted by the SQL, triggers included (after <see cref="Rows"/> is read to the end).</summary>
     public long RowsChanged => _batch.RowsChanged;
 
     /// <summary>How many statements ran.</summary>
