@@ -10,7 +10,7 @@ using SqliteAdmin.Core.IO;
 namespace SqliteAdmin.Core.Backups;
 
 /// <summary>Sizes and digests of one file encoded for storage.</summary>
-public sealed class EncodeResult
+internal sealed class EncodeResult
 {
     /// <summary>Bytes read from the plain file.</summary>
     public long PlainSizeBytes { get; set; }
@@ -29,7 +29,7 @@ public sealed class EncodeResult
 /// on every core, encrypt them as OpenSSL does, and hash and HMAC what is written. Memory stays at
 /// a few buffers whatever the file size.
 /// </summary>
-public static class BackupEncoding
+internal static class BackupEncoding
 {
     /// <summary>Buffer size for every streaming copy: large enough that per-call overhead vanishes.</summary>
     public const int BufferSize = 1 << 20;

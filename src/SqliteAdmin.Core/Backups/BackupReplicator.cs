@@ -7,7 +7,7 @@ using SqliteAdmin.Core.IO;
 namespace SqliteAdmin.Core.Backups;
 
 /// <summary>Copies finished backup files to secondary folders (-CopyTo), each copy re-hashed before it gets its final name.</summary>
-public static class BackupReplicator
+internal static class BackupReplicator
 {
     /// <summary>
     /// Copies <paramref name="files"/> into <paramref name="folder"/> (created if missing) and returns

@@ -19,7 +19,7 @@ namespace SqliteAdmin.Core.Backups;
 /// it while compressing/encrypting/hashing it in one pass, flush, rename to the final name, write
 /// the manifest, then copy to the -CopyTo folders. Any failure removes every file it created.
 /// </summary>
-public static class DatabaseBackup
+internal static class DatabaseBackup
 {
     /// <summary>Separates a backup's name from a side file's original name: <c>&lt;backup&gt;--&lt;file&gt;</c>.</summary>
     public const string SideFileSeparator = "--";
@@ -179,7 +179,7 @@ public static class DatabaseBackup
 
             progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
             stopwatch.Stop();
-            SqliteBackupInfo info = BackupCatalog.ToInfo(finalPath, manifestPath, manifest);
+            BackupInfo info = BackupCatalog.ToInfo(finalPath, manifestPath, manifest);
             info.Duration = stopwatch.Elapsed;
             info.Copies = copies;
             info.WritersBlocked = copyOutcome.WritersBlocked;
@@ -272,7 +272,7 @@ public static class DatabaseBackup
         return outcome;
     }
 
-    private static (SqliteDatabaseInfo, List<string>) CheckCopy(string plainTemp, BackupRequest request, CancellationToken cancellation)
+    private static (DatabaseInfo, List<string>) CheckCopy(string plainTemp, BackupRequest request, CancellationToken cancellation)
     {
         List<string> problems;
         using (SqliteConnection copy = SqliteConnectionFactory.OpenReadOnly(plainTemp, request.BusyTimeout))
@@ -280,7 +280,7 @@ public static class DatabaseBackup
         {
             problems = IntegrityCheck.Run(copy, request.Verify, 100, cancellation);
         }
-        return (problems.Count > 0 ? new SqliteDatabaseInfo()
+        return (problems.Count > 0 ? new DatabaseInfo()
             : DatabaseInspector.Inspect(plainTemp, request.BusyTimeout, null, cancellation, countDamagedTablesAsUnknown: request.Verify == IntegrityMode.None), problems);
     }
 

@@ -13,7 +13,7 @@ namespace SqliteAdmin.Core.Compression;
 /// them in order. Members from other tools (no length subfield) are read one after the other.
 /// Not a package (SharpZipLib reads members one at a time): splitting needs our own "SA" length subfield; inflating is the in-box DeflateStream.
 /// </summary>
-public static class ParallelGzipDecoder
+internal static class ParallelGzipDecoder
 {
     /// <summary>No member of ours inflates past this; a larger one is damage or a decompression bomb.</summary>
     private const int MaxMemberPlainBytes = 16 * ParallelGzipStream.DefaultBlockSize;

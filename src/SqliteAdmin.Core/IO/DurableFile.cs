@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace SqliteAdmin.Core.IO;
 
 /// <summary>Temp names, flushing to disk and no-overwrite renames: the steps that keep half-written files away from final names.</summary>
-public static class DurableFile
+internal static class DurableFile
 {
     /// <summary>Prefix of every temp file SqliteAdmin writes; such files are never taken for backups.</summary>
     public const string TempPrefix = ".sqliteadmin-tmp-";

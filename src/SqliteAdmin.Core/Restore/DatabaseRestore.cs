@@ -21,13 +21,13 @@ namespace SqliteAdmin.Core.Restore;
 /// atomic rename, the result is verified by content hash, and any failure after the safety copy
 /// puts the original back.
 /// </summary>
-public static class DatabaseRestore
+internal static class DatabaseRestore
 {
     /// <summary>Side files SQLite keeps beside a database.</summary>
     public static readonly string[] SideSuffixes = { "-wal", "-shm", "-journal" };
 
     /// <summary>Runs the restore described by <paramref name="request"/>.</summary>
-    public static SqliteRestoreResult Run(RestoreRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    public static RestoreResult Run(RestoreRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         var stopwatch = Stopwatch.StartNew();
         string destination = Path.GetFullPath(request.Destination);
@@ -126,7 +126,7 @@ public static class DatabaseRestore
                                   : $"The restored '{destination}' does not have the backup's SHA-256; the restore was undone.", destination);
             }
             progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
-            return new SqliteRestoreResult
+            return new RestoreResult
             {
                 Destination = destination,
                 BackupPath = source.Path,

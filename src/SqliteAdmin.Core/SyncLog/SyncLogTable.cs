@@ -8,7 +8,7 @@ using SqliteAdmin.Core.Databases;
 namespace SqliteAdmin.Core.SyncLog;
 
 /// <summary>The names of a sync log's table and columns (seed 003's by default).</summary>
-public sealed class SyncLogColumns
+internal sealed class SyncLogColumns
 {
     /// <summary>The table.</summary>
     public string Table { get; set; } = "sync_log";
@@ -30,7 +30,7 @@ public sealed class SyncLogColumns
 /// A sync log table checked against the database's schema: every name given is looked up (as a
 /// bound value, never as SQL) and only the names SQLite reports are used, double-quoted.
 /// </summary>
-public sealed class SyncLogTable
+internal sealed class SyncLogTable
 {
     private SyncLogTable(string table, Dictionary<string, string> columns)
     {
