@@ -13,7 +13,7 @@ namespace SqliteAdmin.Core.Data;
 /// prepared and checked with sqlite3_stmt_readonly before the first one runs, so a write anywhere in
 /// the text is a <see cref="ErrorIds.WriteNotAllowed"/> error and nothing runs at all.
 /// </summary>
-public sealed class SqlBatch : IDisposable
+internal sealed class SqlBatch : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly string _path;

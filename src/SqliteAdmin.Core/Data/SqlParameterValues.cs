@@ -10,7 +10,7 @@ namespace SqliteAdmin.Core.Data;
 /// the value of the key "name" (case-insensitive, as PowerShell hashtables are). Values are never
 /// spliced into the SQL text. A parameter without a value is an error, not a silent NULL.
 /// </summary>
-public static class SqlParameterValues
+internal static class SqlParameterValues
 {
     private static readonly IReadOnlyDictionary<string, object?> None = new Dictionary<string, object?>();
 

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace SqliteAdmin.Core.Data;
 
 /// <summary>Names looked up in a database's schema, so a user's table name is never spliced into SQL unchecked.</summary>
-public static class SqliteSchema
+internal static class SqliteSchema
 {
     /// <summary>The table or view named <paramref name="name"/> (case-insensitive) as the schema spells it, or null.</summary>
     public static string? FindTableOrView(SqliteConnection connection, string name)

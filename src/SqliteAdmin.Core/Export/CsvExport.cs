@@ -18,7 +18,7 @@ namespace SqliteAdmin.Core.Export;
 /// (memory stays flat whatever the row count), into a temp file beside the destination that is
 /// flushed and then renamed, so the final name never holds half an export.
 /// </summary>
-public static class CsvExport
+internal static class CsvExport
 {
     private static readonly byte[] Utf8Bom = { 0xEF, 0xBB, 0xBF };
 
@@ -52,6 +52,7 @@ public static class CsvExport
 
         string folder = Path.GetDirectoryName(destination)!;
         string temp = DurableFile.TempPathIn(folder, "export");
+        var clock = Stopwatch.StartNew();
         var result = new ExportResult { Path = request.Path, Destination = destination, Table = table, Query = sql, RolledBackHotJournal = rolledBack };
         string activity = $"Exporting {Path.GetFileName(request.Path)} to {Path.GetFileName(destination)}";
         try
@@ -64,7 +65,6 @@ public static class CsvExport
                     writer.WriteRaw(Utf8Bom);
                 }
                 progress?.Report(new OperationProgress(activity, "Running the query"));
-                var clock = Stopwatch.StartNew();
                 long nextReport = 500;
                 while (batch.NextStatement())
                 {
@@ -99,6 +99,7 @@ public static class CsvExport
             cancellation.ThrowIfCancellationRequested();
             Publish(temp, destination, replacing);
             result.Replaced = replacing;
+            result.Duration = clock.Elapsed;
             progress?.Report(new OperationProgress(activity, $"{result.Rows:N0} rows written", 100) { Completed = true });
             return result;
         }

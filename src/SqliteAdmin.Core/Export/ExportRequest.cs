@@ -5,7 +5,7 @@ using SqliteAdmin.Core.Data;
 namespace SqliteAdmin.Core.Export;
 
 /// <summary>What to export: a query's or a table's rows from one database, to one CSV file.</summary>
-public sealed class ExportRequest
+internal sealed class ExportRequest
 {
     /// <summary>The database file.</summary>
     public string Path { get; set; } = "";

@@ -5,7 +5,7 @@ using SqliteAdmin.Core.Data;
 namespace SqliteAdmin.Core.Query;
 
 /// <summary>What to run: a database, SQL, its parameter values, and whether it may write.</summary>
-public sealed class QueryRequest
+internal sealed class QueryRequest
 {
     /// <summary>The database file.</summary>
     public string Path { get; set; } = "";

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace SqliteAdmin.Core.Query;
 
 /// <summary>One row of a query: the column names (shared by the rows of one statement) and the values.</summary>
-public sealed class QueryRow
+internal sealed class QueryRow
 {
     internal QueryRow(string[] columns, object?[] values, int statement)
     {

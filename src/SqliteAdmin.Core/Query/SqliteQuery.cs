@@ -12,7 +12,7 @@ namespace SqliteAdmin.Core.Query;
 /// double, TEXT as string, BLOB as byte[], NULL as null. Read-only unless asked (Mode=ReadOnly and
 /// every statement checked with sqlite3_stmt_readonly before any runs).
 /// </summary>
-public sealed class SqliteQuery : IDisposable
+internal sealed class SqliteQuery : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqlBatch _batch;

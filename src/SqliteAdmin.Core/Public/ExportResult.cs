@@ -1,3 +1,5 @@
+using System;
+
 namespace SqliteAdmin;
 
 /// <summary>One finished CSV export: where from, where to, how many rows and bytes.</summary>
@@ -26,6 +28,9 @@ public sealed class ExportResult
 
     /// <summary>True when an existing file was replaced (-Force).</summary>
     public bool Replaced { get; set; }
+
+    /// <summary>How long it took.</summary>
+    public TimeSpan Duration { get; set; }
 
     /// <summary>True when a hot journal left by an interrupted writer was rolled back before reading.</summary>
     public bool RolledBackHotJournal { get; set; }
