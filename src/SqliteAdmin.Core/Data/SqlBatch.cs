@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using SqliteAdmin.Core.Native;
 
 namespace SqliteAdmin.Core.Data;
 
@@ -27,6 +28,8 @@ internal sealed class SqlBatch : IDisposable
     private int _statementEnd;
     private int _totalChangesBefore;
     private sqlite3_stmt? _current;
+    private IntPtr _currentHandle;
+    private readonly SqliteDirectCalls? _direct = SqliteDirectCalls.Current;
 
     private SqlBatch(SqliteConnection connection, string path, string sql, IReadOnlyDictionary<string, object?>? parameters, bool allowWrites, CancellationToken cancellation)
     {
@@ -63,6 +66,9 @@ internal sealed class SqlBatch : IDisposable
     /// <summary>The statement being run; valid after <see cref="NextStatement"/> returned true.</summary>
     public sqlite3_stmt Current => _current ?? throw new InvalidOperationException("no current statement");
 
+    /// <summary>The current statement's native handle, for <see cref="SqliteDirectCalls"/>.</summary>
+    public IntPtr CurrentHandle => _currentHandle;
+
     /// <summary>How many statements have started.</summary>
     public int StatementCount { get; private set; }
 
@@ -98,6 +104,7 @@ internal sealed class SqlBatch : IDisposable
         }
         SqlParameterValues.Bind(_current, _parameters, _path);
         _totalChangesBefore = raw.sqlite3_total_changes(_db);
+        _currentHandle = _current.DangerousGetHandle();
         StatementCount++;
         return true;
     }
@@ -105,7 +112,7 @@ internal sealed class SqlBatch : IDisposable
     /// <summary>Steps the current statement: true with a row ready, false when it is done.</summary>
     public bool Step()
     {
-        int rc = raw.sqlite3_step(Current);
+        int rc = _direct != null ? _direct.Step(_currentHandle) : raw.sqlite3_step(Current);
         if (rc == raw.SQLITE_ROW)
         {
             return true;
@@ -125,6 +132,7 @@ internal sealed class SqlBatch : IDisposable
         if (_current != null)
         {
             _current.Dispose();
+            _currentHandle = IntPtr.Zero;
             // total_changes, not changes: after a CREATE or DROP, changes() still holds the last INSERT's count.
             RowsChanged += raw.sqlite3_total_changes(_db) - _totalChangesBefore;
             _current = null;

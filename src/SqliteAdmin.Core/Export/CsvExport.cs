@@ -8,6 +8,7 @@ using SQLitePCL;
 using SqliteAdmin.Core.Data;
 using SqliteAdmin.Core.Databases;
 using SqliteAdmin.Core.IO;
+using SqliteAdmin.Core.Native;
 using SqliteAdmin.Core.Progress;
 
 namespace SqliteAdmin.Core.Export;
@@ -66,9 +67,11 @@ internal static class CsvExport
                 }
                 progress?.Report(new OperationProgress(activity, "Running the query"));
                 long nextReport = 500;
+                SqliteDirectCalls? direct = request.ThroughSqlitePclRaw ? null : SqliteDirectCalls.Current;
                 while (batch.NextStatement())
                 {
                     sqlite3_stmt statement = batch.Current;
+                    IntPtr handle = batch.CurrentHandle;
                     int columns = raw.sqlite3_column_count(statement);
                     bool headerDue = request.Header;
                     while (batch.Step())
@@ -78,7 +81,14 @@ internal static class CsvExport
                             writer.WriteHeader(batch.ColumnNames());
                             headerDue = false;
                         }
-                        WriteRow(writer, statement, columns, utf8);
+                        if (direct != null)
+                        {
+                            WriteRow(writer, direct, handle, columns);
+                        }
+                        else
+                        {
+                            WriteRow(writer, statement, columns, utf8);
+                        }
                         result.Rows++;
                         if ((result.Rows & 0xFFF) == 0)
                         {
@@ -115,6 +125,32 @@ internal static class CsvExport
         }
     }
 
+    private static void WriteRow(ShellCsvWriter writer, SqliteDirectCalls direct, IntPtr statement, int columns)
+    {
+        for (int i = 0; i < columns; i++)
+        {
+            switch (direct.ColumnType(statement, i))
+            {
+                case raw.SQLITE_INTEGER:
+                    writer.WriteInteger(direct.ColumnInt64(statement, i));
+                    break;
+                case raw.SQLITE_FLOAT:
+                    writer.WriteReal(direct.ColumnDouble(statement, i));
+                    break;
+                case raw.SQLITE_NULL:
+                    writer.WriteNull();
+                    break;
+                default:
+                    // TEXT and BLOB alike through sqlite3_column_text, as the shell reads them: a BLOB of a
+                    // UTF-16 database is decoded as UTF-16 text there, so it is here.
+                    writer.WriteText(direct.ColumnText(statement, i));
+                    break;
+            }
+        }
+        writer.EndRow();
+    }
+
+    /// <summary>The same through SQLitePCLRaw, where <see cref="SqliteDirectCalls"/> could not find the library.</summary>
     private static void WriteRow(ShellCsvWriter writer, sqlite3_stmt statement, int columns, bool utf8)
     {
         for (int i = 0; i < columns; i++)

@@ -34,6 +34,9 @@ internal sealed class ExportRequest
     /// <summary>Write the column names before the first row, as sqlite3 -header does (default true).</summary>
     public bool Header { get; set; } = true;
 
+    /// <summary>Read the columns through SQLitePCLRaw even where direct calls work (tests of that path).</summary>
+    internal bool ThroughSqlitePclRaw { get; set; }
+
     /// <summary>How long to wait for another process's lock.</summary>
     public TimeSpan BusyTimeout { get; set; } = SqliteConnectionFactory.DefaultBusyTimeout;
 }

@@ -58,15 +58,34 @@ internal readonly struct Float80
         return Round(hi, lo, false, a._e + b._e);
     }
 
-    /// <summary>a × 10, rounded to 64 bits: the step between two digits.</summary>
+    /// <summary>a × 10, rounded to 64 bits: the step between two digits (m×8 + m×2, then 3 or 4 bits off).</summary>
     public Float80 TimesTen()
     {
         if (IsZero)
         {
             return Zero;
         }
-        Multiply(_m, 10, out ulong hi, out ulong lo);
-        return Round(hi, lo, false, _e);
+        ulong lo = _m << 3, add = _m << 1;
+        ulong hi = (_m >> 61) + (_m >> 63);
+        lo += add;
+        if (lo < add)
+        {
+            hi++;
+        }
+        // m×10 lies in [2^66, 2^68): hi is 4 to 9.
+        int shift = hi >= 8 ? 4 : 3;
+        ulong m = (hi << (64 - shift)) | (lo >> shift);
+        ulong rest = lo << (64 - shift);
+        const ulong Half = TopBit;
+        if (rest > Half || (rest == Half && (m & 1) != 0))
+        {
+            m++;
+            if (m == 0)
+            {
+                return new Float80(TopBit, _e + shift + 1);
+            }
+        }
+        return new Float80(m, _e + shift);
     }
 
     /// <summary>a ÷ b (b not zero), rounded to 64 bits.</summary>
@@ -81,22 +100,66 @@ internal readonly struct Float80
             // A power of two: exact.
             return new Float80(a._m, a._e - b._e - 63);
         }
-        // Restoring division, 128 quotient bits: q = floor(a.m × 2^127 / b.m), the rest is sticky.
-        ulong remainder = a._m, qHi = 0, qLo = 0;
-        bool remainderHigh = false;
-        for (int i = 0; i < 128; i++)
+        // 64 quotient bits from one 128-by-64 division: the numerator is a.m shifted so that the
+        // quotient lands in [2^63, 2^64) (its high half stays below b.m, as the division needs).
+        ulong high, low;
+        int e;
+        if (a._m < b._m)
         {
-            bool bit = remainderHigh || remainder >= b._m;
-            if (bit)
-            {
-                remainder -= b._m; // wraps correctly when remainderHigh: the true difference is below 2^64
-            }
-            qHi = (qHi << 1) | (qLo >> 63);
-            qLo = (qLo << 1) | (bit ? 1UL : 0UL);
-            remainderHigh = (remainder & TopBit) != 0;
-            remainder <<= 1;
+            (high, low, e) = (a._m, 0, a._e - b._e - 64);
         }
-        return Round(qHi, qLo, remainder != 0 || remainderHigh, a._e - b._e - 127);
+        else
+        {
+            (high, low, e) = (a._m >> 1, a._m << 63, a._e - b._e - 63);
+        }
+        ulong q = DivideWide(high, low, b._m, out ulong r);
+        // Round to nearest even on the remainder: above, at or below half of the divisor.
+        ulong rest = b._m - r;
+        bool up = r > rest || (r == rest && (q & 1) != 0);
+        if (up)
+        {
+            q++;
+            if (q == 0)
+            {
+                return new Float80(TopBit, e + 1);
+            }
+        }
+        return new Float80(q, e);
+    }
+
+    /// <summary>
+    /// (high·2^64 + low) / divisor with high &lt; divisor and divisor normalized (bit 63 set): the 64-bit
+    /// quotient and the remainder (Hacker's Delight, divlu, in 32-bit digits).
+    /// </summary>
+    private static ulong DivideWide(ulong high, ulong low, ulong divisor, out ulong remainder)
+    {
+        const ulong Base = 1UL << 32;
+        ulong vHigh = divisor >> 32, vLow = divisor & 0xFFFFFFFF;
+        ulong uHigh = low >> 32, uLow = low & 0xFFFFFFFF;
+        ulong q1 = high / vHigh, rhat = high - q1 * vHigh;
+        while (q1 >= Base || q1 * vLow > ((rhat << 32) | uHigh))
+        {
+            q1--;
+            rhat += vHigh;
+            if (rhat >= Base)
+            {
+                break;
+            }
+        }
+        ulong middle = (high << 32) + uHigh - q1 * divisor;
+        ulong q0 = middle / vHigh;
+        rhat = middle - q0 * vHigh;
+        while (q0 >= Base || q0 * vLow > ((rhat << 32) | uLow))
+        {
+            q0--;
+            rhat += vHigh;
+            if (rhat >= Base)
+            {
+                break;
+            }
+        }
+        remainder = (middle << 32) + uLow - q0 * divisor;
+        return (q1 << 32) | q0;
     }
 
     /// <summary>a + b, rounded to 64 bits.</summary>

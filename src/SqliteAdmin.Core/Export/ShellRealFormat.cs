@@ -24,6 +24,52 @@ internal static class ShellRealFormat
     private static readonly Float80 E8Negative = Float80.FromDouble(1e-8);
     private static readonly Float80 Tenth = Float80.FromDouble(0.1);
 
+    /// <summary>
+    /// Every scale SQLite's loops can reach (scale = 1e100^h, then ×1e10 t times, then ×10 o times, each
+    /// product rounded to long double as SQLite rounds it) and the thresholds it compares with
+    /// (1e100 × scale, 1e10 × scale, 10 × scale).
+    /// </summary>
+    private static class Scales
+    {
+        public const int Hundreds = 4, Steps = 10;
+        public static readonly Float80[] HundredThreshold = new Float80[Hundreds];
+        public static readonly Float80[,] TenThreshold = new Float80[Hundreds + 1, Steps];
+        public static readonly Float80[,,] OneThreshold = new Float80[Hundreds + 1, Steps + 1, Steps];
+        public static readonly Float80[,,] Scale = new Float80[Hundreds + 1, Steps + 1, Steps + 1];
+
+        static Scales()
+        {
+            Float80 hundred = Float80.One;
+            for (int h = 0; h <= Hundreds; h++)
+            {
+                if (h < Hundreds)
+                {
+                    HundredThreshold[h] = E100 * hundred;
+                }
+                Float80 ten = hundred;
+                for (int t = 0; t <= Steps; t++)
+                {
+                    if (t < Steps)
+                    {
+                        TenThreshold[h, t] = E10 * ten;
+                    }
+                    Float80 one = ten;
+                    for (int o = 0; o <= Steps; o++)
+                    {
+                        Scale[h, t, o] = one;
+                        if (o < Steps)
+                        {
+                            OneThreshold[h, t, o] = Ten * one;
+                        }
+                        one *= Ten;
+                    }
+                    ten *= E10;
+                }
+                hundred *= E100;
+            }
+        }
+    }
+
     private static double RounderValue()
     {
         double rounder = 5.0e-05;
@@ -52,23 +98,23 @@ internal static class ShellRealFormat
         int exp = 0;
         if (!real.IsZero)
         {
-            Float80 scale = Float80.One;
-            while (real >= E100 * scale && exp <= 350)
+            // SQLite's three loops (by 1e100, 1e10, 10), with each step's long double products taken
+            // from tables made once by the same operations: the same scale, far fewer multiplications.
+            int hundreds = 0, tens = 0, ones = 0;
+            while (hundreds < Scales.Hundreds && real >= Scales.HundredThreshold[hundreds])
             {
-                scale *= E100;
-                exp += 100;
+                hundreds++;
             }
-            while (real >= E10 * scale && exp <= 350)
+            while (tens < Scales.Steps && real >= Scales.TenThreshold[hundreds, tens] && 100 * hundreds + 10 * tens <= 350)
             {
-                scale *= E10;
-                exp += 10;
+                tens++;
             }
-            while (real >= Ten * scale && exp <= 350)
+            while (ones < Scales.Steps && real >= Scales.OneThreshold[hundreds, tens, ones] && 100 * hundreds + 10 * tens + ones <= 350)
             {
-                scale *= Ten;
-                exp++;
+                ones++;
             }
-            real /= scale;
+            exp = 100 * hundreds + 10 * tens + ones;
+            real /= Scales.Scale[hundreds, tens, ones];
             while (real < E8Negative)
             {
                 real *= E8;
