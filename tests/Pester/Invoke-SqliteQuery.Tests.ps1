@@ -5,11 +5,16 @@ BeforeAll {
     Import-BuiltModule
     $script:Template = (New-TestDatabase -Path (Join-Path $TestDrive 'template.db') -SyncRows 100).FullName
 
-    function New-ClosedInput {
+    function Start-HostedQuery([string]$Script, [int]$Rows) {
+        # Starts $Script on a fresh database in a hosted runspace; returns once it has written $Rows objects.
+        $shell = New-HostedPowerShell -Script $Script -Parameters @{ Db = (New-Db) }
         # BeginInvoke(input, output) reads input until it is closed: an open one never lets the script start.
         $none = [System.Management.Automation.PSDataCollection[psobject]]::new()
         $none.Complete()
-        , $none
+        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $async = $shell.BeginInvoke($none, $output)
+        while ($output.Count -lt $Rows -and -not $async.IsCompleted) { Start-Sleep -Milliseconds 5 }
+        [pscustomobject]@{ Shell = $shell; Async = $async; Output = $output }
     }
 
     function New-Db {
@@ -129,40 +134,32 @@ Describe 'Errors' {
 
 Describe 'Ctrl+C' {
     It 'stops a query that would never end, once its rows are flowing' {
-        $db = New-Db
-        $ps = New-HostedPowerShell -Script 'param($Db) Invoke-SqliteQuery $Db ''WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n''' -Parameters @{ Db = $db }
-        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $run = Start-HostedQuery 'param($Db) Invoke-SqliteQuery $Db ''WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n''' -Rows 5
         try {
-            $async = $ps.BeginInvoke((New-ClosedInput), $output)
-            while ($output.Count -lt 5 -and -not $async.IsCompleted) { Start-Sleep -Milliseconds 5 }
-            $async.IsCompleted | Should -BeFalse
+            $run.Async.IsCompleted | Should -BeFalse
 
-            $ps.Stop()
+            $run.Shell.Stop()
 
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $output[0].i | Should -Be 1
+            $run.Shell.InvocationStateInfo.State | Should -Be 'Stopped'
+            $run.Output[0].i | Should -Be 1
         }
         finally {
-            $ps.Dispose()
+            $run.Shell.Dispose()
         }
     }
 
     It 'stops a single statement that runs long without a row (SQLite is interrupted)' {
-        $db = New-Db
-        $ps = New-HostedPowerShell -Script 'param($Db) Write-Output started; Invoke-SqliteQuery $Db ''WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n''' -Parameters @{ Db = $db }
-        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $run = Start-HostedQuery 'param($Db) Write-Output started; Invoke-SqliteQuery $Db ''WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n''' -Rows 1
         try {
-            $async = $ps.BeginInvoke((New-ClosedInput), $output)
-            while ($output.Count -lt 1 -and -not $async.IsCompleted) { Start-Sleep -Milliseconds 5 }
             Start-Sleep -Milliseconds 300   # into the count, which never yields a row
-            $async.IsCompleted | Should -BeFalse
+            $run.Async.IsCompleted | Should -BeFalse
 
-            $ps.Stop()
+            $run.Shell.Stop()
 
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $run.Shell.InvocationStateInfo.State | Should -Be 'Stopped'
         }
         finally {
-            $ps.Dispose()
+            $run.Shell.Dispose()
         }
     }
 }

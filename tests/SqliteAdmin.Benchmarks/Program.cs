@@ -100,20 +100,25 @@ internal static class Benchmark
     /// <summary>A sync_log of 10 million syncs, one every 3 seconds up to 10 minutes ago (about 347 days), indexed on timestamp; made once.</summary>
     private static string SyncLogDatabase(string work)
     {
-        string db = Path.Combine(work, "synclog-10M.db");
-        if (File.Exists(db))
-        {
-            return db;
-        }
-        string partial = db + ".partial";
-        File.Delete(partial);
-        Shell("sqlite3", partial,
+        return MadeOnce(Path.Combine(work, "synclog-10M.db"),
             "PRAGMA journal_mode=wal; CREATE TABLE sync_log(id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, status TEXT NOT NULL, records_pulled INTEGER, records_pushed INTEGER, conflicts INTEGER, duration_ms INTEGER, error TEXT);" +
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 10000000) " +
             "INSERT INTO sync_log(timestamp, status, records_pulled, records_pushed, conflicts, duration_ms) " +
             "SELECT datetime(strftime('%s', 'now') - 600 - (10000000 - i) * 3, 'unixepoch'), CASE WHEN abs(random()) % 20 = 0 THEN 'error' ELSE 'success' END, " +
             "abs(random()) % 200, abs(random()) % 50, CASE WHEN abs(random()) % 25 = 0 THEN 1 + abs(random()) % 4 ELSE 0 END, 200 + abs(random()) % 5000 FROM n;" +
             "CREATE INDEX idx_sync_log_timestamp ON sync_log(timestamp); PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+
+    /// <summary>A database that sqlite3 makes from <paramref name="sql"/> once (under a .partial name until complete).</summary>
+    private static string MadeOnce(string db, string sql)
+    {
+        if (File.Exists(db))
+        {
+            return db;
+        }
+        string partial = db + ".partial";
+        File.Delete(partial);
+        Shell("sqlite3", partial, sql);
         File.Move(partial, db);
         return db;
     }
@@ -124,14 +129,7 @@ internal static class Benchmark
     /// </summary>
     private static string ExportDatabase(string work)
     {
-        string db = Path.Combine(work, $"export-{_exportRows}.db");
-        if (File.Exists(db))
-        {
-            return db;
-        }
-        string partial = db + ".partial";
-        File.Delete(partial);
-        Shell("sqlite3", partial,
+        return MadeOnce(Path.Combine(work, $"export-{_exportRows}.db"),
             "CREATE TABLE audit_export(id INTEGER PRIMARY KEY, ts TEXT, batch INTEGER, strain TEXT, field TEXT, old TEXT, new TEXT, grams REAL);" +
             $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < {_exportRows}) " +
             "INSERT INTO audit_export(ts, batch, strain, field, old, new, grams) " +
@@ -139,8 +137,6 @@ internal static class Benchmark
             "CASE abs(random()) % 4 WHEN 0 THEN 'stage' WHEN 1 THEN 'notes' WHEN 2 THEN 'grams' ELSE 'status' END, " +
             "CASE WHEN i % 50 = 0 THEN 'said \"hold\", then' || char(10) || 'released' ELSE 'stage-' || (abs(random()) % 6) END, " +
             "CASE WHEN i % 17 = 0 THEN NULL ELSE 'stage-' || (abs(random()) % 6) END, (abs(random()) % 1000000) / 7.0 FROM n;");
-        File.Move(partial, db);
-        return db;
     }
 
     /// <summary>A folder of 100 000 backups (10 databases, hourly) with manifests, made once; the newest of each is verified.</summary>
