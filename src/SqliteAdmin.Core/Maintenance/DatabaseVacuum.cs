@@ -101,7 +101,7 @@ internal static class DatabaseVacuum
                 warnings.AddRange(plan.Warnings);
                 if (request.Mode == VacuumMode.Into)
                 {
-                    temp = VacuumInto(connection, plan, request, destination!, activity, progress, operations, warnings, result, cancellation);
+                    temp = VacuumInto(connection, plan, request, destination!, activity, progress, operations, result, cancellation);
                 }
                 else
                 {
@@ -184,7 +184,7 @@ internal static class DatabaseVacuum
     }
 
     private static string? VacuumInto(SqliteConnection source, VacuumPlan plan, VacuumRequest request, string destination, string activity,
-        IProgress<OperationProgress>? progress, List<MaintenanceOperation> operations, List<string> warnings, VacuumResult result, CancellationToken cancellation)
+        IProgress<OperationProgress>? progress, List<MaintenanceOperation> operations, VacuumResult result, CancellationToken cancellation)
     {
         if (plan.SkipReason != null)
         {
