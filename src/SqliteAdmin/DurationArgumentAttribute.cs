@@ -11,7 +11,7 @@ namespace SqliteAdmin;
 /// error id and wording are the same whichever parameter and whichever way it was given.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-public sealed class DurationArgumentAttribute : ArgumentTransformationAttribute
+internal sealed class DurationArgumentAttribute : ArgumentTransformationAttribute
 {
     // PowerShell reads "30d" and "1y" typed on a command line as number literals (decimal 30, sbyte 1)
     // and keeps the text it read in PSObject.TokenText, which it uses itself when such an argument
