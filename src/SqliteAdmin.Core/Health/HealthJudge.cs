@@ -77,8 +77,9 @@ internal static class HealthJudge
         var problems = result.Errors.Concat(result.ForeignKeyViolations.Select(v => "foreign key: " + v)).ToList();
         if (result.Status == IntegrityStatus.Inconsistent)
         {
-            // Sound file, inconsistent rows: restoring would throw good data away with the bad rows.
-            return new HealthCheck(path, HealthCheckNames.Integrity, HealthStatus.Warning, result.Status.ToString(), threshold,
+            // Sound file, inconsistent rows: still a Fail (act now; -Quiet is $false, as before), but
+            // restoring would throw good data away with the bad rows, so the advice differs.
+            return new HealthCheck(path, HealthCheckNames.Integrity, HealthStatus.Fail, result.Status.ToString(), threshold,
                 $"{IntegrityCheck.Summarize(problems, mode)}. The file is not damaged: do not restore it; run Test-SqliteIntegrity -IntegrityMode Full for the rows and fix or remove them in the application.");
         }
         return new HealthCheck(path, HealthCheckNames.Integrity, HealthStatus.Fail, result.Status.ToString(), threshold,

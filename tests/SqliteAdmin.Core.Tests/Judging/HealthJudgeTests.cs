@@ -197,14 +197,14 @@ public class HealthJudgeTests
     }
 
     [Fact]
-    public void Damage_fails_inconsistent_rows_warn_and_a_clean_check_passes()
+    public void Damage_and_inconsistent_rows_fail_with_different_advice_and_a_clean_check_passes()
     {
         var corrupt = new IntegrityResult { Status = IntegrityStatus.Corrupt, Errors = new[] { "row 5 missing from index i1" } };
         var inconsistent = new IntegrityResult { Status = IntegrityStatus.Inconsistent, ForeignKeyViolations = new[] { new ForeignKeyViolation("orders", 7, "customers", 0) } };
         var ok = new IntegrityResult { Status = IntegrityStatus.Ok, Duration = TimeSpan.FromSeconds(2) };
 
         HealthCheck fail = HealthJudge.Integrity(Db, IntegrityMode.Quick, corrupt);
-        HealthCheck warn = HealthJudge.Integrity(Db, IntegrityMode.Full, inconsistent);
+        HealthCheck inconsistentRow = HealthJudge.Integrity(Db, IntegrityMode.Full, inconsistent);
         HealthCheck pass = HealthJudge.Integrity(Db, IntegrityMode.Full, ok);
 
         Assert.Equal(HealthStatus.Fail, fail.Status);
@@ -212,8 +212,9 @@ public class HealthJudgeTests
         Assert.Equal("quick_check ok", fail.Threshold);
         Assert.StartsWith("row 5 missing from index i1. Stop the application", fail.Message);
         Assert.Contains("restore the newest verified backup with Restore-SqliteDatabase", fail.Message);
-        Assert.Equal(HealthStatus.Warning, warn.Status);
-        Assert.StartsWith("foreign key: orders rowid 7 -> customers (fk 0). The file is not damaged: do not restore it;", warn.Message);
+        Assert.Equal(HealthStatus.Fail, inconsistentRow.Status);
+        Assert.Equal("Inconsistent", inconsistentRow.Value);
+        Assert.StartsWith("foreign key: orders rowid 7 -> customers (fk 0). The file is not damaged: do not restore it;", inconsistentRow.Message);
         Assert.Equal(HealthStatus.Pass, pass.Status);
         Assert.Equal("integrity_check and foreign_key_check ok", pass.Threshold);
         Assert.Equal("PRAGMA integrity_check and foreign_key_check found no problem (2.0 s).", pass.Message);
