@@ -6,7 +6,6 @@ using System.Threading;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using SqliteAdmin.Core.Data;
-using SqliteAdmin.Core.Databases;
 using SqliteAdmin.Core.IO;
 using SqliteAdmin.Core.Native;
 using SqliteAdmin.Core.Progress;
@@ -45,8 +44,8 @@ internal static class CsvExport
         string sql = request.Query ?? "";
         if (request.Table != null)
         {
-            table = SqliteSchema.FindTableOrView(connection, request.Table) ?? throw TableNotFound(connection, request);
-            sql = "SELECT * FROM " + DatabaseInspector.QuoteIdentifier(table) + ";";
+            table = SqlNames.FindTableOrView(connection, request.Table) ?? throw TableNotFound(connection, request);
+            sql = "SELECT * FROM " + SqlNames.Quote(table) + ";";
         }
         bool utf8 = string.Equals(connection.ExecuteScalar<string>("PRAGMA encoding;"), "UTF-8", StringComparison.OrdinalIgnoreCase);
         using SqlBatch batch = SqlBatch.Open(connection, request.Path, sql, request.Parameters, allowWrites: false, cancellation);
@@ -245,7 +244,7 @@ internal static class CsvExport
 
     private static SqliteAdminException TableNotFound(SqliteConnection connection, ExportRequest request)
     {
-        var tables = DatabaseInspector.ListUserTables(connection);
+        var tables = SqlNames.ListUserTables(connection);
         return new SqliteAdminException(ErrorIds.TableNotFound, SqliteAdminErrorCategory.ObjectNotFound,
             $"'{request.Path}' has no table or view named '{request.Table}'. Its tables are: {(tables.Count == 0 ? "(none)" : string.Join(", ", tables))}.",
             request.Path);

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Data;
-using SqliteAdmin.Core.Databases;
 
 namespace SqliteAdmin.Core.SyncLog;
 
@@ -35,7 +34,7 @@ internal sealed class SyncLogTable
     private SyncLogTable(string table, Dictionary<string, string> columns)
     {
         Table = table;
-        Quoted = DatabaseInspector.QuoteIdentifier(table);
+        Quoted = SqlNames.Quote(table);
         _columns = columns;
     }
 
@@ -54,10 +53,10 @@ internal sealed class SyncLogTable
     /// <exception cref="SqliteAdminException">TableNotFound or ColumnNotFound, naming what exists instead.</exception>
     public static SyncLogTable Resolve(SqliteConnection connection, string path, SyncLogColumns names, params string[] roles)
     {
-        string? table = SqliteSchema.FindTableOrView(connection, names.Table ?? "");
+        string? table = SqlNames.FindTableOrView(connection, names.Table ?? "");
         if (table == null)
         {
-            List<string> tables = DatabaseInspector.ListUserTables(connection);
+            List<string> tables = SqlNames.ListUserTables(connection);
             throw new SqliteAdminException(ErrorIds.TableNotFound, SqliteAdminErrorCategory.ObjectNotFound,
                 $"'{path}' has no table named '{names.Table}' to read a sync log from. Its tables are: {(tables.Count == 0 ? "(none)" : string.Join(", ", tables))}. Name the log table with -Table.",
                 path);
@@ -95,7 +94,7 @@ internal sealed class SyncLogTable
             }
             else
             {
-                columns[role] = DatabaseInspector.QuoteIdentifier(found);
+                columns[role] = SqlNames.Quote(found);
             }
         }
         if (missing.Count > 0)
