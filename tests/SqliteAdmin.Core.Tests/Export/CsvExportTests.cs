@@ -250,6 +250,26 @@ public class CsvExportTests
         Assert.Contains("audit_log, batches, sync_log", ex.Message);
     }
 
+    /// <summary>
+    /// A writer killed mid-transaction (rollback journal): its half-done DELETE leaves a hot journal.
+    /// The export rolls it back first, as SQLite's next writable open does, and exports the committed rows.
+    /// </summary>
+    [Fact]
+    public void AHotJournalIsRolledBackAndTheCommittedRowsAreExported()
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        byte[] committed = Shell(db, "SELECT * FROM audit_log;", "-header", "-csv");
+        SqliteCli.RunThenKill(db, "PRAGMA cache_size=1; BEGIN; DELETE FROM audit_log; UPDATE batches SET notes = hex(randomblob(300));");
+        Assert.True(File.Exists(db + "-journal"), "the killed writer left no journal: the test sets nothing up");
+
+        ExportResult result = Export(db, folder.File("audit.csv"), table: "audit_log");
+
+        Assert.True(result.RolledBackHotJournal);
+        Assert.Equal(120, result.Rows);
+        AssertSameBytes(committed, folder.File("audit.csv"));
+    }
+
     /// <summary>Stopped after the first progress report of an endless query: no file under the name, no temp file.</summary>
     [Fact]
     public void CancellingLeavesNoFile()
