@@ -209,23 +209,27 @@ internal readonly struct Float80
         return Round(hi, lo, sticky, e);
     }
 
-    /// <summary>The integer part (the value is below 2^31) and what is left after taking it away (exact).</summary>
-    public int TakeIntegerPart(out Float80 fraction)
+    /// <summary>
+    /// One step of the shell's digit loop: the integer part (the value is below 10) and what is left
+    /// times ten, rounded to 64 bits; the same as taking the integer part away and then <see cref="TimesTen"/>,
+    /// without normalizing the fraction in between (rounding depends only on the exact product).
+    /// </summary>
+    public Float80 NextDigit(out int digit)
     {
-        if (IsZero)
+        if (IsZero || _e <= -64)
         {
-            fraction = Zero;
-            return 0;
-        }
-        if (_e <= -64)
-        {
-            fraction = this;
-            return 0;
+            digit = 0;
+            return TimesTen();
         }
         int shift = -_e;
-        ulong rest = _m & ((1UL << shift) - 1);
-        fraction = rest == 0 ? Zero : Normalized(rest, _e);
-        return (int)(_m >> shift);
+        digit = (int)(_m >> shift);
+        ulong fraction = _m & ((1UL << shift) - 1);
+        if (fraction == 0)
+        {
+            return Zero;
+        }
+        Multiply(fraction, 10, out ulong hi, out ulong lo);
+        return Round(hi, lo, false, _e);
     }
 
     /// <summary>-1, 0 or 1 as a is less than, equal to or greater than b.</summary>

@@ -10,7 +10,7 @@ namespace SqliteAdmin.Core.Export;
 /// space, " and ', DEL, and every byte of 128 and above, so all non-ASCII text); quotes are doubled;
 /// NULL is an empty, unquoted field; rows end with "\n". Bytes are written as SQLite gives them.
 /// </summary>
-internal sealed class ShellCsvWriter : IDisposable
+internal sealed class ShellCsvWriter
 {
     private const int BufferSize = 1 << 20;
     private readonly Stream _output;
@@ -42,8 +42,10 @@ internal sealed class ShellCsvWriter : IDisposable
         }
     }
 
+    private long _flushed;
+
     /// <summary>Bytes written so far (flushed or not).</summary>
-    public long BytesWritten { get; private set; }
+    public long BytesWritten => _flushed + _used;
 
     /// <summary>Writes raw bytes (a byte order mark).</summary>
     public void WriteRaw(byte[] bytes)
@@ -115,13 +117,10 @@ internal sealed class ShellCsvWriter : IDisposable
         if (_used > 0)
         {
             _output.Write(_buffer, 0, _used);
+            _flushed += _used;
             _used = 0;
         }
         _output.Flush();
-    }
-
-    public void Dispose()
-    {
     }
 
     private bool NeedsQuotes(ReadOnlySpan<byte> text)
@@ -171,7 +170,7 @@ internal sealed class ShellCsvWriter : IDisposable
             {
                 // A field larger than the buffer (a big TEXT or BLOB) goes straight to the stream.
                 _output.Write(bytes.ToArray(), 0, bytes.Length);
-                BytesWritten += bytes.Length;
+                _flushed += bytes.Length;
                 return;
             }
         }
@@ -181,7 +180,12 @@ internal sealed class ShellCsvWriter : IDisposable
 
     private void StartField()
     {
-        if (_rowStarted)
+        if (_rowStarted && _separator.Length == 1)
+        {
+            Reserve(1);
+            _buffer[_used++] = _separator[0];
+        }
+        else if (_rowStarted)
         {
             Reserve(_separator.Length);
             Buffer.BlockCopy(_separator, 0, _buffer, _used, _separator.Length);
@@ -195,15 +199,12 @@ internal sealed class ShellCsvWriter : IDisposable
         if (_used + bytes > _buffer.Length)
         {
             _output.Write(_buffer, 0, _used);
+            _flushed += _used;
             _used = 0;
         }
     }
 
-    private void Advance(int bytes)
-    {
-        _used += bytes;
-        BytesWritten += bytes;
-    }
+    private void Advance(int bytes) => _used += bytes;
 
     private static int WriteDecimal(long value, byte[] buffer, int position)
     {
@@ -221,14 +222,17 @@ internal sealed class ShellCsvWriter : IDisposable
             buffer[position++] = (byte)'-';
             value = -value;
         }
-        int start = position;
-        do
+        int digits = 1;
+        for (long rest = value / 10; rest != 0; rest /= 10)
         {
-            buffer[position++] = (byte)('0' + value % 10);
+            digits++;
+        }
+        int end = position + digits;
+        for (int at = end - 1; at >= position; at--)
+        {
+            buffer[at] = (byte)('0' + value % 10);
             value /= 10;
         }
-        while (value != 0);
-        Array.Reverse(buffer, start, position - start);
-        return position;
+        return end;
     }
 }

@@ -208,8 +208,7 @@ internal static class ShellRealFormat
 
     private static byte NextDigit(ref Float80 real)
     {
-        int digit = real.TakeIntegerPart(out Float80 fraction);
-        real = fraction.TimesTen();
+        real = real.NextDigit(out int digit);
         return (byte)('0' + digit);
     }
 
