@@ -74,12 +74,12 @@ public static class DatabaseRepair
             DurableFile.TryDeleteDatabase(work);
             DurableFile.Flush(temp);
 
-            progress?.Report(new OperationProgress(activity, request.Replace ? "Replacing the damaged database" : "Naming the salvaged database", 92));
             string? safetyCopy = null;
             if (request.Replace)
             {
                 string sha = BackupEncoding.HashFile(temp, null, null, cancellation).Sha256;
-                var swap = new DatabaseSwap(destination, request.SafetyCopyFolder, request.BusyTimeout, request.UtcNow, "repair", ErrorIds.RepairVerificationFailed);
+                var swap = new DatabaseSwap(destination, request.SafetyCopyFolder, request.BusyTimeout, request.UtcNow, "repair", ErrorIds.RepairVerificationFailed,
+                    stage => progress?.Report(new OperationProgress(activity, stage, 95)));
                 try
                 {
                     swap.KeepSafetyCopy(cancellation);
@@ -93,6 +93,7 @@ public static class DatabaseRepair
             }
             else
             {
+                progress?.Report(new OperationProgress(activity, "Naming the salvaged database", 95));
                 Place(temp, destination, request.Force);
             }
             progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });

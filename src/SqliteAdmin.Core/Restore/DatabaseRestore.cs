@@ -51,7 +51,9 @@ public static class DatabaseRestore
 
         DatabaseBackup.EnsureFolder(destinationFolder);
         string temp = DurableFile.TempPathIn(destinationFolder, "restore");
-        var swap = new DatabaseSwap(destination, request.SafetyCopyFolder, request.BusyTimeout, request.UtcNow, "restore", ErrorIds.RestoreVerificationFailed);
+        var swap = new DatabaseSwap(destination, request.SafetyCopyFolder, request.BusyTimeout, request.UtcNow, "restore", ErrorIds.RestoreVerificationFailed,
+            stage => progress?.Report(new OperationProgress(activity, stage, stage.StartsWith("Checking", StringComparison.Ordinal) ? 45
+                : stage.StartsWith("Keeping", StringComparison.Ordinal) ? 50 : stage.StartsWith("Replacing", StringComparison.Ordinal) ? 90 : 95)));
         try
         {
             // 2. Decode beside the destination (same volume: the final rename is atomic).
@@ -76,13 +78,11 @@ public static class DatabaseRestore
                 () =>
                 {
                     DurableFile.Flush(temp);
-                    progress?.Report(new OperationProgress(activity, "Keeping a safety copy", 50));
                     swap.KeepSafetyCopy(cancellation); // sets SafetyFolder, so a failed check still finds it
                     return true;
                 });
 
             // 4. and 5. Swap in one rename under a lock on the old database; verify the content hash.
-            progress?.Report(new OperationProgress(activity, "Replacing the database", 90));
             swap.Replace(temp, sha, cancellation);
             progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
             return new SqliteRestoreResult

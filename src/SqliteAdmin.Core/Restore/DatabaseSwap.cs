@@ -27,6 +27,7 @@ public sealed class DatabaseSwap
     private readonly TimeSpan _busyTimeout;
     private readonly Func<DateTime> _utcNow;
     private readonly string _operation, _verificationFailedId;
+    private readonly Action<string>? _stage;
     private UnixFileStatus? _replaced;
     private bool _settled, _touched, _swapped;
 
@@ -36,8 +37,11 @@ public sealed class DatabaseSwap
     /// <param name="utcNow">The clock, for the safety copy's folder name.</param>
     /// <param name="operation">"restore" or "repair", for the messages.</param>
     /// <param name="verificationFailedId">The error id when the swapped-in file does not have the expected hash.</param>
-    public DatabaseSwap(string destination, string? safetyCopyFolder, TimeSpan busyTimeout, Func<DateTime> utcNow, string operation, string verificationFailedId)
+    /// <param name="stage">Told each stage as it starts ("Checking that the database is not in use", "Keeping a safety copy", "Replacing the database", "Verifying the … database"), for progress.</param>
+    public DatabaseSwap(string destination, string? safetyCopyFolder, TimeSpan busyTimeout, Func<DateTime> utcNow, string operation, string verificationFailedId,
+        Action<string>? stage = null)
     {
+        _stage = stage;
         _destination = destination;
         _safetyCopyFolder = safetyCopyFolder;
         _busyTimeout = busyTimeout;
@@ -52,7 +56,9 @@ public sealed class DatabaseSwap
     /// <summary>Refuses a database in use, then copies it and its side files, as found, into the safety folder.</summary>
     public void KeepSafetyCopy(CancellationToken cancellation)
     {
+        _stage?.Invoke("Checking that the database is not in use");
         EnsureNotInUse(_destination, _busyTimeout);
+        _stage?.Invoke("Keeping a safety copy");
         SafetyFolder = CopyAsFound(_destination, _safetyCopyFolder, _utcNow(), cancellation);
     }
 
@@ -64,6 +70,7 @@ public sealed class DatabaseSwap
     /// </summary>
     public void Replace(string temp, string sha256, CancellationToken cancellation)
     {
+        _stage?.Invoke("Replacing the database");
         cancellation.ThrowIfCancellationRequested();
         EnsureNotInUse(_destination, _busyTimeout);
         _replaced = UnixFileStatus.TryRead(_destination);
@@ -87,6 +94,7 @@ public sealed class DatabaseSwap
         }
         SqliteConnection.ClearAllPools();
 
+        _stage?.Invoke(_operation == "repair" ? "Verifying the repaired database" : "Verifying the restored database");
         (_, string actual, _) = BackupEncoding.HashFile(_destination, null, null, CancellationToken.None);
         string? stray = SideSuffixes.Select(s => _destination + s).FirstOrDefault(File.Exists);
         if (actual != sha256 || stray != null)
