@@ -4,7 +4,7 @@ namespace SqliteAdmin.Core;
 /// Stable error ids. They are public API: scripts match on them, and help documents them.
 /// Change one only on purpose, with a CHANGELOG entry.
 /// </summary>
-public static class ErrorIds
+internal static class ErrorIds
 {
     /// <summary>The database file does not exist.</summary>
     public const string DatabaseNotFound = "DatabaseNotFound";

@@ -13,7 +13,7 @@ namespace SqliteAdmin.LoadContext;
 /// </summary>
 /// <remarks>
 /// SqliteAdmin.dll and SqliteAdmin.Core.dll stay in the default context: PowerShell resolves type
-/// names (<c>[SqliteAdmin.Core.Health.HealthStatus]::Fail</c>, <c>-is</c>, format views, OutputType)
+/// names (<c>[SqliteAdmin.HealthStatus]::Fail</c>, <c>-is</c>, format views, OutputType)
 /// only there. When SqliteAdmin.Core needs Microsoft.Data.Sqlite or SQLitePCLRaw, the default context
 /// cannot find them (they are not beside it), or finds an older version another component loaded,
 /// and raises Resolving; we answer with the copy in this context. Anything the runtime itself

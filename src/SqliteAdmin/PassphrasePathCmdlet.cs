@@ -27,7 +27,7 @@ public abstract class PassphrasePathCmdlet : DatabaseInputCmdlet
     public string? PassphraseVariable { get; set; }
 
     /// <summary>The passphrase given, or null.</summary>
-    protected Passphrase? ResolvedPassphrase { get; private set; }
+    private protected Passphrase? ResolvedPassphrase { get; private set; }
 
     /// <summary>Resolves the passphrase; a bad invocation is a terminating error.</summary>
     protected override void PrepareInvocation()

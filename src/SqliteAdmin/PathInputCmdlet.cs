@@ -36,6 +36,17 @@ public abstract class PathInputCmdlet : SqliteAdminCmdlet
         ParameterSetName == LiteralPathSet
             ? ResolveFileSystemPaths(LiteralPath, literal: true, NotFoundErrorId)
             : ResolveFileSystemPaths(Path, literal: false, NotFoundErrorId);
+
+    /// <summary>Every input path goes to <see cref="ProcessPath"/> through the shared per-input loop.</summary>
+    protected override void ProcessRecord() => ForEachPath(InputPaths, ProcessPath, OnPathFailed);
+
+    /// <summary>One input's work: resolve, call Core inside RunWithProgress, write the result.</summary>
+    protected abstract void ProcessPath(string path);
+
+    /// <summary>Called after the error for an input whose work failed has been written (e.g. -Quiet answers $false).</summary>
+    protected virtual void OnPathFailed(string path)
+    {
+    }
 }
 
 /// <summary>Base of the cmdlets that open databases: adds -BusyTimeout.</summary>

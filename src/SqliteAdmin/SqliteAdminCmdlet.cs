@@ -34,11 +34,24 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
         _stop = new CancellationTokenSource();
         try
         {
+            RefuseUnreadableDurations();
             PrepareInvocation();
         }
         catch (SqliteAdminException ex)
         {
             ThrowTerminatingError(ErrorRecordFactory.Create(ex, null));
+        }
+    }
+
+    /// <summary>A duration parameter given something that is not a duration (see DurationArgumentAttribute) is InvalidSpan.</summary>
+    private void RefuseUnreadableDurations()
+    {
+        foreach (object? value in MyInvocation.BoundParameters.Values)
+        {
+            if (value is Duration { Unparsed: string text })
+            {
+                throw Duration.Unreadable(text);
+            }
         }
     }
 
@@ -195,7 +208,7 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
     /// Write-Progress is only ever called from the pipeline thread; at most one record per
     /// whole-percent change (plus the first and Completed). Exceptions come back unchanged.
     /// </summary>
-    protected T RunWithProgress<T>(Func<IProgress<OperationProgress>, CancellationToken, T> work)
+    private protected T RunWithProgress<T>(Func<IProgress<OperationProgress>, CancellationToken, T> work)
     {
         using var reports = new BlockingCollection<OperationProgress>();
         // Coalesced where Core reports, before the queue: one record per whole percent reaches the host.
@@ -232,6 +245,27 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
             }
         }
         return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// The per-input loop of every cmdlet: each path is processed in turn; a failure on one is
+    /// written as a non-terminating error (its target the path; then <paramref name="failed"/>) and
+    /// the rest continue; Ctrl+C ends the pipeline (PipelineStoppedException passes through).
+    /// </summary>
+    protected void ForEachPath(IEnumerable<string> paths, Action<string> process, Action<string>? failed = null)
+    {
+        foreach (string path in paths)
+        {
+            try
+            {
+                process(path);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, path);
+                failed?.Invoke(path);
+            }
+        }
     }
 
     /// <summary>

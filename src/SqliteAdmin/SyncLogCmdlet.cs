@@ -6,10 +6,11 @@ namespace SqliteAdmin;
 /// <summary>Base of the sync-log cmdlets: the table and column names (seed 003's by default), shared so one splat serves both.</summary>
 public abstract class SyncLogCmdlet : DatabaseInputCmdlet
 {
-    /// <summary>The sync log table.</summary>
+    /// <summary>The sync log table (as Test-SqliteHealth names it). Alias -Table: its 0.1.0 name, kept for one release.</summary>
     [Parameter]
+    [Alias("Table")]
     [ValidateNotNullOrEmpty]
-    public string Table { get; set; } = "sync_log";
+    public string SyncLogTable { get; set; } = "sync_log";
 
     /// <summary>Column with the time of each sync.</summary>
     [Parameter]
@@ -46,9 +47,9 @@ public abstract class SyncLogCmdlet : DatabaseInputCmdlet
     public SwitchParameter LocalTimestamps { get; set; }
 
     /// <summary>The names as Core takes them.</summary>
-    protected SyncLogColumns Columns => new()
+    private protected SyncLogColumns Columns => new()
     {
-        Table = Table,
+        Table = SyncLogTable,
         Timestamp = TimestampColumn,
         Status = StatusColumn,
         Pulled = PulledColumn,

@@ -9,13 +9,13 @@ namespace SqliteAdmin;
 internal static class SyncThresholdParameters
 {
     /// <summary>Parses the staleness span and the optional business hours (local time).</summary>
-    public static (TimeSpan StaleAfter, BusinessHours? Hours) Parse(string staleAfter, string? businessHours, DayOfWeek[]? businessDays)
+    public static (TimeSpan StaleAfter, BusinessHours? Hours) Parse(Duration staleAfter, string? businessHours, DayOfWeek[]? businessDays)
     {
         if (businessDays != null && businessHours == null)
         {
             throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
                 "-BusinessDays needs -BusinessHours, such as -BusinessHours 08:00-18:00.", null);
         }
-        return (RetentionSpan.ParseDuration(staleAfter), businessHours == null ? null : BusinessHours.Parse(businessHours, businessDays, TimeZoneInfo.Local));
+        return (staleAfter.ToTimeSpan(), businessHours == null ? null : BusinessHours.Parse(businessHours, businessDays, TimeZoneInfo.Local));
     }
 }

@@ -17,7 +17,7 @@ Describe 'Backup-SqliteDatabase' {
 
         $backup = Backup-SqliteDatabase -Path $db -Destination $dest
 
-        $backup | Should -BeOfType 'SqliteAdmin.Core.Backups.SqliteBackupInfo'
+        $backup | Should -BeOfType 'SqliteAdmin.BackupInfo'
         $backup.Database | Should -Be 'orders'
         $backup.Verified | Should -BeTrue
         $backup.IntegrityResult | Should -Be 'ok'

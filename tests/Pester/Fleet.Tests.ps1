@@ -24,7 +24,7 @@ Describe 'Deserialized output' {
         $db = (New-TestDatabase -Path (Join-Path $folder 'orders.db') -SyncRows 300).FullName
         Invoke-TestSql -Path $db -Sql 'PRAGMA foreign_keys=OFF; CREATE TABLE parent(id INTEGER PRIMARY KEY); CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id)); INSERT INTO child VALUES (1, 42);'
         $backups = Join-Path $folder 'backups'
-        $null = Backup-SqliteDatabase -Path $db -Destination $backups -Tier Daily -Verify None
+        $null = Backup-SqliteDatabase -Path $db -Destination $backups -Tier Daily -IntegrityMode None
         $remote = @(Receive-FromJob -Script @'
 param($db, $backups)
 Get-SqliteDatabase -Path $db
@@ -34,17 +34,17 @@ Get-SyncLogReport -Path $db -Since '2026-11-01' -MaxFailurePercent 5
 Test-SqliteHealth -Path $db -BackupPath $backups -IntegrityMode Full
 Remove-ExpiredBackup -Path $backups -KeepLast 1 -WhatIf
 '@ -Arguments $db, $backups)
-        function Get-Remote([string]$Type) { $remote | Where-Object { $_.PSObject.TypeNames[0] -eq "Deserialized.SqliteAdmin.Core.$Type" } }
+        function Get-Remote([string]$Type) { $remote | Where-Object { $_.PSObject.TypeNames[0] -eq "Deserialized.SqliteAdmin.$Type" } }
     }
 
     It 'came back as Deserialized.<type> objects of every kind' {
-        foreach ($type in 'Databases.SqliteDatabaseInfo', 'Integrity.SqliteIntegrityResult', 'Backups.SqliteBackupInfo', 'SyncLog.SyncLogReport', 'Health.SqliteHealthCheck', 'Retention.SqliteRetentionDecision') {
+        foreach ($type in 'DatabaseInfo', 'IntegrityResult', 'BackupInfo', 'SyncLogReport', 'HealthCheck', 'RetentionDecision') {
             @(Get-Remote $type).Count | Should -BeGreaterThan 0 -Because $type
         }
     }
 
     It 'keeps a database''s tables with their row counts (serialized one level deeper)' {
-        $info = Get-Remote 'Databases.SqliteDatabaseInfo'
+        $info = Get-Remote 'DatabaseInfo'
 
         $info.Path | Should -Be $db
         $info.SizeBytes | Should -Be (Get-Item -LiteralPath $db).Length
@@ -54,9 +54,9 @@ Remove-ExpiredBackup -Path $backups -KeepLast 1 -WhatIf
     }
 
     It 'keeps the integrity status, a TimeSpan and each foreign-key violation''s table, rowid and parent' {
-        $result = Get-Remote 'Integrity.SqliteIntegrityResult'
+        $result = Get-Remote 'IntegrityResult'
 
-        $result.Status | Should -Be 'Corrupt'
+        $result.Status | Should -Be 'Inconsistent'
         $result.Status | Should -BeOfType [string] -Because 'an enum one level down would arrive as its number'
         $result.Mode | Should -Be 'Full'
         $result.IsHealthy | Should -BeFalse
@@ -68,7 +68,7 @@ Remove-ExpiredBackup -Path $backups -KeepLast 1 -WhatIf
 
     It 'keeps what a backup script checks: path, size, time, hash, status' {
         $local = Get-SqliteBackup -Path $backups
-        $backup = Get-Remote 'Backups.SqliteBackupInfo'
+        $backup = Get-Remote 'BackupInfo'
 
         foreach ($name in 'Database', 'Path', 'ManifestPath', 'SizeBytes', 'Sha256', 'Verified', 'Compressed', 'Encrypted') {
             $backup.$name | Should -Be $local.$name -Because $name
@@ -79,10 +79,10 @@ Remove-ExpiredBackup -Path $backups -KeepLast 1 -WhatIf
     }
 
     It 'keeps the sync status and every alert in full' {
-        $report = Get-Remote 'SyncLog.SyncLogReport'
+        $report = Get-Remote 'SyncLogReport'
 
         $report.Status | Should -Be 'Critical'
-        $report.Status -eq [SqliteAdmin.Core.SyncLog.SyncHealth]::Critical | Should -BeTrue
+        $report.Status -eq [SqliteAdmin.SyncHealth]::Critical | Should -BeTrue
         @($report.Alerts).Count | Should -BeGreaterThan 0
         ($report.Alerts -join ' ') | Should -Match 'syncs failed'
         $report.SinceLastSuccess | Should -BeOfType [timespan]
@@ -90,36 +90,36 @@ Remove-ExpiredBackup -Path $backups -KeepLast 1 -WhatIf
     }
 
     It 'keeps each health check''s database, check, status, value and message' {
-        $checks = @(Get-Remote 'Health.SqliteHealthCheck')
+        $checks = @(Get-Remote 'HealthCheck')
 
         $checks.Check | Should -Contain 'BackupVerified'
         $checks.Database | Select-Object -Unique | Should -Be $db
-        ($checks | Where-Object Check -eq 'Integrity').Status | Should -Be 'Fail'
+        ($checks | Where-Object Check -eq 'Integrity').Status | Should -Be 'Warning' -Because 'a foreign-key violation is Inconsistent data in a sound file, not damage'
         ($checks.Status -contains 'Fail') | Should -BeTrue
-        @($checks | Where-Object { $_.Status -eq [SqliteAdmin.Core.Health.HealthStatus]::Fail }).Count | Should -BeGreaterThan 0
+        @($checks | Where-Object { $_.Status -eq [SqliteAdmin.HealthStatus]::Fail }).Count | Should -BeGreaterThan 0
         $checks | ForEach-Object { $_.Message | Should -Not -BeNullOrEmpty }
     }
 
     It 'keeps a retention decision''s action and reasons' {
-        $decision = @(Get-Remote 'Retention.SqliteRetentionDecision')[0]
+        $decision = @(Get-Remote 'RetentionDecision')[0]
 
         [string]$decision.Action | Should -Be 'Keep'
         $decision.Reasons | Should -Contain 'last snapshot'
     }
 
     It 'is shown with the module''s table view: <Type>' -ForEach @(
-        @{ Type = 'Databases.SqliteDatabaseInfo'; Header = 'Size\(MB\)\s+Wal\(MB\)\s+Journal' }
-        @{ Type = 'Integrity.SqliteIntegrityResult'; Header = 'FkViolations\s+Duration\s+FirstProblem' }
-        @{ Type = 'Backups.SqliteBackupInfo'; Header = 'Database\s+Tier\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path' }
-        @{ Type = 'SyncLog.SyncLogReport'; Header = 'Syncs\s+Success%\s+Conflict%\s+P95ms\s+LastSuccess\s+Alerts' }
-        @{ Type = 'Health.SqliteHealthCheck'; Header = 'Check\s+Status\s+Value\s+Threshold\s+Message' }
-        @{ Type = 'Retention.SqliteRetentionDecision'; Header = 'Database\s+Action\s+CreatedUtc\s+Tier\s+SizeBytes\s+Reasons\s+Path' }
+        @{ Type = 'DatabaseInfo'; Header = 'Size\(MB\)\s+Wal\(MB\)\s+Journal' }
+        @{ Type = 'IntegrityResult'; Header = 'FkViolations\s+Duration\s+FirstProblem' }
+        @{ Type = 'BackupInfo'; Header = 'Database\s+Tier\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path' }
+        @{ Type = 'SyncLogReport'; Header = 'Syncs\s+Success%\s+Conflict%\s+P95ms\s+LastSuccess\s+Alerts' }
+        @{ Type = 'HealthCheck'; Header = 'Check\s+Status\s+Value\s+Threshold\s+Message' }
+        @{ Type = 'RetentionDecision'; Header = 'Database\s+Action\s+CreatedUtc\s+Tier\s+SizeBytes\s+Reasons\s+Path' }
     ) {
         $text = Get-Remote $Type | Format-Table | Out-String -Width 250
 
         $text | Should -Match $Header
         $text | Should -Not -Match 'RunspaceId'
-        (Get-FormatData -TypeName "Deserialized.SqliteAdmin.Core.$Type").TypeNames | Should -Contain "SqliteAdmin.Core.$Type"
+        (Get-FormatData -TypeName "Deserialized.SqliteAdmin.$Type").TypeNames | Should -Contain "SqliteAdmin.$Type"
     }
 }
 

@@ -9,10 +9,10 @@ Describe 'Get-SqliteDatabase' {
         $otherDb = (New-TestDatabase -Path (Join-Path $TestDrive 'other.db') -SyncRows 10).FullName
     }
 
-    It 'reports the facts of a database as a SqliteDatabaseInfo' {
+    It 'reports the facts of a database as a DatabaseInfo' {
         $info = Get-SqliteDatabase -Path $appDb
 
-        $info | Should -BeOfType 'SqliteAdmin.Core.Databases.SqliteDatabaseInfo'
+        $info | Should -BeOfType 'SqliteAdmin.DatabaseInfo'
         $info.Path | Should -Be $appDb
         $info.JournalMode | Should -Be 'wal'
         $info.UserVersion | Should -Be 7

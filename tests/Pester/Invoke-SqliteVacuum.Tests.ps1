@@ -56,7 +56,7 @@ Describe 'Invoke-SqliteVacuum' {
 
         $result = Invoke-SqliteVacuum -Path $db
 
-        $result | Should -BeOfType 'SqliteAdmin.Core.Maintenance.SqliteVacuumResult'
+        $result | Should -BeOfType 'SqliteAdmin.VacuumResult'
         $result.Performed | Should -BeTrue
         $result.SizeBeforeBytes | Should -Be $sizeBefore
         $result.SizeAfterBytes | Should -Be (Get-Item -LiteralPath $db).Length
@@ -91,25 +91,25 @@ Describe 'Invoke-SqliteVacuum' {
         Get-FolderState $folder | Should -Be $before
     }
 
-    It 'writes a compacted copy with -Mode Into and never overwrites it' {
+    It 'writes a compacted copy with -VacuumMode Into and never overwrites it' {
         $db = New-FragmentedDatabase -Path (Join-Path $TestDrive 'into.db')
         $target = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'compact')
 
-        $result = Invoke-SqliteVacuum -Path $db -Mode Into -Destination $target.FullName
+        $result = Invoke-SqliteVacuum -Path $db -VacuumMode Into -Destination $target.FullName
 
         $result.Destination | Should -Be (Join-Path $target.FullName 'into.db')
         Get-FreelistCount $result.Destination | Should -Be 0
         Get-TableContent $result.Destination | Should -Be (Get-TableContent $db)
 
-        $again = Invoke-SqliteVacuum -Path $db -Mode Into -Destination $target.FullName -ErrorVariable errs -ErrorAction SilentlyContinue
+        $again = Invoke-SqliteVacuum -Path $db -VacuumMode Into -Destination $target.FullName -ErrorVariable errs -ErrorAction SilentlyContinue
         $again | Should -BeNullOrEmpty
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'DestinationExists,*'
     }
 
-    It 'refuses -Mode Incremental on a database without incremental auto_vacuum' {
+    It 'refuses -VacuumMode Incremental on a database without incremental auto_vacuum' {
         $db = New-FragmentedDatabase -Path (Join-Path $TestDrive 'incremental.db')
 
-        Invoke-SqliteVacuum -Path $db -Mode Incremental -ErrorVariable errs -ErrorAction SilentlyContinue
+        Invoke-SqliteVacuum -Path $db -VacuumMode Incremental -ErrorVariable errs -ErrorAction SilentlyContinue
 
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'VacuumModeNotApplicable,*'
         $errs[0].Exception.Message | Should -Match 'auto_vacuum = NONE'

@@ -8,7 +8,9 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-BuiltModule
-    $script:Shipped = [SqliteAdmin.Core.Native.NativeSqliteLoader]::ShippedSqliteVersion
+    # The SQLite version the module ships: the assembly metadata NativeSqliteLoader reads (internal types are not reachable from script).
+    $script:Shipped = ([SqliteAdmin.BackupInfo].Assembly.GetCustomAttributes([System.Reflection.AssemblyMetadataAttribute], $false) |
+        Where-Object Key -EQ 'ShippedSqliteVersion').Value
 
     $repoRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $props = [xml](Get-Content -Raw -LiteralPath (Join-Path $repoRoot 'Directory.Packages.props'))

@@ -16,7 +16,7 @@ BeforeDiscovery {
     $stopCases = @(
         @{ Name = 'an online backup'; Records = 3; Script = 'param($Db, $Out) Backup-SqliteDatabase -Path $Db -Destination $Out -PagesPerStep 16' }
         @{ Name = 'a compressed, encrypted backup'; Records = 3; Script = 'param($Db, $Out) $env:SQLITEADMIN_STOP_KEY = ''stop test''; Backup-SqliteDatabase -Path $Db -Destination $Out -Compress -Encrypt -PassphraseVariable SQLITEADMIN_STOP_KEY' }
-        @{ Name = 'a VACUUM INTO copy'; Records = 3; Script = 'param($Db, $Out) $null = New-Item -ItemType Directory -Path $Out -Force; Invoke-SqliteVacuum -Path $Db -Mode Into -Destination $Out' }
+        @{ Name = 'a VACUUM INTO copy'; Records = 3; Script = 'param($Db, $Out) $null = New-Item -ItemType Directory -Path $Out -Force; Invoke-SqliteVacuum -Path $Db -VacuumMode Into -Destination $Out' }
         @{ Name = 'a vacuum in place'; Records = 3; Script = 'param($Db, $Out) Invoke-SqliteVacuum -Path $Db' }
         @{ Name = 'an integrity check'; Records = 1; Script = 'param($Db, $Out) Test-SqliteIntegrity -Path $Db' }
     )

@@ -31,7 +31,7 @@ Describe 'Remove-ExpiredBackup' {
         $plan = Remove-ExpiredBackup $folder -KeepDaily 7 -KeepWeekly 4 -KeepMonthly 3 -WhatIf
 
         $plan | Should -HaveCount 60
-        $plan[0] | Should -BeOfType 'SqliteAdmin.Core.Retention.SqliteRetentionDecision'
+        $plan[0] | Should -BeOfType 'SqliteAdmin.RetentionDecision'
         ($plan | Where-Object Action -eq 'Remove').Count | Should -BeGreaterThan 40
         $plan[0].Reasons | Should -Contain 'daily snapshot'
         Get-FolderState $folder | Should -Be $before

@@ -39,7 +39,7 @@ Describe 'Restore-SqliteDatabase' {
     It 'restores a Get-SqliteBackup object and keeps a safety copy' {
         $result = Get-SqliteBackup $backups | Select-Object -First 1 | Restore-SqliteDatabase -Destination $target -PassphraseVariable SQLITEADMIN_PESTER_KEY -Force
 
-        $result | Should -BeOfType 'SqliteAdmin.Core.Restore.SqliteRestoreResult'
+        $result | Should -BeOfType 'SqliteAdmin.RestoreResult'
         $result.Verified | Should -BeTrue
         $result.IntegrityResult | Should -Be 'ok'
         Get-Marker $target | Should -Be 'from-backup'
@@ -114,10 +114,10 @@ Describe 'Test-SqliteIntegrity' {
     It 'reports a healthy database as Ok' {
         $result = Test-SqliteIntegrity $db
 
-        $result | Should -BeOfType 'SqliteAdmin.Core.Integrity.SqliteIntegrityResult'
+        $result | Should -BeOfType 'SqliteAdmin.IntegrityResult'
         $result.Status | Should -Be 'Ok'
         $result.IsHealthy | Should -BeTrue
-        Test-SqliteIntegrity $db -Mode Quick -Quiet | Should -BeTrue
+        Test-SqliteIntegrity $db -IntegrityMode Quick -Quiet | Should -BeTrue
     }
 
     It 'lists foreign-key violations' {
@@ -127,7 +127,7 @@ Describe 'Test-SqliteIntegrity' {
 
         $result = Test-SqliteIntegrity $copy
 
-        $result.Status | Should -Be 'Corrupt'
+        $result.Status | Should -Be 'Inconsistent' -Because 'the file is sound; only rows are orphaned'
         $result.ForeignKeyViolations[0].Table | Should -Be 'child'
         $result.ForeignKeyViolations[0].RowId | Should -Be 1
         $result.ForeignKeyViolations[0].Parent | Should -Be 'parent'

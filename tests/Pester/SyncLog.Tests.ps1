@@ -29,7 +29,7 @@ Describe 'Get-SyncLogReport' {
     It 'summarises the last 24 hours as a SyncLogReport' {
         $report = Get-SyncLogReport -Path $db -Last 24h
 
-        $report | Should -BeOfType 'SqliteAdmin.Core.SyncLog.SyncLogReport'
+        $report | Should -BeOfType 'SqliteAdmin.SyncLogReport'
         $report.TotalSyncs | Should -Be 48
         $report.Failed | Should -Be 3
         $report.RecordsPulled | Should -Be (48 * 5)
@@ -50,7 +50,7 @@ Describe 'Get-SyncLogReport' {
         $days = Get-SyncLogReport -Path $db -Last 7d -GroupBy Day
         $summary = Get-SyncLogReport -Path $db -Last 7d
 
-        $days[0] | Should -BeOfType 'SqliteAdmin.Core.SyncLog.SyncLogPeriod'
+        $days[0] | Should -BeOfType 'SqliteAdmin.SyncLogPeriod'
         ($days | Measure-Object TotalSyncs -Sum).Sum | Should -Be $summary.TotalSyncs
     }
 
@@ -62,7 +62,7 @@ Describe 'Get-SyncLogReport' {
     }
 
     It 'rejects a hostile table name with TableNotFound and runs nothing' {
-        Get-SyncLogReport -Path $db -Table 'sync_log"; DROP TABLE sync_log; --' -ErrorVariable errs -ErrorAction SilentlyContinue
+        Get-SyncLogReport -Path $db -SyncLogTable 'sync_log"; DROP TABLE sync_log; --' -ErrorVariable errs -ErrorAction SilentlyContinue
 
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'TableNotFound,*'
         Get-RowCount $db | Should -Be 400
@@ -95,7 +95,7 @@ Describe 'Remove-SyncLogEntry' {
 
         $result = Remove-SyncLogEntry -Path $db -OlderThan 7d -KeepLast 100 -Force
 
-        $result | Should -BeOfType 'SqliteAdmin.Core.SyncLog.SyncLogPruneResult'
+        $result | Should -BeOfType 'SqliteAdmin.SyncLogPruneResult'
         $result.Removed | Should -Be 300
         $result.Remaining | Should -Be 100
         Get-RowCount $db | Should -Be 100

@@ -19,7 +19,7 @@ Describe 'Test-SqliteHealth' {
 
         $checks = Test-SqliteHealth -Path $db -BackupPath $backups
 
-        $checks | Should -BeOfType 'SqliteAdmin.Core.Health.SqliteHealthCheck'
+        $checks | Should -BeOfType 'SqliteAdmin.HealthCheck'
         $checks.Check | Should -Be $script:AllChecks
         $checks | Where-Object Status -ne 'Pass' | Should -BeNullOrEmpty
         $checks.Database | Select-Object -Unique | Should -Be $db

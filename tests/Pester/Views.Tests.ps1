@@ -4,18 +4,18 @@ BeforeDiscovery {
     Import-BuiltModule
     $cmdlets = (Get-Command -Module SqliteAdmin -CommandType Cmdlet).Name
     $views = @(
-        @{ Type = 'Databases.SqliteDatabaseInfo'; Header = 'Name\s+Size\(MB\)\s+Wal\(MB\)\s+Journal\s+Free%\s+Tables\s+Indexes\s+UserVersion\s+LastWriteTimeUtc'; Make = { param($f) Get-SqliteDatabase $f.Db } }
-        @{ Type = 'Databases.SqliteTableInfo'; Header = 'Name\s+RowCount'; Make = { param($f) (Get-SqliteDatabase $f.Db).Tables } }
-        @{ Type = 'Backups.SqliteBackupInfo'; Header = 'Database\s+Tier\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path'; Make = { param($f) Get-SqliteBackup $f.Backups } }
-        @{ Type = 'Restore.SqliteRestoreResult'; Header = 'Destination\s+BackupCreatedUtc\s+Verified\s+Integrity\s+Duration\s+SafetyCopyPath'; Make = { param($f) Get-SqliteBackup $f.Backups | Restore-SqliteDatabase -Destination (Join-Path $f.Folder 'restored.db') -Force } }
-        @{ Type = 'Integrity.SqliteIntegrityResult'; Header = 'Path\s+Mode\s+Status\s+Errors\s+FkViolations\s+Duration\s+FirstProblem'; Make = { param($f) Test-SqliteIntegrity $f.Fk } }
-        @{ Type = 'Integrity.ForeignKeyViolation'; Header = 'Table\s+RowId\s+Parent\s+ForeignKeyIndex'; Make = { param($f) (Test-SqliteIntegrity $f.Fk).ForeignKeyViolations } }
-        @{ Type = 'Retention.SqliteRetentionDecision'; Header = 'Database\s+Action\s+CreatedUtc\s+Tier\s+SizeBytes\s+Reasons\s+Path'; Make = { param($f) Remove-ExpiredBackup $f.Backups -KeepLast 1 -WhatIf } }
-        @{ Type = 'Maintenance.SqliteVacuumResult'; Header = 'Path\s+Mode\s+Performed\s+Before\s+After\s+Reclaimed\s+Free%\s+Duration\s+Operations / SkippedReason'; Make = { param($f) Invoke-SqliteVacuum $f.Db } }
-        @{ Type = 'SyncLog.SyncLogReport'; Header = 'Path\s+Status\s+Syncs\s+Success%\s+Conflict%\s+P95ms\s+LastSuccess\s+Alerts'; Make = { param($f) Get-SyncLogReport $f.Db -Since '2026-11-01' } }
-        @{ Type = 'SyncLog.SyncLogPeriod'; Header = 'Period\s+Syncs\s+Succeeded\s+Failed\s+Failure%\s+Conflict%\s+Conflicts\s+Pulled\s+Pushed\s+AvgMs'; Make = { param($f) Get-SyncLogReport $f.Db -Since '2026-11-01' -GroupBy Day } }
-        @{ Type = 'SyncLog.SyncLogPruneResult'; Header = 'Path\s+Table\s+Removed\s+Remaining\s+OldestKept\s+NewestKept\s+Unreadable'; Make = { param($f) Remove-SyncLogEntry $f.Db -KeepLast 10 -Force } }
-        @{ Type = 'Health.SqliteHealthCheck'; Header = 'Check\s+Status\s+Value\s+Threshold\s+Message'; Make = { param($f) Test-SqliteHealth $f.Db -BackupPath $f.Backups } }
+        @{ Type = 'DatabaseInfo'; Header = 'Name\s+Size\(MB\)\s+Wal\(MB\)\s+Journal\s+Free%\s+Tables\s+Indexes\s+UserVersion\s+LastWriteTimeUtc'; Make = { param($f) Get-SqliteDatabase $f.Db } }
+        @{ Type = 'TableInfo'; Header = 'Name\s+RowCount'; Make = { param($f) (Get-SqliteDatabase $f.Db).Tables } }
+        @{ Type = 'BackupInfo'; Header = 'Database\s+Tier\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path'; Make = { param($f) Get-SqliteBackup $f.Backups } }
+        @{ Type = 'RestoreResult'; Header = 'Destination\s+BackupCreatedUtc\s+Verified\s+Integrity\s+Duration\s+SafetyCopyPath'; Make = { param($f) Get-SqliteBackup $f.Backups | Restore-SqliteDatabase -Destination (Join-Path $f.Folder 'restored.db') -Force } }
+        @{ Type = 'IntegrityResult'; Header = 'Path\s+Mode\s+Status\s+Errors\s+FkViolations\s+Duration\s+FirstProblem'; Make = { param($f) Test-SqliteIntegrity $f.Fk } }
+        @{ Type = 'ForeignKeyViolation'; Header = 'Table\s+RowId\s+Parent\s+ForeignKeyIndex'; Make = { param($f) (Test-SqliteIntegrity $f.Fk).ForeignKeyViolations } }
+        @{ Type = 'RetentionDecision'; Header = 'Database\s+Action\s+CreatedUtc\s+Tier\s+SizeBytes\s+Reasons\s+Path'; Make = { param($f) Remove-ExpiredBackup $f.Backups -KeepLast 1 -WhatIf } }
+        @{ Type = 'VacuumResult'; Header = 'Path\s+Mode\s+Performed\s+Before\s+After\s+Reclaimed\s+Free%\s+Duration\s+Operations / SkippedReason'; Make = { param($f) Invoke-SqliteVacuum $f.Db } }
+        @{ Type = 'SyncLogReport'; Header = 'Path\s+Status\s+Syncs\s+Success%\s+Conflict%\s+P95ms\s+LastSuccess\s+Alerts'; Make = { param($f) Get-SyncLogReport $f.Db -Since '2026-11-01' } }
+        @{ Type = 'SyncLogPeriod'; Header = 'Period\s+Syncs\s+Succeeded\s+Failed\s+Failure%\s+Conflict%\s+Conflicts\s+Pulled\s+Pushed\s+AvgMs'; Make = { param($f) Get-SyncLogReport $f.Db -Since '2026-11-01' -GroupBy Day } }
+        @{ Type = 'SyncLogPruneResult'; Header = 'Path\s+Table\s+Removed\s+Remaining\s+OldestKept\s+NewestKept\s+Unreadable'; Make = { param($f) Remove-SyncLogEntry $f.Db -KeepLast 10 -Force } }
+        @{ Type = 'HealthCheck'; Header = 'Check\s+Status\s+Value\s+Threshold\s+Message'; Make = { param($f) Test-SqliteHealth $f.Db -BackupPath $f.Backups } }
     )
 }
 
@@ -40,7 +40,7 @@ Describe 'Default table views' {
     It '<Type> shows its columns' -ForEach $views {
         $objects = @(& $Make $fixture)
         $objects.Count | Should -BeGreaterThan 0
-        $objects[0].PSObject.TypeNames[0] | Should -Be "SqliteAdmin.Core.$Type"
+        $objects[0].PSObject.TypeNames[0] | Should -Be "SqliteAdmin.$Type"
 
         $text = $objects | Format-Table | Out-String -Width 250
 

@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using SqliteAdmin;
 using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
 
@@ -122,7 +123,7 @@ internal static class Benchmark
         var small = Path.Combine(work, "retention-small.db");
         File.Delete(small);
         Shell("sqlite3", small, "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
-        SqliteBackupInfo seed = DatabaseBackup.Run(new BackupRequest { SourcePath = small, Destination = seedFolder }, null, CancellationToken.None).Backup;
+        BackupInfo seed = DatabaseBackup.Run(new BackupRequest { SourcePath = small, Destination = seedFolder }, null, CancellationToken.None).Backup;
         string manifest = File.ReadAllText(seed.ManifestPath!);
         string building = folder + ".partial";
         Directory.CreateDirectory(building);
@@ -276,11 +277,11 @@ internal static class Benchmark
         if (operation.StartsWith("sync-log", StringComparison.Ordinal))
         {
             var report = Stopwatch.StartNew();
-            var logRequest = new SqliteAdmin.Core.SyncLog.SyncLogRequest { Path = db, Last = SqliteAdmin.Core.Retention.RetentionSpan.Parse("400d") };
+            var logRequest = new SqliteAdmin.Core.SyncLog.SyncLogRequest { Path = db, Last = SqliteAdmin.Duration.Parse("400d") };
             long syncs;
             if (operation.Contains("GroupBy"))
             {
-                logRequest.GroupBy = SqliteAdmin.Core.SyncLog.SyncLogGrouping.Day;
+                logRequest.GroupBy = SqliteAdmin.SyncLogGrouping.Day;
                 syncs = SqliteAdmin.Core.SyncLog.SyncLogAnalyzer.Periods(logRequest, null, CancellationToken.None).Sum(p => p.TotalSyncs);
             }
             else

@@ -4,7 +4,7 @@ using SqliteAdmin.Core.Progress;
 namespace SqliteAdmin.Core.Tests;
 
 /// <summary>An IProgress that calls back synchronously, on the reporting thread.</summary>
-public sealed class CallbackProgress : IProgress<OperationProgress>
+internal sealed class CallbackProgress : IProgress<OperationProgress>
 {
     private readonly Action<OperationProgress> _callback;
 

@@ -23,7 +23,7 @@ public class DatabaseInspectorTests
         string db = TestDatabase.Create(folder.File("app.db"), journalMode, syncRows: 3000);
         SqliteCli.Run(db, "DELETE FROM sync_log WHERE id % 2 = 0;"); // leave free pages
 
-        SqliteDatabaseInfo info = DatabaseInspector.Inspect(db, Busy);
+        DatabaseInfo info = DatabaseInspector.Inspect(db, Busy);
 
         string[] cli = SqliteCli.Run(db,
             "PRAGMA page_size; PRAGMA page_count; PRAGMA freelist_count; PRAGMA journal_mode; PRAGMA encoding; PRAGMA schema_version;" +
@@ -67,13 +67,13 @@ public class DatabaseInspectorTests
         }
         try
         {
-            SqliteDatabaseInfo info = DatabaseInspector.Inspect(db, Busy);
+            DatabaseInfo info = DatabaseInspector.Inspect(db, Busy);
 
             Assert.Equal("Incremental", info.AutoVacuum);
             Assert.Equal("wal", info.JournalMode);
             Assert.True(info.WalSizeBytes > 0, "the writer's frames are still in the WAL");
             Assert.Equal(new FileInfo(db + "-wal").Length, info.WalSizeBytes);
-            SqliteTableInfo table = Assert.Single(info.Tables);
+            TableInfo table = Assert.Single(info.Tables);
             Assert.Equal("we\"ird [name]", table.Name);
             Assert.Equal(2, table.RowCount);
         }
@@ -103,7 +103,7 @@ public class DatabaseInspectorTests
         long lastCount = 0;
         while (!writer.HasExited || reads == 0)
         {
-            SqliteDatabaseInfo info = DatabaseInspector.Inspect(db, TimeSpan.Zero);
+            DatabaseInfo info = DatabaseInspector.Inspect(db, TimeSpan.Zero);
             long count = info.Tables.Single(t => t.Name == "sync_log").RowCount!.Value;
             Assert.True(count >= lastCount, "each read sees a committed state at least as new as the last");
             lastCount = count;

@@ -38,11 +38,11 @@ public class DocumentationTests
         return text.Substring(start, end - start);
     }
 
-    private static (SqliteBackupInfo Backup, string Db) EncryptedBackup(TempFolder folder)
+    private static (BackupInfo Backup, string Db) EncryptedBackup(TempFolder folder)
     {
         string db = TestDatabase.Create(folder.File("orders.db"), "wal", syncRows: 3000);
         File.WriteAllText(folder.File("orders.env"), "API_URL=https://example.invalid\n");
-        SqliteBackupInfo backup = DatabaseBackup.Run(new BackupRequest
+        BackupInfo backup = DatabaseBackup.Run(new BackupRequest
         {
             SourcePath = db,
             Destination = folder.File("backups"),
@@ -58,7 +58,7 @@ public class DocumentationTests
     public void The_about_topic_lists_every_field_a_manifest_has()
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = EncryptedBackup(folder).Backup;
+        BackupInfo backup = EncryptedBackup(folder).Backup;
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(backup.ManifestPath!));
         string section = Section(RepoFile("module/en-US/about_SqliteAdmin.help.txt"), "MANIFEST", "DECRYPTING A BACKUP WITH OPENSSL ALONE");
 
@@ -79,7 +79,7 @@ public class DocumentationTests
     public void The_documented_openssl_command_restores_a_backup_without_the_module(string document)
     {
         using var folder = new TempFolder();
-        (SqliteBackupInfo backup, string db) = EncryptedBackup(folder);
+        (BackupInfo backup, string db) = EncryptedBackup(folder);
         // The command exactly as documented (continuation lines joined), with this backup's file name.
         Match recipe = Regex.Match(RepoFile(document), @"openssl enc -d [^\n]*?(\\\n[^\n]*?)*\| gunzip > orders\.db");
         Assert.True(recipe.Success, $"no openssl recipe in {document}");

@@ -10,17 +10,17 @@ public class NativeSqliteLocatorTests
     private const string Root = "/opt/modules/SqliteAdmin";
 
     [Theory]
-    [InlineData(NativeOs.Windows, Architecture.X64, false, "win-x64", "e_sqlite3.dll")]
-    [InlineData(NativeOs.Windows, Architecture.X86, false, "win-x86", "e_sqlite3.dll")]
-    [InlineData(NativeOs.Windows, Architecture.Arm64, false, "win-arm64", "e_sqlite3.dll")]
-    [InlineData(NativeOs.Linux, Architecture.X64, false, "linux-x64", "libe_sqlite3.so")]
-    [InlineData(NativeOs.Linux, Architecture.Arm64, false, "linux-arm64", "libe_sqlite3.so")]
-    [InlineData(NativeOs.Linux, Architecture.X64, true, "linux-musl-x64", "libe_sqlite3.so")]
-    [InlineData(NativeOs.MacOS, Architecture.X64, false, "osx-x64", "libe_sqlite3.dylib")]
-    [InlineData(NativeOs.MacOS, Architecture.Arm64, false, "osx-arm64", "libe_sqlite3.dylib")]
-    public void Chooses_the_shipped_library_for_each_supported_platform(NativeOs os, Architecture arch, bool musl, string rid, string file)
+    [InlineData(nameof(NativeOs.Windows), Architecture.X64, false, "win-x64", "e_sqlite3.dll")]
+    [InlineData(nameof(NativeOs.Windows), Architecture.X86, false, "win-x86", "e_sqlite3.dll")]
+    [InlineData(nameof(NativeOs.Windows), Architecture.Arm64, false, "win-arm64", "e_sqlite3.dll")]
+    [InlineData(nameof(NativeOs.Linux), Architecture.X64, false, "linux-x64", "libe_sqlite3.so")]
+    [InlineData(nameof(NativeOs.Linux), Architecture.Arm64, false, "linux-arm64", "libe_sqlite3.so")]
+    [InlineData(nameof(NativeOs.Linux), Architecture.X64, true, "linux-musl-x64", "libe_sqlite3.so")]
+    [InlineData(nameof(NativeOs.MacOS), Architecture.X64, false, "osx-x64", "libe_sqlite3.dylib")]
+    [InlineData(nameof(NativeOs.MacOS), Architecture.Arm64, false, "osx-arm64", "libe_sqlite3.dylib")]
+    public void Chooses_the_shipped_library_for_each_supported_platform(string osName, Architecture arch, bool musl, string rid, string file)
     {
-        NativeLibraryChoice choice = NativeSqliteLocator.Choose(os, arch, musl, Root);
+        NativeLibraryChoice choice = NativeSqliteLocator.Choose((NativeOs)System.Enum.Parse(typeof(NativeOs), osName), arch, musl, Root);
 
         Assert.True(choice.IsSupported);
         Assert.Equal(rid, choice.RuntimeIdentifier);
@@ -28,12 +28,12 @@ public class NativeSqliteLocatorTests
     }
 
     [Theory]
-    [InlineData(NativeOs.Linux, Architecture.Arm, false, "linux-arm")]
-    [InlineData(NativeOs.Linux, Architecture.Arm64, true, "linux-musl-arm64")]
-    [InlineData(NativeOs.Windows, Architecture.Arm, false, "win-arm")]
-    public void Unsupported_platform_fails_naming_the_rid_and_the_path_tried(NativeOs os, Architecture arch, bool musl, string rid)
+    [InlineData(nameof(NativeOs.Linux), Architecture.Arm, false, "linux-arm")]
+    [InlineData(nameof(NativeOs.Linux), Architecture.Arm64, true, "linux-musl-arm64")]
+    [InlineData(nameof(NativeOs.Windows), Architecture.Arm, false, "win-arm")]
+    public void Unsupported_platform_fails_naming_the_rid_and_the_path_tried(string osName, Architecture arch, bool musl, string rid)
     {
-        NativeLibraryChoice choice = NativeSqliteLocator.Choose(os, arch, musl, Root);
+        NativeLibraryChoice choice = NativeSqliteLocator.Choose((NativeOs)System.Enum.Parse(typeof(NativeOs), osName), arch, musl, Root);
         Assert.False(choice.IsSupported);
 
         var ex = Assert.Throws<SqliteAdminException>(() => NativeSqliteLoader.EnsureShipped(choice));

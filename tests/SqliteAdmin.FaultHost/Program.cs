@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using SqliteAdmin.Core;
+using SqliteAdmin;
 using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Progress;

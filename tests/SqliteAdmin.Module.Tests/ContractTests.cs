@@ -53,7 +53,7 @@ public sealed class ContractTests : IClassFixture<BuiltModuleFixture>
         // The cmdlet layer maps SqliteAdminErrorCategory to ErrorCategory by name; a name PowerShell
         // does not have would silently become NotSpecified.
         var powerShell = _module.SmaType("System.Management.Automation.ErrorCategory").GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.Name).ToHashSet();
-        Type core = _module.FindModuleType("SqliteAdmin.Core.SqliteAdminErrorCategory")!;
+        Type core = _module.FindModuleType("SqliteAdmin.SqliteAdminErrorCategory")!;
         var ours = core.GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.Name).ToList();
 
         Assert.NotEmpty(ours);

@@ -13,10 +13,10 @@ namespace SqliteAdmin.Core.Backups;
 /// and re-hashes them on request. Only exact backup names count; temp files, foreign files and
 /// links are never taken for backups.
 /// </summary>
-public static class BackupCatalog
+internal static class BackupCatalog
 {
     /// <summary>Lists backups in <paramref name="folder"/> (or the one backup file it names), newest first.</summary>
-    public static List<SqliteBackupInfo> List(string folder, string? database, bool recurse, CancellationToken cancellation)
+    public static List<BackupInfo> List(string folder, string? database, bool recurse, CancellationToken cancellation)
     {
         folder = Path.GetFullPath(folder);
         if (File.Exists(folder))
@@ -27,14 +27,14 @@ public static class BackupCatalog
                 throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
                     $"'{folder}' is not a SqliteAdmin backup file (name <database>_<tier>_<yyyyMMdd_HHmmss>.db[.gz][.enc]); give a backup file or the folder that holds backups.", folder);
             }
-            return new List<SqliteBackupInfo> { Describe(folder, single!) };
+            return new List<BackupInfo> { Describe(folder, single!) };
         }
         if (!Directory.Exists(folder))
         {
             throw new SqliteAdminException(ErrorIds.BackupFolderNotFound, SqliteAdminErrorCategory.ObjectNotFound,
                 $"Backup folder '{folder}' does not exist.", folder);
         }
-        var found = new List<(SqliteBackupInfo Info, BackupFileName Name)>();
+        var found = new List<(BackupInfo Info, BackupFileName Name)>();
         foreach (string path in EnumerateFiles(folder, recurse))
         {
             cancellation.ThrowIfCancellationRequested();
@@ -72,7 +72,7 @@ public static class BackupCatalog
     }
 
     /// <summary>Describes one backup file from its manifest (or its name, when the manifest is missing or invalid).</summary>
-    public static SqliteBackupInfo Describe(string path, BackupFileName name)
+    public static BackupInfo Describe(string path, BackupFileName name)
     {
         string manifestPath = path + ".json";
         if (!File.Exists(manifestPath))
@@ -86,7 +86,7 @@ public static class BackupCatalog
             {
                 return FromName(path, name, BackupCheckStatus.ManifestInvalid, $"The manifest describes '{manifest.BackupFile}', not this file.");
             }
-            SqliteBackupInfo info = ToInfo(path, manifestPath, manifest);
+            BackupInfo info = ToInfo(path, manifestPath, manifest);
             if (!manifest.Verified && !string.Equals(manifest.VerifyMode, "None", StringComparison.OrdinalIgnoreCase))
             {
                 info.Status = BackupCheckStatus.FailedVerification;
@@ -101,7 +101,7 @@ public static class BackupCatalog
     }
 
     /// <summary>The output object for a backup and its manifest.</summary>
-    public static SqliteBackupInfo ToInfo(string path, string manifestPath, BackupManifest manifest) => new()
+    public static BackupInfo ToInfo(string path, string manifestPath, BackupManifest manifest) => new()
     {
         Database = manifest.Database,
         SourcePath = manifest.SourcePath,
@@ -133,7 +133,7 @@ public static class BackupCatalog
     /// Re-reads a backup and its side files and compares size, SHA-256 and (with a passphrase) the
     /// HMAC against the manifest; sets Status and StatusMessage. Never decrypts.
     /// </summary>
-    public static void Verify(SqliteBackupInfo info, Passphrase? passphrase, CancellationToken cancellation)
+    public static void Verify(BackupInfo info, Passphrase? passphrase, CancellationToken cancellation)
     {
         if (info.ManifestPath == null || info.Status is BackupCheckStatus.NoManifest or BackupCheckStatus.ManifestInvalid)
         {
@@ -221,7 +221,7 @@ public static class BackupCatalog
         {
             return $"'{Path.GetFileName(path)}' is not a regular file (a link, a FIFO or a device): it is not read.";
         }
-        (long size, string sha, string? hmac) = BackupEncoding.HashFile(path, keys?.HmacKey, null, cancellation);
+        (long size, string sha, string? hmac) = FileHash.Compute(path, keys?.HmacKey, null, cancellation);
         if (expectedSize >= 0 && size != expectedSize)
         {
             return $"'{Path.GetFileName(path)}' is {size} bytes; the manifest says {expectedSize} (truncated or damaged).";
@@ -238,7 +238,7 @@ public static class BackupCatalog
         return null;
     }
 
-    private static SqliteBackupInfo FromName(string path, BackupFileName name, BackupCheckStatus status, string message) => new()
+    private static BackupInfo FromName(string path, BackupFileName name, BackupCheckStatus status, string message) => new()
     {
         Database = name.Database,
         Path = path,

@@ -4,30 +4,13 @@ using System.IO;
 
 namespace SqliteAdmin.Core.Backups;
 
-/// <summary>Backup tiers; the tier is part of the file name and drives retention.</summary>
-public enum BackupTier
-{
-    /// <summary>A backup taken by hand or without a tier.</summary>
-    Manual,
-    /// <summary>An hourly backup.</summary>
-    Hourly,
-    /// <summary>A daily backup.</summary>
-    Daily,
-    /// <summary>A weekly backup.</summary>
-    Weekly,
-    /// <summary>A monthly backup.</summary>
-    Monthly,
-    /// <summary>A yearly backup.</summary>
-    Yearly,
-}
-
 /// <summary>
 /// The one place backup files are named and recognised:
 /// <c>&lt;database&gt;_&lt;tier&gt;_&lt;yyyyMMdd_HHmmss&gt;[_n].db[.gz][.enc]</c>, time in UTC,
 /// <c>_n</c> only when two backups fall in the same second.
 /// Not a package: the grammar is ours and no library knows it; parsed by hand (not a regular expression) for speed in folders of 100 000 backups.
 /// </summary>
-public sealed class BackupFileName
+internal sealed class BackupFileName
 {
     /// <summary>Creates a name.</summary>
     public BackupFileName(string database, BackupTier tier, DateTime createdUtc, bool compressed, bool encrypted, int sequence = 0)

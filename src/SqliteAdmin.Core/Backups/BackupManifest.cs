@@ -9,7 +9,7 @@ using SqliteAdmin.Core.Json;
 namespace SqliteAdmin.Core.Backups;
 
 /// <summary>A side file stored with a backup (-IncludeFile).</summary>
-public sealed class IncludedFileEntry
+internal sealed class IncludedFileEntry
 {
     /// <summary>File name as stored beside the backup.</summary>
     public string StoredName { get; set; } = "";
@@ -31,7 +31,7 @@ public sealed class IncludedFileEntry
 /// The manifest written beside every backup as <c>&lt;backup file&gt;.json</c>: everything needed
 /// to list, verify and restore the backup without opening it. Never holds a key or passphrase.
 /// </summary>
-public sealed class BackupManifest
+internal sealed class BackupManifest
 {
     /// <summary>The manifest format version this code writes.</summary>
     public const int CurrentFormatVersion = 1;

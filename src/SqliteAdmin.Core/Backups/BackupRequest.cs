@@ -6,17 +6,8 @@ using SqliteAdmin.Core.Integrity;
 
 namespace SqliteAdmin.Core.Backups;
 
-/// <summary>How the copy is taken.</summary>
-public enum BackupMethod
-{
-    /// <summary>SQLite's online backup API, stepped: progress, cancellation, restart handling.</summary>
-    OnlineBackup,
-    /// <summary>VACUUM INTO: a compacted copy (no free pages) in one statement.</summary>
-    VacuumInto,
-}
-
 /// <summary>Everything Backup-SqliteDatabase was asked to do for one database.</summary>
-public sealed class BackupRequest
+internal sealed class BackupRequest
 {
     /// <summary>The database to back up.</summary>
     public string SourcePath { get; set; } = "";
@@ -63,16 +54,16 @@ public sealed class BackupRequest
 }
 
 /// <summary>The result of one backup: the backup, and any -CopyTo folder that failed.</summary>
-public sealed class BackupOutcome
+internal sealed class BackupOutcome
 {
-    internal BackupOutcome(SqliteBackupInfo backup, IReadOnlyList<SqliteAdminException> copyFailures)
+    internal BackupOutcome(BackupInfo backup, IReadOnlyList<SqliteAdminException> copyFailures)
     {
         Backup = backup;
         CopyFailures = copyFailures;
     }
 
     /// <summary>The backup made.</summary>
-    public SqliteBackupInfo Backup { get; }
+    public BackupInfo Backup { get; }
 
     /// <summary>Copies that failed; the primary backup is complete regardless.</summary>
     public IReadOnlyList<SqliteAdminException> CopyFailures { get; }

@@ -13,7 +13,7 @@ namespace SqliteAdmin.Core.Backups;
 /// two databases with the same file name apart (site1/app.db and site2/app.db), so one can never
 /// be pruned, restored or judged by the other's backups (reliability case 24).
 /// </summary>
-public static class BackupSeries
+internal static class BackupSeries
 {
     private static readonly StringComparison PathComparison =
         RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
@@ -26,7 +26,7 @@ public static class BackupSeries
         string.IsNullOrEmpty(recordedSource) || string.Equals(Normalize(recordedSource!), Normalize(source), PathComparison);
 
     /// <summary>The distinct source paths recorded by <paramref name="backups"/> (backups without one left out).</summary>
-    public static List<string> SourcesOf(IEnumerable<SqliteBackupInfo> backups) => SourcesOf(backups.Select(b => b.SourcePath));
+    public static List<string> SourcesOf(IEnumerable<BackupInfo> backups) => SourcesOf(backups.Select(b => b.SourcePath));
 
     /// <summary>The distinct source paths among <paramref name="recorded"/>, as a manifest records them (nulls left out).</summary>
     public static List<string> SourcesOf(IEnumerable<string?> recorded) =>
@@ -76,7 +76,7 @@ public static class BackupSeries
     /// first, whatever their series name: those named after the database, and every series whose
     /// newest manifest records it as the source (a -Name); backups of another source never count.
     /// </summary>
-    public static List<SqliteBackupInfo> ListOf(string folder, string source, bool recurse, CancellationToken cancellation)
+    public static List<BackupInfo> ListOf(string folder, string source, bool recurse, CancellationToken cancellation)
     {
         string ownName = BackupFileName.DatabaseNameOf(source);
         var names = BackupCatalog.NewestByName(folder, recurse, cancellation)

@@ -19,7 +19,7 @@ namespace SqliteAdmin.Core.Backups;
 /// it while compressing/encrypting/hashing it in one pass, flush, rename to the final name, write
 /// the manifest, then copy to the -CopyTo folders. Any failure removes every file it created.
 /// </summary>
-public static class DatabaseBackup
+internal static class DatabaseBackup
 {
     /// <summary>Separates a backup's name from a side file's original name: <c>&lt;backup&gt;--&lt;file&gt;</c>.</summary>
     public const string SideFileSeparator = "--";
@@ -40,7 +40,7 @@ public static class DatabaseBackup
         string journalMode = sourceConnection.ExecuteScalar<string>("PRAGMA journal_mode;");
         string sqliteVersion = sourceConnection.ExecuteScalar<string>("SELECT sqlite_version();");
         long sourceSize = new FileInfo(source).Length;
-        EnsureFolder(destination);
+        DurableFile.EnsureFolder(destination);
         string seriesName = request.Name == null ? BackupFileName.DatabaseNameOf(source) : BackupSeries.ValidateName(request.Name);
         // Held until the manifest is written: a concurrent backup of another database with this name waits, then is refused.
         // Another backup of the same series (the same database from another task) may take minutes: wait for it.
@@ -179,7 +179,7 @@ public static class DatabaseBackup
 
             progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
             stopwatch.Stop();
-            SqliteBackupInfo info = BackupCatalog.ToInfo(finalPath, manifestPath, manifest);
+            BackupInfo info = BackupCatalog.ToInfo(finalPath, manifestPath, manifest);
             info.Duration = stopwatch.Elapsed;
             info.Copies = copies;
             info.WritersBlocked = copyOutcome.WritersBlocked;
@@ -272,7 +272,7 @@ public static class DatabaseBackup
         return outcome;
     }
 
-    private static (SqliteDatabaseInfo, List<string>) CheckCopy(string plainTemp, BackupRequest request, CancellationToken cancellation)
+    private static (DatabaseInfo, List<string>) CheckCopy(string plainTemp, BackupRequest request, CancellationToken cancellation)
     {
         List<string> problems;
         using (SqliteConnection copy = SqliteConnectionFactory.OpenReadOnly(plainTemp, request.BusyTimeout))
@@ -280,13 +280,13 @@ public static class DatabaseBackup
         {
             problems = IntegrityCheck.Run(copy, request.Verify, 100, cancellation);
         }
-        return (problems.Count > 0 ? new SqliteDatabaseInfo()
+        return (problems.Count > 0 ? new DatabaseInfo()
             : DatabaseInspector.Inspect(plainTemp, request.BusyTimeout, null, cancellation, countDamagedTablesAsUnknown: request.Verify == IntegrityMode.None), problems);
     }
 
     private static EncodeResult HashPlain(string plainTemp, Action<long> progress, CancellationToken cancellation)
     {
-        (long size, string sha, _) = BackupEncoding.HashFile(plainTemp, null, progress, cancellation);
+        (long size, string sha, _) = FileHash.Compute(plainTemp, null, progress, cancellation);
         return new EncodeResult { PlainSizeBytes = size, PlainSha256 = sha, StoredSizeBytes = size, StoredSha256 = sha };
     }
 
@@ -387,23 +387,5 @@ public static class DatabaseBackup
             result.Add(full);
         }
         return result;
-    }
-
-    /// <summary>Creates a destination folder if missing; a clear error when that is impossible.</summary>
-    internal static void EnsureFolder(string folder)
-    {
-        try
-        {
-            if (File.Exists(folder))
-            {
-                throw new IOException("a file with that name exists");
-            }
-            Directory.CreateDirectory(folder);
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
-        {
-            throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
-                $"Cannot use '{folder}' as the backup destination: {ex.Message}", folder, ex);
-        }
     }
 }

@@ -72,7 +72,7 @@ internal sealed class StoredBackup
                 $"'{folder}' is a folder: give -Database to say whose backup to restore (and -Before to go back in time).", folder);
         }
         DateTime? before = beforeLocalOrUtc?.ToUniversalTime();
-        List<SqliteBackupInfo> candidates = BackupCatalog.List(folder, database, recurse: false, cancellation)
+        List<BackupInfo> candidates = BackupCatalog.List(folder, database, recurse: false, cancellation)
             .Where(b => b.Status == BackupCheckStatus.NotChecked && b.Verified).ToList();
         // One name, several source databases (site1/app.db and site2/app.db): only the series of the
         // destination itself may be picked by name; any other needs the backup named explicitly.
@@ -97,7 +97,7 @@ internal sealed class StoredBackup
                 $"The backups named '{database}' in '{folder}' are of '{sources[0]}', not of '{destination}', whose own backups there are named '{own}' " +
                 $"(-Database {own}). To restore the other database's data over it on purpose, give the backup file itself (Get-SqliteBackup ... | Restore-SqliteDatabase).", folder);
         }
-        SqliteBackupInfo? newest = candidates.FirstOrDefault(b => before == null || b.CreatedUtc <= before);
+        BackupInfo? newest = candidates.FirstOrDefault(b => before == null || b.CreatedUtc <= before);
         if (newest == null)
         {
             throw new SqliteAdminException(ErrorIds.NoBackupFound, SqliteAdminErrorCategory.ObjectNotFound,
@@ -106,7 +106,7 @@ internal sealed class StoredBackup
         return FromInfo(newest, allowNoManifest);
     }
 
-    private static StoredBackup FromInfo(SqliteBackupInfo info, bool allowNoManifest)
+    private static StoredBackup FromInfo(BackupInfo info, bool allowNoManifest)
     {
         EnsureRegularFile(info.Path);
         switch (info.Status)
@@ -170,7 +170,7 @@ internal sealed class StoredBackup
                     $"The manifest of '{Path}' has an invalid salt.", Path);
                 keys = OpenSslEncryption.DeriveKeys(passphrase!, salt, Manifest.Iterations ?? OpenSslEncryption.DefaultIterations);
             }
-            (long size, string sha, string? hmac) = BackupEncoding.HashFile(Path, keys?.HmacKey, null, cancellation);
+            (long size, string sha, string? hmac) = FileHash.Compute(Path, keys?.HmacKey, null, cancellation);
             bool intact = size == Manifest.StoredSizeBytes && string.Equals(sha, Manifest.StoredSha256, StringComparison.OrdinalIgnoreCase);
             if (keys != null && !Hex.FixedTimeEquals(hmac, Manifest.Hmac))
             {

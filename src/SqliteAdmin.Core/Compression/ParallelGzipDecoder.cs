@@ -5,6 +5,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Threading;
 using System.Threading.Tasks;
+using SqliteAdmin.Core.IO;
 
 namespace SqliteAdmin.Core.Compression;
 
@@ -13,7 +14,7 @@ namespace SqliteAdmin.Core.Compression;
 /// them in order. Members from other tools (no length subfield) are read one after the other.
 /// Not a package (SharpZipLib reads members one at a time): splitting needs our own "SA" length subfield; inflating is the in-box DeflateStream.
 /// </summary>
-public static class ParallelGzipDecoder
+internal static class ParallelGzipDecoder
 {
     /// <summary>No member of ours inflates past this; a larger one is damage or a decompression bomb.</summary>
     private const int MaxMemberPlainBytes = 16 * ParallelGzipStream.DefaultBlockSize;
@@ -42,7 +43,7 @@ public static class ParallelGzipDecoder
                         total = WriteOut(pending.Dequeue(), output, total, limit, tooLarge, buffers, bytesDone);
                     }
                     using var rest = new GZipStream(new GzipMembers.PrefixedStream(prefix, input, long.MaxValue), CompressionMode.Decompress);
-                    return total + SqliteAdmin.Core.Backups.BackupEncoding.Pump(rest, output, n => bytesDone?.Invoke(total + n), cancellation, limit - total);
+                    return total + StreamPump.Copy(rest, output, n => bytesDone?.Invoke(total + n), cancellation, limit - total, tooLarge);
                 }
                 // Reuse member buffers: a fresh array per member would pile up on the large-object heap.
                 int length = (int)memberLength;

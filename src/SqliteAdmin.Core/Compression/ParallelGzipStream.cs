@@ -17,7 +17,7 @@ namespace SqliteAdmin.Core.Compression;
 /// reader supporting multiple members (.NET Framework's does not).
 /// Not a package: no maintained netstandard2.0 library writes gzip in parallel (DotNetZip's ParallelDeflateOutputStream is unmaintained); the compression itself is the in-box DeflateStream.
 /// </summary>
-public sealed class ParallelGzipStream : ForwardOnlyStream
+internal sealed class ParallelGzipStream : ForwardOnlyStream
 {
     /// <summary>Uncompressed bytes per gzip member.</summary>
     public const int DefaultBlockSize = 4 << 20;

@@ -9,7 +9,7 @@ namespace SqliteAdmin.Core.Crypto;
 /// A pass-through stream that computes the SHA-256 (and optionally an HMAC-SHA256) of every byte
 /// read from or written to it, and counts them: hashing happens in the same pass as the copy.
 /// </summary>
-public sealed class HashingStream : ForwardOnlyStream
+internal sealed class HashingStream : ForwardOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -99,7 +99,7 @@ public sealed class HashingStream : ForwardOnlyStream
 }
 
 /// <summary>Hex encoding and constant-time comparison.</summary>
-public static class Hex
+internal static class Hex
 {
     /// <summary>Lower-case hex.</summary>
     public static string ToHex(byte[] bytes)

@@ -6,7 +6,7 @@ using System.Text;
 namespace SqliteAdmin.Core.Crypto;
 
 /// <summary>Keys for one encrypted backup: AES key and IV as OpenSSL derives them, plus our HMAC key.</summary>
-public sealed class OpenSslKeys : IDisposable
+internal sealed class OpenSslKeys : IDisposable
 {
     internal OpenSslKeys(byte[] salt, byte[] derived)
     {
@@ -51,7 +51,7 @@ public sealed class OpenSslKeys : IDisposable
 /// of PBKDF2-HMAC-SHA256(passphrase, salt, N).
 /// Not a package (BouncyCastle): the format is a 16-byte header around the in-box Aes; the tests decrypt with openssl itself.
 /// </summary>
-public static class OpenSslEncryption
+internal static class OpenSslEncryption
 {
     /// <summary>The 8 ASCII bytes every salted OpenSSL file starts with.</summary>
     public static readonly byte[] Magic = Encoding.ASCII.GetBytes("Salted__");

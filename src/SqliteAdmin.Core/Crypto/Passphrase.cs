@@ -9,7 +9,7 @@ namespace SqliteAdmin.Core.Crypto;
 /// A backup passphrase. Held as a SecureString; turned into UTF-8 bytes only for the key
 /// derivation, and those bytes are zeroed at once. It never prints: ToString() is a mask.
 /// </summary>
-public sealed class Passphrase : IDisposable
+internal sealed class Passphrase : IDisposable
 {
     private readonly SecureString _secret;
 

@@ -8,7 +8,7 @@ namespace SqliteAdmin.Core.Crypto;
 /// netstandard2.0's Rfc2898DeriveBytes offers only SHA-1, so the few lines are here.
 /// Not a package (Microsoft.AspNetCore.Cryptography.KeyDerivation, BouncyCastle): a shipped assembly that Windows PowerShell 5.1 must bind exactly, for twenty lines checked against RFC and openssl vectors.
 /// </summary>
-public static class Pbkdf2
+internal static class Pbkdf2
 {
     /// <summary>Derives <paramref name="length"/> bytes from a password and salt.</summary>
     public static byte[] DeriveSha256(byte[] password, byte[] salt, int iterations, int length)

@@ -9,7 +9,7 @@ namespace SqliteAdmin.Core.Data;
 /// it: a hot <c>-journal</c> that only a writable connection may roll back, or a WAL database whose
 /// <c>-shm</c> cannot be created because its folder is read-only.
 /// </summary>
-public static class InterruptedWrite
+internal static class InterruptedWrite
 {
     // Extended result codes (sqlite3.h): a read-only connection met a hot journal, or cannot run WAL recovery.
     private const int ReadOnlyRollback = 8 | (3 << 8), ReadOnlyRecovery = 8 | (1 << 8), ReadOnlyCantLock = 8 | (2 << 8), ReadOnlyCantInit = 8 | (5 << 8);

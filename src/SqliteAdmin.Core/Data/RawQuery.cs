@@ -10,7 +10,7 @@ namespace SqliteAdmin.Core.Data;
 /// back for every row with the statement: for streaming tens of millions of rows, where a data
 /// reader's per-row overhead would cost more than SQLite's own work.
 /// </summary>
-public static class RawQuery
+internal static class RawQuery
 {
     /// <summary>Steps the command's single statement; errors surface as <see cref="SqliteException"/>.</summary>
     public static void ForEachRow(SqliteConnection connection, SqliteCommand command, Action<sqlite3_stmt> onRow, CancellationToken cancellation)

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace SqliteAdmin.Core.Data;
 
 /// <summary>Small conveniences over <see cref="SqliteConnection"/> used throughout Core.</summary>
-public static class SqliteConnectionExtensions
+internal static class SqliteConnectionExtensions
 {
     /// <summary>Runs SQL that returns no rows.</summary>
     public static int ExecuteNonQuery(this SqliteConnection connection, string sql)

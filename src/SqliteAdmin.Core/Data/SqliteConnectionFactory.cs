@@ -9,7 +9,7 @@ namespace SqliteAdmin.Core.Data;
 /// keep Windows files locked), a busy timeout, an untrusted schema, no mmap, and sources read-only
 /// so a mistyped path never creates an empty database.
 /// </summary>
-public static class SqliteConnectionFactory
+internal static class SqliteConnectionFactory
 {
     /// <summary>The default busy timeout: how long to wait for another process's lock to clear.</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);

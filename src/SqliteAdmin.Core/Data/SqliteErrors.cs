@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace SqliteAdmin.Core.Data;
 
 /// <summary>Turns SQLite's result codes into SqliteAdmin's error ids, with the path in every message.</summary>
-public static class SqliteErrors
+internal static class SqliteErrors
 {
     private const int SqliteBusy = 5, SqliteLocked = 6, SqliteInterrupt = 9, SqliteIoErr = 10, SqliteCorrupt = 11,
         SqliteFull = 13, SqliteCantOpen = 14, SqlitePerm = 3, SqliteReadOnly = 8, SqliteNotADb = 26;

@@ -8,7 +8,7 @@ namespace SqliteAdmin.Core.Data;
 /// Checks that a path names an existing SQLite database file before SQLite sees it, so a typo,
 /// a folder, an empty file or a text file gets an error that says what it is.
 /// </summary>
-public static class SqliteFileProbe
+internal static class SqliteFileProbe
 {
     /// <summary>The 16 bytes every SQLite database file starts with.</summary>
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("SQLite format 3\0");

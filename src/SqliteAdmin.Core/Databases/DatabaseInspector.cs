@@ -9,22 +9,22 @@ using SqliteAdmin.Core.Progress;
 namespace SqliteAdmin.Core.Databases;
 
 /// <summary>Reads the facts Get-SqliteDatabase reports, from one read-only connection in one read transaction.</summary>
-public static class DatabaseInspector
+internal static class DatabaseInspector
 {
     /// <summary>
     /// Inspects the database at <paramref name="path"/>; never creates it, and writes to it only to roll
     /// back a hot journal left by an interrupted transaction, as SQLite would (the result then says so).
     /// </summary>
     /// <exception cref="SqliteAdminException">Not found, not a database, locked, corrupt.</exception>
-    public static SqliteDatabaseInfo Inspect(string path, TimeSpan busyTimeout, IProgress<OperationProgress>? progress = null, CancellationToken cancellation = default) =>
+    public static DatabaseInfo Inspect(string path, TimeSpan busyTimeout, IProgress<OperationProgress>? progress = null, CancellationToken cancellation = default) =>
         Inspect(path, busyTimeout, progress, cancellation, countDamagedTablesAsUnknown: false);
 
     /// <summary>
     /// As <see cref="Inspect(string, TimeSpan, IProgress{OperationProgress}?, CancellationToken)"/>; with
     /// <paramref name="countDamagedTablesAsUnknown"/>, a table too damaged to count gets a null row
-    /// count instead of failing (a backup taken with -Verify None of a damaged database).
+    /// count instead of failing (a backup taken with -IntegrityMode None of a damaged database).
     /// </summary>
-    internal static SqliteDatabaseInfo Inspect(string path, TimeSpan busyTimeout, IProgress<OperationProgress>? progress, CancellationToken cancellation,
+    internal static DatabaseInfo Inspect(string path, TimeSpan busyTimeout, IProgress<OperationProgress>? progress, CancellationToken cancellation,
         bool countDamagedTablesAsUnknown)
     {
         path = System.IO.Path.GetFullPath(path);
@@ -39,7 +39,7 @@ public static class DatabaseInspector
             // a reader never blocks the application's writers.
             using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
             using IDisposable keeper = connection.KeepTransactionDisposable(transaction);
-            var info = new SqliteDatabaseInfo
+            var info = new DatabaseInfo
             {
                 Path = path,
                 RolledBackHotJournal = rolledBack,
@@ -74,33 +74,16 @@ public static class DatabaseInspector
         }
     }
 
-    /// <summary>Names of user tables (not sqlite_* internals), sorted.</summary>
-    public static List<string> ListUserTables(SqliteConnection connection)
-    {
-        var names = new List<string>();
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name;";
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-        return names;
-    }
-
-    /// <summary>Quotes an SQL identifier: double quotes, embedded quotes doubled.</summary>
-    public static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
-
-    private static List<SqliteTableInfo> CountRows(SqliteConnection connection, string activity, IProgress<OperationProgress>? progress, CancellationToken cancellation,
+    private static List<TableInfo> CountRows(SqliteConnection connection, string activity, IProgress<OperationProgress>? progress, CancellationToken cancellation,
         bool damagedAsUnknown)
     {
-        List<string> names = ListUserTables(connection);
-        var tables = new List<SqliteTableInfo>(names.Count);
+        List<string> names = SqlNames.ListUserTables(connection);
+        var tables = new List<TableInfo>(names.Count);
         for (int i = 0; i < names.Count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
             progress?.Report(new OperationProgress(activity, $"Counting rows in {names[i]}", 10 + 90 * i / Math.Max(1, names.Count)));
-            tables.Add(new SqliteTableInfo(names[i], TryCount(connection, names[i], damagedAsUnknown)));
+            tables.Add(new TableInfo(names[i], TryCount(connection, names[i], damagedAsUnknown)));
         }
         return tables;
     }
@@ -109,7 +92,7 @@ public static class DatabaseInspector
     {
         try
         {
-            return connection.ExecuteScalar<long>($"SELECT count(*) FROM {QuoteIdentifier(table)};");
+            return connection.ExecuteScalar<long>($"SELECT count(*) FROM {SqlNames.Quote(table)};");
         }
         catch (SqliteException ex) when (damagedAsUnknown && (ex.SqliteErrorCode & 0xFF) == 11)
         {

@@ -15,7 +15,7 @@ using SqliteAdmin.Core.SyncLog;
 namespace SqliteAdmin.Core.Health;
 
 /// <summary>What Test-SqliteHealth checks, and its thresholds.</summary>
-public sealed class HealthRequest
+internal sealed class HealthRequest
 {
     /// <summary>The database.</summary>
     public string Path { get; set; } = "";
@@ -45,16 +45,16 @@ public sealed class HealthRequest
 
 /// <summary>
 /// The daily health check of seeds 001, 003 and 004 as one call: every check is a
-/// <see cref="SqliteHealthCheck"/>; nothing is ever written to the database or the backups.
+/// <see cref="HealthCheck"/>; nothing is ever written to the database or the backups.
 /// </summary>
-public static class DatabaseHealth
+internal static class DatabaseHealth
 {
     /// <summary>
     /// Runs every check that applies to <paramref name="request"/>. Problems are reported as Fail or
     /// Warning rows, never thrown: a missing database is one Fail row (plus the backup and disk
     /// checks that still make sense). Only cancellation throws.
     /// </summary>
-    public static IReadOnlyList<SqliteHealthCheck> Test(HealthRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    public static IReadOnlyList<HealthCheck> Test(HealthRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         var run = new Run(request, progress, cancellation);
         return run.All();
@@ -64,8 +64,8 @@ public static class DatabaseHealth
     /// The File row for a wildcard that matched nothing: a share that is offline or a folder that
     /// was emptied must not look healthy by having no rows.
     /// </summary>
-    public static SqliteHealthCheck NothingMatched(string pattern) =>
-        new SqliteHealthCheck(pattern, HealthCheckNames.File, HealthStatus.Fail, "no match", FileThreshold,
+    public static HealthCheck NothingMatched(string pattern) =>
+        new HealthCheck(pattern, HealthCheckNames.File, HealthStatus.Fail, "no match", FileThreshold,
             $"No file matches '{pattern}'. Is the folder or network share reachable?");
 
     private const string FileThreshold = "exists, opens read-only";
@@ -86,7 +86,7 @@ public static class DatabaseHealth
         private readonly string _path;
         private readonly string _activity;
         private readonly DateTime _now;
-        private readonly List<SqliteHealthCheck> _checks = new List<SqliteHealthCheck>();
+        private readonly List<HealthCheck> _checks = new List<HealthCheck>();
 
         public Run(HealthRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
         {
@@ -98,11 +98,11 @@ public static class DatabaseHealth
             _now = request.Now ?? DateTime.UtcNow;
         }
 
-        public IReadOnlyList<SqliteHealthCheck> All()
+        public IReadOnlyList<HealthCheck> All()
         {
             Step("Opening the database", 0);
             Figures? figures = CheckFile();
-            List<SqliteBackupInfo>? backups = null;
+            List<BackupInfo>? backups = null;
             if (_request.BackupPath != null)
             {
                 Step("Listing backups", 5);
@@ -145,24 +145,24 @@ public static class DatabaseHealth
             return _checks;
         }
 
-        private SqliteHealthCheck? _backupListFailure;
+        private HealthCheck? _backupListFailure;
         private List<string> _otherSources = new();
 
         /// <summary>
         /// The backups of this database, under its own name or a -Name, whose manifests record this
         /// database as their source. Backups of another database with the same file name never count.
         /// </summary>
-        private List<SqliteBackupInfo> ListOwnBackups()
+        private List<BackupInfo> ListOwnBackups()
         {
             if (!Directory.Exists(BackupFolder))
             {
                 // One backup file named directly: it is the one to judge.
                 return BackupCatalog.List(BackupFolder, BackupFileName.DatabaseNameOf(_path), recurse: false, _cancellation);
             }
-            List<SqliteBackupInfo> own = BackupSeries.ListOf(BackupFolder, _path, recurse: true, _cancellation);
+            List<BackupInfo> own = BackupSeries.ListOf(BackupFolder, _path, recurse: true, _cancellation);
             if (own.Count == 0)
             {
-                List<SqliteBackupInfo> named = BackupCatalog.List(BackupFolder, BackupFileName.DatabaseNameOf(_path), recurse: true, _cancellation);
+                List<BackupInfo> named = BackupCatalog.List(BackupFolder, BackupFileName.DatabaseNameOf(_path), recurse: true, _cancellation);
                 _otherSources = BackupSeries.SourcesOf(named).Where(s => !BackupSeries.IsOf(s, _path)).ToList();
             }
             return own;
@@ -174,15 +174,15 @@ public static class DatabaseHealth
             _progress?.Report(new OperationProgress(_activity, what, percent));
         }
 
-        private void Add(SqliteHealthCheck check) => _checks.Add(check);
+        private void Add(HealthCheck check) => _checks.Add(check);
 
-        private SqliteHealthCheck Row(string check, HealthStatus status, string value, string threshold, string message) =>
-            new SqliteHealthCheck(_path, check, status, value, threshold, message);
+        private HealthCheck Row(string check, HealthStatus status, string value, string threshold, string message) =>
+            new HealthCheck(_path, check, status, value, threshold, message);
 
         /// <summary>Runs one check that makes its own row; an error becomes the row instead.</summary>
-        private void Check(string check, Func<SqliteHealthCheck> work)
+        private void Check(string check, Func<HealthCheck> work)
         {
-            SqliteHealthCheck? row = Guard(check, "", work, out SqliteHealthCheck? failure);
+            HealthCheck? row = Guard(check, "", work, out HealthCheck? failure);
             Add(row ?? failure!);
         }
 
@@ -190,7 +190,7 @@ public static class DatabaseHealth
         /// Runs <paramref name="work"/>; an error it meets becomes <paramref name="failure"/>: a lock is a
         /// Warning (the check could not run, nothing is known to be wrong), anything else a Fail.
         /// </summary>
-        private T? Guard<T>(string check, string threshold, Func<T> work, out SqliteHealthCheck? failure) where T : class
+        private T? Guard<T>(string check, string threshold, Func<T> work, out HealthCheck? failure) where T : class
         {
             failure = null;
             try
@@ -226,7 +226,7 @@ public static class DatabaseHealth
                 Add(Row(HealthCheckNames.File, HealthStatus.Fail, Directory.Exists(_path) ? "folder" : "missing", threshold, message));
                 return null;
             }
-            Figures? figures = Guard(HealthCheckNames.File, threshold, ReadFigures, out SqliteHealthCheck? failure);
+            Figures? figures = Guard(HealthCheckNames.File, threshold, ReadFigures, out HealthCheck? failure);
             if (figures == null && failure!.Value == ErrorIds.HotJournal)
             {
                 // Its own finding: the health check never writes, so it reports the journal instead of
@@ -268,11 +268,11 @@ public static class DatabaseHealth
             return figures;
         }
 
-        private SqliteHealthCheck CheckIntegrity()
+        private HealthCheck CheckIntegrity()
         {
             IntegrityMode mode = _request.IntegrityMode;
             string pragma = mode == IntegrityMode.Quick ? "quick_check" : "integrity_check";
-            SqliteIntegrityResult result = DatabaseIntegrity.Check(new IntegrityRequest
+            IntegrityResult result = DatabaseIntegrity.Check(new IntegrityRequest
             {
                 Path = _path,
                 Mode = mode,
@@ -287,11 +287,17 @@ public static class DatabaseHealth
                     $"PRAGMA {pragma}{(mode == IntegrityMode.Full ? " and foreign_key_check" : "")} found no problem ({result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s).");
             }
             var problems = result.Errors.Concat(result.ForeignKeyViolations.Select(v => "foreign key: " + v)).ToList();
+            if (result.Status == IntegrityStatus.Inconsistent)
+            {
+                // Sound file, inconsistent rows: restoring would throw good data away with the bad rows.
+                return Row(HealthCheckNames.Integrity, HealthStatus.Warning, result.Status.ToString(), threshold,
+                    $"{IntegrityCheck.Summarize(problems, mode)}. The file is not damaged: do not restore it; run Test-SqliteIntegrity -IntegrityMode Full for the rows and fix or remove them in the application.");
+            }
             return Row(HealthCheckNames.Integrity, HealthStatus.Fail, result.Status.ToString(), threshold,
-                $"{IntegrityCheck.Summarize(problems, mode)}. Stop the application, run Test-SqliteIntegrity -Mode Full for the details, and restore the newest verified backup with Restore-SqliteDatabase.");
+                $"{IntegrityCheck.Summarize(problems, mode)}. Stop the application, run Test-SqliteIntegrity -IntegrityMode Full for the details, and restore the newest verified backup with Restore-SqliteDatabase.");
         }
 
-        private SqliteHealthCheck CheckSize(Figures figures, SqliteBackupInfo? newest)
+        private HealthCheck CheckSize(Figures figures, BackupInfo? newest)
         {
             string size = $"{DiskSpace.Format(figures.FileBytes)} ({DiskSpace.Format(figures.UsedBytes)} of data)";
             string threshold = string.Format(CultureInfo.InvariantCulture, "change <= {0:0.##} % since the newest backup", _request.MaxGrowthPercent);
@@ -322,7 +328,7 @@ public static class DatabaseHealth
                 string.Format(CultureInfo.InvariantCulture, "The data changed {0:+0.##;-0.##;0} % {1}.", change, since));
         }
 
-        private SqliteHealthCheck CheckWal(Figures figures)
+        private HealthCheck CheckWal(Figures figures)
         {
             string threshold = _request.MaxWalSizeBytes is long max ? "<= " + DiskSpace.Format(max) : "no limit";
             if (figures.JournalMode != "wal")
@@ -334,12 +340,12 @@ public static class DatabaseHealth
             {
                 return Row(HealthCheckNames.WalSize, HealthStatus.Warning, value, threshold,
                     $"The WAL is {value}, above {DiskSpace.Format(limit)}: checkpoints are not keeping up, usually because a connection stays open in a read transaction. " +
-                    "Run Invoke-SqliteVacuum -Mode Incremental -Checkpoint off-hours, or restart the application's long-lived readers.");
+                    "Run Invoke-SqliteVacuum -VacuumMode Incremental -Checkpoint off-hours, or restart the application's long-lived readers.");
             }
             return Row(HealthCheckNames.WalSize, HealthStatus.Pass, value, threshold, $"The WAL is {value}.");
         }
 
-        private SqliteHealthCheck CheckFreePages(Figures figures)
+        private HealthCheck CheckFreePages(Figures figures)
         {
             string value = figures.FreePercent.ToString("0.##", CultureInfo.InvariantCulture) + " %";
             string threshold = "<= " + _request.MaxFreePercent.ToString("0.##", CultureInfo.InvariantCulture) + " %";
@@ -352,7 +358,7 @@ public static class DatabaseHealth
             return Row(HealthCheckNames.FreePages, HealthStatus.Pass, value, threshold, $"{value} of the pages are free ({pages}).");
         }
 
-        private SqliteHealthCheck CheckJournalMode(Figures figures, VolumeSpace? volume)
+        private HealthCheck CheckJournalMode(Figures figures, VolumeSpace? volume)
         {
             string mode = figures.JournalMode;
             bool network = DiskSpace.IsUncPath(_path) || volume?.IsNetwork == true;
@@ -370,7 +376,7 @@ public static class DatabaseHealth
             return Row(HealthCheckNames.JournalMode, HealthStatus.Pass, mode, threshold, $"Journal mode {mode} on {where}.");
         }
 
-        private SqliteHealthCheck CheckDiskSpace(VolumeSpace? volume, Figures? figures)
+        private HealthCheck CheckDiskSpace(VolumeSpace? volume, Figures? figures)
         {
             string threshold = ">= " + _request.MinDiskFreePercent.ToString("0.##", CultureInfo.InvariantCulture) + " % free";
             if (volume == null)
@@ -393,7 +399,7 @@ public static class DatabaseHealth
             return Row(HealthCheckNames.DiskSpace, HealthStatus.Pass, value, threshold, $"{value} free on '{volume.Volume}'.");
         }
 
-        private void CheckBackups(List<SqliteBackupInfo>? backups)
+        private void CheckBackups(List<BackupInfo>? backups)
         {
             if (_backupListFailure != null)
             {
@@ -402,7 +408,7 @@ public static class DatabaseHealth
             }
             string name = BackupFileName.DatabaseNameOf(_path);
             string ageThreshold = "<= " + Durations.Short(_request.MaxBackupAge);
-            SqliteBackupInfo? newest = backups?.FirstOrDefault();
+            BackupInfo? newest = backups?.FirstOrDefault();
             if (newest == null)
             {
                 string others = _otherSources.Count == 0 ? ""
@@ -442,7 +448,7 @@ public static class DatabaseHealth
             }
         }
 
-        private SqliteHealthCheck CheckBackupVerified(SqliteBackupInfo newest, List<SqliteBackupInfo> backups)
+        private HealthCheck CheckBackupVerified(BackupInfo newest, List<BackupInfo> backups)
         {
             const string threshold = "verified when made; size and SHA-256 match the manifest";
             string file = System.IO.Path.GetFileName(newest.Path);
@@ -459,8 +465,8 @@ public static class DatabaseHealth
                         $"{file} passed {newest.VerifyMode} verification when it was made, and its size and SHA-256 still match its manifest.");
                 case BackupCheckStatus.Ok:
                     return Row(HealthCheckNames.BackupVerified, HealthStatus.Warning, "not verified", threshold,
-                        $"{file} was made with -Verify None: its SHA-256 matches its manifest, but nobody has checked that it can be restored. " +
-                        $"Run Test-SqliteIntegrity on it, or back up without -Verify None.{fallback}");
+                        $"{file} was made with -IntegrityMode None: its SHA-256 matches its manifest, but nobody has checked that it can be restored. " +
+                        $"Run Test-SqliteIntegrity on it, or back up without -IntegrityMode None.{fallback}");
                 case BackupCheckStatus.NoManifest:
                     return Row(HealthCheckNames.BackupVerified, HealthStatus.Warning, newest.Status.ToString(), threshold,
                         $"{file} has no manifest (made by another tool, or interrupted), so it cannot be verified.{fallback}");
@@ -471,15 +477,15 @@ public static class DatabaseHealth
         }
 
         /// <summary>" The newest backup verified when made is X (age)." or a warning that there is none.</summary>
-        private string OlderGoodBackup(SqliteBackupInfo newest, List<SqliteBackupInfo> backups)
+        private string OlderGoodBackup(BackupInfo newest, List<BackupInfo> backups)
         {
-            SqliteBackupInfo? good = backups.FirstOrDefault(b => b != newest && b.Verified && b.Status == BackupCheckStatus.NotChecked);
+            BackupInfo? good = backups.FirstOrDefault(b => b != newest && b.Verified && b.Status == BackupCheckStatus.NotChecked);
             return good == null
                 ? " No older backup was verified when it was made."
                 : $" The newest older backup verified when made is {System.IO.Path.GetFileName(good.Path)} ({Durations.Short(_now - good.CreatedUtc)} old).";
         }
 
-        private SqliteHealthCheck CheckSyncLog()
+        private HealthCheck CheckSyncLog()
         {
             SyncLogRequest sync = _request.SyncLog!;
             sync.Path = _path;

@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 namespace SqliteAdmin.Core.IO;
 
 /// <summary>Free and total space of the volume holding a folder.</summary>
-public sealed class VolumeSpace
+internal sealed class VolumeSpace
 {
     /// <summary>Creates a figure.</summary>
     public VolumeSpace(string volume, long availableBytes, long totalBytes, string? fileSystem = null, bool isNetwork = false)
@@ -34,7 +34,7 @@ public sealed class VolumeSpace
 }
 
 /// <summary>Finds the free space of the volume that holds a path, and the folder SQLite puts its temp files in.</summary>
-public static class DiskSpace
+internal static class DiskSpace
 {
     /// <summary>
     /// The space of the volume holding <paramref name="folder"/> (an existing folder), or null

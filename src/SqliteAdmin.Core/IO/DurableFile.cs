@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace SqliteAdmin.Core.IO;
 
 /// <summary>Temp names, flushing to disk and no-overwrite renames: the steps that keep half-written files away from final names.</summary>
-public static class DurableFile
+internal static class DurableFile
 {
     /// <summary>Prefix of every temp file SqliteAdmin writes; such files are never taken for backups.</summary>
     public const string TempPrefix = ".sqliteadmin-tmp-";
@@ -139,6 +139,24 @@ public static class DurableFile
         foreach (string suffix in new[] { "", "-journal", "-wal", "-shm" })
         {
             TryDelete(path + suffix);
+        }
+    }
+
+    /// <summary>Creates a destination folder if missing; a clear error when that is impossible.</summary>
+    public static void EnsureFolder(string folder)
+    {
+        try
+        {
+            if (File.Exists(folder))
+            {
+                throw new IOException("a file with that name exists");
+            }
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
+        {
+            throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
+                $"Cannot use '{folder}' as a destination folder: {ex.Message}", folder, ex);
         }
     }
 }

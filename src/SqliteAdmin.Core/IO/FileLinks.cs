@@ -11,7 +11,7 @@ namespace SqliteAdmin.Core.IO;
 /// cloud placeholders (OneDrive, Azure File Sync) carry the reparse-point attribute too, and
 /// treating them as links would hide real backups from listing, retention and health.
 /// </summary>
-public static class FileLinks
+internal static class FileLinks
 {
     // .NET 6+ (PowerShell 7.2+): FileSystemInfo.LinkTarget is non-null only for symbolic links and
     // junctions. netstandard2.0 reaches it by reflection.

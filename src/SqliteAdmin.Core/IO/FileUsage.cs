@@ -12,7 +12,7 @@ namespace SqliteAdmin.Core.IO;
 /// application: on Linux and macOS the application would keep writing to the old, unlinked file;
 /// on Windows the swap fails. An idle SQLite connection holds no lock, so locks alone cannot tell.
 /// </summary>
-public static class FileUsage
+internal static class FileUsage
 {
     /// <summary>
     /// Process ids (or, where ids cannot be had, a description) of other processes with any of

@@ -7,7 +7,7 @@ namespace SqliteAdmin.Core.IO;
 /// Base of SqliteAdmin's pass-through streams (hashing, parallel gzip, gzip members): they move
 /// forward only, so seeking, length and position setting are not supported.
 /// </summary>
-public abstract class ForwardOnlyStream : Stream
+internal abstract class ForwardOnlyStream : Stream
 {
     /// <inheritdoc />
     public override bool CanSeek => false;

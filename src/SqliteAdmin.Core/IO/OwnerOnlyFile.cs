@@ -9,7 +9,7 @@ namespace SqliteAdmin.Core.IO;
 /// Creates files readable and writable by their owner only (0600 on Unix, whatever the umask):
 /// backups, manifests, side files and temp files may hold everything the database holds.
 /// </summary>
-public static class OwnerOnlyFile
+internal static class OwnerOnlyFile
 {
     private const int OwnerReadWrite = 0x180; // 0600
 

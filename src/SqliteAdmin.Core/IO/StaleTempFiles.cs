@@ -11,7 +11,7 @@ namespace SqliteAdmin.Core.IO;
 /// stale only when nothing has written it for <see cref="Age"/> and no process has it open, so a
 /// backup running at the same moment keeps its own temp files.
 /// </summary>
-public static class StaleTempFiles
+internal static class StaleTempFiles
 {
     /// <summary>Name prefix of the series lock files (<c>BackupSeries.Lock</c>), which a sweep never removes.</summary>
     public const string LockPrefix = DurableFile.TempPrefix + "lock-";

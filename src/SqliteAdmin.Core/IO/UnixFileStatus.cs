@@ -9,7 +9,7 @@ namespace SqliteAdmin.Core.IO;
 /// symlink, bind mount or hard link) and its owner, group and mode.
 /// Not a package (Mono.Posix): a native library per platform to ship and load, for two system calls.
 /// </summary>
-public sealed class UnixFileStatus
+internal sealed class UnixFileStatus
 {
     private UnixFileStatus(ulong device, ulong inode, uint owner, uint group, int mode)
     {

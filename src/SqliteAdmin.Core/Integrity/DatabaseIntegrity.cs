@@ -8,14 +8,13 @@ using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Data;
-using SqliteAdmin.Core.Databases;
 using SqliteAdmin.Core.IO;
 using SqliteAdmin.Core.Progress;
 
 namespace SqliteAdmin.Core.Integrity;
 
 /// <summary>What Test-SqliteIntegrity was asked to check.</summary>
-public sealed class IntegrityRequest
+internal sealed class IntegrityRequest
 {
     /// <summary>A database, or a backup file (.db, .db.gz, .db.enc, .db.gz.enc).</summary>
     public string Path { get; set; } = "";
@@ -40,14 +39,14 @@ public sealed class IntegrityRequest
 /// it is decoded to a private temp file. Damage is a result (Corrupt, Unreadable), not an error;
 /// a path that does not exist, a locked database or a wrong invocation is an error.
 /// </summary>
-public static class DatabaseIntegrity
+internal static class DatabaseIntegrity
 {
     /// <summary>Checks what <paramref name="request"/> names.</summary>
-    public static SqliteIntegrityResult Check(IntegrityRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    public static IntegrityResult Check(IntegrityRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         var stopwatch = Stopwatch.StartNew();
         string path = System.IO.Path.GetFullPath(request.Path);
-        var result = new SqliteIntegrityResult { Path = path, Mode = request.Mode == IntegrityMode.Quick ? IntegrityMode.Quick : IntegrityMode.Full };
+        var result = new IntegrityResult { Path = path, Mode = request.Mode == IntegrityMode.Quick ? IntegrityMode.Quick : IntegrityMode.Full };
         string activity = $"Checking {System.IO.Path.GetFileName(path)}";
 
         if (File.Exists(path) && BackupFileName.TryParse(System.IO.Path.GetFileName(path), out BackupFileName? name) && (name!.Compressed || name.Encrypted))
@@ -64,7 +63,7 @@ public static class DatabaseIntegrity
         return result;
     }
 
-    private static void CheckBackup(string path, BackupFileName name, IntegrityRequest request, SqliteIntegrityResult result, string activity,
+    private static void CheckBackup(string path, BackupFileName name, IntegrityRequest request, IntegrityResult result, string activity,
         IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         progress?.Report(new OperationProgress(activity, "Checking the backup's hash", 0));
@@ -105,7 +104,7 @@ public static class DatabaseIntegrity
         }
     }
 
-    private static void CheckDatabase(string path, IntegrityRequest request, SqliteIntegrityResult result, string activity,
+    private static void CheckDatabase(string path, IntegrityRequest request, IntegrityResult result, string activity,
         IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         SqliteConnection connection;
@@ -146,7 +145,7 @@ public static class DatabaseIntegrity
                 }
                 result.Errors = errors;
                 result.ForeignKeyViolations = violations;
-                result.Status = errors.Count == 0 && violations.Count == 0 ? IntegrityStatus.Ok : IntegrityStatus.Corrupt;
+                result.Status = errors.Count > 0 ? IntegrityStatus.Corrupt : violations.Count > 0 ? IntegrityStatus.Inconsistent : IntegrityStatus.Ok;
             }
             catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is 11 or 26)
             {
@@ -167,7 +166,7 @@ public static class DatabaseIntegrity
         {
             return null;
         }
-        List<string> existing = DatabaseInspector.ListUserTables(connection);
+        List<string> existing = SqlNames.ListUserTables(connection);
         foreach (string table in requested)
         {
             if (!existing.Contains(table, StringComparer.Ordinal))

@@ -6,19 +6,8 @@ using SqliteAdmin.Core.Data;
 
 namespace SqliteAdmin.Core.Integrity;
 
-/// <summary>How thoroughly to check a database.</summary>
-public enum IntegrityMode
-{
-    /// <summary>PRAGMA quick_check: page structure and record format, no index-vs-table cross-check. Fast.</summary>
-    Quick,
-    /// <summary>PRAGMA integrity_check: everything quick_check does plus every index against its table.</summary>
-    Full,
-    /// <summary>No check.</summary>
-    None,
-}
-
 /// <summary>Runs SQLite's own integrity checks; the one place their output is interpreted.</summary>
-public static class IntegrityCheck
+internal static class IntegrityCheck
 {
     private const int SqliteCorrupt = 11, SqliteNotADb = 26;
 

@@ -13,7 +13,7 @@ using SqliteAdmin.Core.Progress;
 namespace SqliteAdmin.Core.Maintenance;
 
 /// <summary>What Invoke-SqliteVacuum was asked to do to one database.</summary>
-public sealed class VacuumRequest
+internal sealed class VacuumRequest
 {
     /// <summary>The database.</summary>
     public string Path { get; set; } = "";
@@ -38,7 +38,7 @@ public sealed class VacuumRequest
 }
 
 /// <summary>The page figures of a database and what a vacuum request would do with it: read before anything is changed.</summary>
-public sealed class VacuumPlan
+internal sealed class VacuumPlan
 {
     /// <summary>The database.</summary>
     public string Path { get; set; } = "";
@@ -94,7 +94,7 @@ public sealed class VacuumPlan
 /// one SQLite statement in its own transaction: a lock held elsewhere, a full disk or Ctrl+C rolls
 /// it back and leaves the database as it was.
 /// </summary>
-public static class DatabaseVacuum
+internal static class DatabaseVacuum
 {
     private const int SqliteFull = 13;
 
@@ -122,7 +122,7 @@ public static class DatabaseVacuum
     /// DatabaseLocked (another connection holds a lock or an open write transaction past the busy
     /// timeout), InsufficientDiskSpace, VacuumModeNotApplicable, DestinationExists, and the open errors.
     /// </exception>
-    public static SqliteVacuumResult Run(VacuumRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    public static VacuumResult Run(VacuumRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         Validate(request);
         var stopwatch = Stopwatch.StartNew();
@@ -130,7 +130,7 @@ public static class DatabaseVacuum
         string activity = $"Vacuuming {System.IO.Path.GetFileName(path)}";
         progress?.Report(new OperationProgress(activity, "Reading page figures", 0));
 
-        var result = new SqliteVacuumResult { Path = path, Mode = request.Mode };
+        var result = new VacuumResult { Path = path, Mode = request.Mode };
         var warnings = new List<string>();
         var operations = new List<MaintenanceOperation>();
         string? destination = request.Mode == VacuumMode.Into ? ResolveDestination(path, request.Destination!) : null;
@@ -236,13 +236,13 @@ public static class DatabaseVacuum
     }
 
     private static string? VacuumInto(SqliteConnection source, VacuumPlan plan, VacuumRequest request, string destination, string activity,
-        IProgress<OperationProgress>? progress, List<MaintenanceOperation> operations, List<string> warnings, SqliteVacuumResult result, CancellationToken cancellation)
+        IProgress<OperationProgress>? progress, List<MaintenanceOperation> operations, List<string> warnings, VacuumResult result, CancellationToken cancellation)
     {
         if (plan.SkipReason != null)
         {
             if (request.Analyze || request.Optimize || request.Reindex)
             {
-                warnings.Add("With -Mode Into, -Analyze, -Optimize and -Reindex apply to the new copy; no copy was made, so they did not run.");
+                warnings.Add("With -VacuumMode Into, -Analyze, -Optimize and -Reindex apply to the new copy; no copy was made, so they did not run.");
             }
             return null;
         }
@@ -353,7 +353,7 @@ public static class DatabaseVacuum
         {
             throw new SqliteAdminException(ErrorIds.VacuumModeNotApplicable, SqliteAdminErrorCategory.InvalidOperation,
                 $"'{path}' has auto_vacuum = {(plan.AutoVacuum == 1 ? "FULL" : "NONE")}; an incremental vacuum works only on auto_vacuum = INCREMENTAL databases. " +
-                "Use -Mode Full, or set PRAGMA auto_vacuum = INCREMENTAL and run one full vacuum to enable it.", path);
+                "Use -VacuumMode Full, or set PRAGMA auto_vacuum = INCREMENTAL and run one full vacuum to enable it.", path);
         }
         if (request.MinFreePercent is double min && plan.FreePercent < min)
         {
@@ -400,15 +400,15 @@ public static class DatabaseVacuum
         string? problem = null;
         if (request.Mode == VacuumMode.Into && string.IsNullOrWhiteSpace(request.Destination))
         {
-            problem = "-Mode Into needs -Destination: the file (or folder) for the compacted copy.";
+            problem = "-VacuumMode Into needs -Destination: the file (or folder) for the compacted copy.";
         }
         else if (request.Mode != VacuumMode.Into && request.Destination != null)
         {
-            problem = "-Destination is only used with -Mode Into.";
+            problem = "-Destination is only used with -VacuumMode Into.";
         }
         else if (request.Mode != VacuumMode.Incremental && request.IncrementalPages != null)
         {
-            problem = "-IncrementalPages is only used with -Mode Incremental.";
+            problem = "-IncrementalPages is only used with -VacuumMode Incremental.";
         }
         else if (request.IncrementalPages is long pages && pages < 1)
         {
@@ -416,7 +416,7 @@ public static class DatabaseVacuum
         }
         else if (request.Mode == VacuumMode.Into && request.Checkpoint)
         {
-            problem = "-Checkpoint changes the database in place; with -Mode Into the database is only read. Run the checkpoint separately.";
+            problem = "-Checkpoint changes the database in place; with -VacuumMode Into the database is only read. Run the checkpoint separately.";
         }
         else if (request.MinFreePercent is double min && (min < 0 || min > 100 || double.IsNaN(min)))
         {
@@ -438,7 +438,7 @@ public static class DatabaseVacuum
         if (File.Exists(full) || Directory.Exists(full))
         {
             throw new SqliteAdminException(ErrorIds.DestinationExists, SqliteAdminErrorCategory.ResourceExists,
-                $"'{full}' already exists; Invoke-SqliteVacuum -Mode Into never overwrites a file. Choose a new name or remove the old copy.", full);
+                $"'{full}' already exists; Invoke-SqliteVacuum -VacuumMode Into never overwrites a file. Choose a new name or remove the old copy.", full);
         }
         string? folder = System.IO.Path.GetDirectoryName(full);
         if (folder == null || !Directory.Exists(folder))
@@ -496,7 +496,7 @@ public static class DatabaseVacuum
             {
                 throw new SqliteAdminException(ErrorIds.InsufficientDiskSpace, SqliteAdminErrorCategory.ResourceUnavailable,
                     $"Not enough disk space to vacuum '{path}': {string.Join(" and ", purposes)} need about {DiskSpace.Format(bytes)} on '{space.Volume}', " +
-                    $"but only {DiskSpace.Format(space.AvailableBytes)} is free. Nothing was changed. Free some space, or write a compacted copy to another volume with -Mode Into -Destination.",
+                    $"but only {DiskSpace.Format(space.AvailableBytes)} is free. Nothing was changed. Free some space, or write a compacted copy to another volume with -VacuumMode Into -Destination.",
                     path);
             }
         }

@@ -8,7 +8,7 @@ using System.Runtime.InteropServices;
 namespace SqliteAdmin.Core.Native;
 
 /// <summary>How the native SQLite library came to be usable in this process.</summary>
-public enum NativeLoadOutcome
+internal enum NativeLoadOutcome
 {
     /// <summary>This call loaded the library from the module folder.</summary>
     Loaded,
@@ -28,7 +28,7 @@ public enum NativeLoadOutcome
 }
 
 /// <summary>What <see cref="NativeSqliteLoader.EnsureLoaded"/> did.</summary>
-public sealed class NativeLoadResult
+internal sealed class NativeLoadResult
 {
     internal NativeLoadResult(NativeLoadOutcome outcome, string? runtimeIdentifier, string? path, string sqliteVersion)
     {
@@ -56,7 +56,7 @@ public sealed class NativeLoadResult
 /// otherwise ours is loaded by full path and our provider is bound to it. Runs from the module
 /// initializer and, in tests, from a child process that loads the built module folder.
 /// </summary>
-public static class NativeSqliteLoader
+internal static class NativeSqliteLoader
 {
     private const string LibraryName = "e_sqlite3";
     private static readonly object Gate = new();

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace SqliteAdmin.Core.Native;
 
 /// <summary>Operating-system families the module ships a native SQLite for.</summary>
-public enum NativeOs
+internal enum NativeOs
 {
     /// <summary>Windows (PowerShell 5.1 and 7).</summary>
     Windows,
@@ -18,7 +18,7 @@ public enum NativeOs
 }
 
 /// <summary>The runtime identifier chosen for this process and the full path of the native library for it.</summary>
-public sealed class NativeLibraryChoice
+internal sealed class NativeLibraryChoice
 {
     /// <summary>Creates a choice.</summary>
     public NativeLibraryChoice(string runtimeIdentifier, string path, bool isSupported)
@@ -42,7 +42,7 @@ public sealed class NativeLibraryChoice
 /// Chooses the e_sqlite3 build for an operating system and processor: a pure function, so every
 /// platform's choice is unit-tested on any machine.
 /// </summary>
-public static class NativeSqliteLocator
+internal static class NativeSqliteLocator
 {
     /// <summary>The runtime identifiers whose native library the build copies into the module folder.</summary>
     public static readonly string[] ShippedRuntimeIdentifiers =

@@ -9,7 +9,7 @@ namespace SqliteAdmin.Core.Progress;
 /// formats and throws away. A report without a percentage (-1) is passed on when its status
 /// text differs from the last one passed on. Safe to call from several threads.
 /// </summary>
-public sealed class CoalescingProgress : IProgress<OperationProgress>
+internal sealed class CoalescingProgress : IProgress<OperationProgress>
 {
     private readonly IProgress<OperationProgress> _inner;
     private readonly object _gate = new();

@@ -5,7 +5,7 @@ namespace SqliteAdmin.Core.Progress;
 /// <see cref="System.IProgress{T}"/>; the cmdlet layer turns them into Write-Progress on the
 /// pipeline thread. Operations stop promptly when their CancellationToken is cancelled.
 /// </summary>
-public sealed class OperationProgress
+internal sealed class OperationProgress
 {
     /// <summary>Creates a report.</summary>
     public OperationProgress(string activity, string status, int percentComplete = -1, string? currentOperation = null)

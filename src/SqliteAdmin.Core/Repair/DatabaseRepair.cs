@@ -7,6 +7,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Data;
 using SqliteAdmin.Core.Integrity;
 using SqliteAdmin.Core.IO;
@@ -23,7 +24,7 @@ namespace SqliteAdmin.Core.Repair;
 /// views and triggers created after the data; the result must pass integrity_check before it gets a
 /// final name, or, with <see cref="RepairRequest.Replace"/>, is swapped in the way a restore is.
 /// </summary>
-public static class DatabaseRepair
+internal static class DatabaseRepair
 {
     private const int SqliteInterrupt = 9;
 
@@ -36,7 +37,7 @@ public static class DatabaseRepair
         SqliteFileProbe.EnsureDatabaseFile(source);
         string destination = request.Replace ? source : CheckDestination(source, request);
         string folder = Path.GetDirectoryName(destination)!;
-        DatabaseBackup.EnsureFolder(folder);
+        DurableFile.EnsureFolder(folder);
         List<string> users = FileUsage.FindOtherUsers(new[] { source }.Concat(DatabaseSwap.SideSuffixes.Select(s => source + s)));
         if (users.Count > 0)
         {
@@ -77,7 +78,7 @@ public static class DatabaseRepair
             string? safetyCopy = null;
             if (request.Replace)
             {
-                string sha = BackupEncoding.HashFile(temp, null, null, cancellation).Sha256;
+                string sha = FileHash.Compute(temp, null, null, cancellation).Sha256;
                 var swap = new DatabaseSwap(destination, request.SafetyCopyFolder, request.BusyTimeout, request.UtcNow, "repair", ErrorIds.RepairVerificationFailed,
                     stage => progress?.Report(new OperationProgress(activity, stage, 95)));
                 try
@@ -169,9 +170,9 @@ public static class DatabaseRepair
             {
                 continue;
             }
-            using var input = new FileStream(source + suffix, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BackupEncoding.BufferSize);
+            using var input = new FileStream(source + suffix, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, StreamPump.BufferSize);
             using FileStream output = OwnerOnlyFile.CreateNew(work + suffix);
-            BackupEncoding.Pump(input, output, null, cancellation);
+            StreamPump.Copy(input, output, null, cancellation);
         }
     }
 
@@ -334,10 +335,10 @@ public static class DatabaseRepair
                 }
             }
             string? rowid = RowidName(table.Name, allNames);
-            string quoted = TableSalvage.Quote(table.Name);
+            string quoted = SqlNames.Quote(table.Name);
             using SqliteCommand insert = _salvaged.CreateCommand();
             var names = (rowid != null ? new[] { rowid } : Array.Empty<string>()).Concat(columns).ToList();
-            insert.CommandText = $"INSERT OR {(existing ? "REPLACE" : "IGNORE")} INTO main.{quoted}({string.Join(", ", names.Select(TableSalvage.Quote))}) " +
+            insert.CommandText = $"INSERT OR {(existing ? "REPLACE" : "IGNORE")} INTO main.{quoted}({string.Join(", ", names.Select(SqlNames.Quote))}) " +
                                  $"VALUES({string.Join(", ", names.Select((_, i) => "$p" + i))});";
             // No declared type: each value binds as what it is (integer, real, text, blob), as it was stored.
             SqliteParameter[] parameters = names.Select((_, i) => insert.Parameters.AddWithValue("$p" + i, DBNull.Value)).ToArray();
@@ -383,7 +384,7 @@ public static class DatabaseRepair
                 }
                 try
                 {
-                    _salvaged.ExecuteNonQuery($"SELECT {candidate} FROM main.{TableSalvage.Quote(table)} LIMIT 0;");
+                    _salvaged.ExecuteNonQuery($"SELECT {candidate} FROM main.{SqlNames.Quote(table)} LIMIT 0;");
                     return candidate;
                 }
                 catch (SqliteException)
@@ -399,7 +400,7 @@ public static class DatabaseRepair
         {
             try
             {
-                return _damaged.ExecuteScalar<long>($"SELECT count(*) FROM main.{TableSalvage.Quote(table)}{(shadow ? "" : " NOT INDEXED")};");
+                return _damaged.ExecuteScalar<long>($"SELECT count(*) FROM main.{SqlNames.Quote(table)}{(shadow ? "" : " NOT INDEXED")};");
             }
             catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
             {

@@ -3,7 +3,7 @@ using System;
 namespace SqliteAdmin.Core.Repair;
 
 /// <summary>Everything Repair-SqliteDatabase was asked to do.</summary>
-public sealed class RepairRequest
+internal sealed class RepairRequest
 {
     /// <summary>The damaged database; only ever read (through a private copy).</summary>
     public string Source { get; set; } = "";

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.Data.Sqlite;
+using SqliteAdmin.Core.Data;
 
 namespace SqliteAdmin.Core.Repair;
 
@@ -61,11 +62,9 @@ internal sealed class TableSalvage
     /// <summary>Rowid ranges (inclusive) that could not be read; bounds are null where unknown.</summary>
     internal List<(long? From, long? To)> LostRanges { get; } = new();
 
-    internal static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+    private string From => $"main.{SqlNames.Quote(_table)} NOT INDEXED";
 
-    private string From => $"main.{Quote(_table)} NOT INDEXED";
-
-    private string SelectList => string.Join(", ", (_rowid != null ? new[] { _rowid } : Array.Empty<string>()).Concat(_columns).Select(Quote));
+    private string SelectList => string.Join(", ", (_rowid != null ? new[] { _rowid } : Array.Empty<string>()).Concat(_columns).Select(SqlNames.Quote));
 
     /// <summary>Reads the table.</summary>
     internal void Run()
@@ -114,7 +113,7 @@ internal sealed class TableSalvage
     /// </summary>
     private (long? Last, bool Damaged) Scan(bool up, long? from, long? bound)
     {
-        string rowid = Quote(_rowid!);
+        string rowid = SqlNames.Quote(_rowid!);
         var where = new List<string>();
         if (from != null)
         {
@@ -169,7 +168,7 @@ internal sealed class TableSalvage
     private long? FindReadableStart(long? low, long? high)
     {
         using SqliteCommand probe = _source.CreateCommand();
-        probe.CommandText = $"SELECT {Quote(_rowid!)} FROM {From} WHERE {Quote(_rowid!)} >= $x ORDER BY {Quote(_rowid!)} LIMIT 1;";
+        probe.CommandText = $"SELECT {SqlNames.Quote(_rowid!)} FROM {From} WHERE {SqlNames.Quote(_rowid!)} >= $x ORDER BY {SqlNames.Quote(_rowid!)} LIMIT 1;";
         SqliteParameter x = probe.Parameters.Add("$x", SqliteType.Integer);
 
         // Probe: the first rowid at or above `at` (below `high`), "none" when nothing is there, or damage.
@@ -269,7 +268,7 @@ internal sealed class TableSalvage
     {
         using SqliteCommand command = _source.CreateCommand();
         command.CommandText = $"SELECT {SelectList} FROM {From}" +
-                              (descending ? " ORDER BY " + string.Join(", ", _keyColumns.Select(c => Quote(c) + " DESC")) : "") + ";";
+                              (descending ? " ORDER BY " + string.Join(", ", _keyColumns.Select(c => SqlNames.Quote(c) + " DESC")) : "") + ";";
         try
         {
             using SqliteDataReader reader = command.ExecuteReader();

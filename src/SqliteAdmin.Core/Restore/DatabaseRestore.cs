@@ -21,10 +21,10 @@ namespace SqliteAdmin.Core.Restore;
 /// atomic rename, the result is verified by content hash, and any failure after the safety copy
 /// puts the original back.
 /// </summary>
-public static class DatabaseRestore
+internal static class DatabaseRestore
 {
     /// <summary>Runs the restore described by <paramref name="request"/>.</summary>
-    public static SqliteRestoreResult Run(RestoreRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    public static RestoreResult Run(RestoreRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         var stopwatch = Stopwatch.StartNew();
         string destination = Path.GetFullPath(request.Destination);
@@ -49,7 +49,7 @@ public static class DatabaseRestore
         StoredBackup source = StoredBackup.Find(request.BackupPath, request.Database, request.Before, request.AllowNoManifest, cancellation, destination);
         source.CheckStoredFile(request.Passphrase, cancellation);
 
-        DatabaseBackup.EnsureFolder(destinationFolder);
+        DurableFile.EnsureFolder(destinationFolder);
         string temp = DurableFile.TempPathIn(destinationFolder, "restore");
         var swap = new DatabaseSwap(destination, request.SafetyCopyFolder, request.BusyTimeout, request.UtcNow, "restore", ErrorIds.RestoreVerificationFailed,
             stage => progress?.Report(new OperationProgress(activity, stage, stage.StartsWith("Checking", StringComparison.Ordinal) ? 45
@@ -85,7 +85,7 @@ public static class DatabaseRestore
             // 4. and 5. Swap in one rename under a lock on the old database; verify the content hash.
             swap.Replace(temp, sha, cancellation);
             progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
-            return new SqliteRestoreResult
+            return new RestoreResult
             {
                 Destination = destination,
                 BackupPath = source.Path,
@@ -144,7 +144,7 @@ public static class DatabaseRestore
         {
             connection.ExecuteScalar<string>("PRAGMA journal_mode = DELETE;");
         }
-        return BackupEncoding.HashFile(temp, null, null, cancellation).Sha256;
+        return FileHash.Compute(temp, null, null, cancellation).Sha256;
     }
 
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Data;
 using SqliteAdmin.Core.IO;
 
@@ -17,7 +18,7 @@ namespace SqliteAdmin.Core.Restore;
 /// the swap is one atomic rename under an exclusive lock on the old database; the result is verified by
 /// content hash; <see cref="Undo"/> puts the original back after any failure once it was touched.
 /// </summary>
-public sealed class DatabaseSwap
+internal sealed class DatabaseSwap
 {
     /// <summary>Side files SQLite keeps beside a database.</summary>
     public static readonly string[] SideSuffixes = { "-wal", "-shm", "-journal" };
@@ -95,7 +96,7 @@ public sealed class DatabaseSwap
         SqliteConnection.ClearAllPools();
 
         _stage?.Invoke(_operation == "repair" ? "Verifying the repaired database" : "Verifying the restored database");
-        (_, string actual, _) = BackupEncoding.HashFile(_destination, null, null, CancellationToken.None);
+        (_, string actual, _) = FileHash.Compute(_destination, null, null, CancellationToken.None);
         string? stray = SideSuffixes.Select(s => _destination + s).FirstOrDefault(File.Exists);
         if (actual != sha256 || stray != null)
         {
@@ -204,14 +205,14 @@ public sealed class DatabaseSwap
         {
             folder = Path.Combine(root, $"{Path.GetFileName(destination)}_{stamp}_{n}");
         }
-        DatabaseBackup.EnsureFolder(folder);
+        DurableFile.EnsureFolder(folder);
         foreach (string file in present)
         {
             string target = Path.Combine(folder, Path.GetFileName(file));
-            using (var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, BackupEncoding.BufferSize))
+            using (var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, StreamPump.BufferSize))
             using (FileStream output = OwnerOnlyFile.CreateNew(target))
             {
-                BackupEncoding.Pump(input, output, null, cancellation);
+                StreamPump.Copy(input, output, null, cancellation);
                 output.Flush(flushToDisk: true);
             }
             // Born owner-only, then given the original's owner, group and mode, so the application's

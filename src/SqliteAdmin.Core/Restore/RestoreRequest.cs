@@ -4,7 +4,7 @@ using SqliteAdmin.Core.Crypto;
 namespace SqliteAdmin.Core.Restore;
 
 /// <summary>Everything Restore-SqliteDatabase was asked to do.</summary>
-public sealed class RestoreRequest
+internal sealed class RestoreRequest
 {
     /// <summary>A backup file, or a folder of backups (then <see cref="Database"/> is required).</summary>
     public string BackupPath { get; set; } = "";
@@ -26,23 +26,3 @@ public sealed class RestoreRequest
     public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
 }
 
-/// <summary>What Restore-SqliteDatabase did.</summary>
-public sealed class SqliteRestoreResult
-{
-    /// <summary>The database that was restored.</summary>
-    public string Destination { get; set; } = "";
-    /// <summary>The backup it was restored from.</summary>
-    public string BackupPath { get; set; } = "";
-    /// <summary>When that backup was taken (UTC).</summary>
-    public DateTime? BackupCreatedUtc { get; set; }
-    /// <summary>Folder holding the previous database and its side files; null when there was none.</summary>
-    public string? SafetyCopyPath { get; set; }
-    /// <summary>The restored file's SHA-256 equals the backup's.</summary>
-    public bool Verified { get; set; }
-    /// <summary>integrity_check of the restored database ("ok").</summary>
-    public string IntegrityResult { get; set; } = "";
-    /// <summary>SHA-256 of the restored database.</summary>
-    public string Sha256 { get; set; } = "";
-    /// <summary>How long it took.</summary>
-    public TimeSpan Duration { get; set; }
-}

@@ -13,7 +13,7 @@ namespace SqliteAdmin.Core.Retention;
 /// file names (listing 100 000 backups costs about what listing the folder costs); manifests are
 /// read only to find each group's newest verified backup, which is never removed, whatever the policy.
 /// </summary>
-public static class BackupRetention
+internal static class BackupRetention
 {
     /// <summary>The reason given to the backup that is kept because it is the newest verified one.</summary>
     public const string NewestVerifiedReason = "newest verified backup (always kept)";
@@ -202,7 +202,7 @@ public static class BackupRetention
     }
 
     /// <summary>Plans the policy for each group (database and folder); nothing is removed here.</summary>
-    public static List<SqliteRetentionDecision> Plan(IEnumerable<Candidate> candidates, RetentionPolicy policy, DateTime utcNow, TimeZoneInfo zone)
+    public static List<RetentionDecision> Plan(IEnumerable<Candidate> candidates, RetentionPolicy policy, DateTime utcNow, TimeZoneInfo zone)
     {
         if (policy.IsEmpty)
         {
@@ -229,10 +229,10 @@ public static class BackupRetention
             .OrderBy(g => g.Database, StringComparer.Ordinal).ThenBy(g => g.Folder, StringComparer.Ordinal)
             .ToList();
         // Groups are independent: plan them on every core, and keep their order in the output.
-        var planned = new List<SqliteRetentionDecision>[groups.Count];
+        var planned = new List<RetentionDecision>[groups.Count];
         Parallel.For(0, groups.Count, g => planned[g] = BySource(groups[g].Members).SelectMany(series => PlanGroup(series, policy, utcNow, zone)).ToList());
-        var decisions = new List<SqliteRetentionDecision>(seen.Count);
-        foreach (List<SqliteRetentionDecision> group in planned)
+        var decisions = new List<RetentionDecision>(seen.Count);
+        foreach (List<RetentionDecision> group in planned)
         {
             decisions.AddRange(group);
         }
@@ -299,16 +299,16 @@ public static class BackupRetention
         return order.Select(k => bySource[k]);
     }
 
-    private static List<SqliteRetentionDecision> PlanGroup(IEnumerable<Candidate> group, RetentionPolicy policy, DateTime utcNow, TimeZoneInfo zone)
+    private static List<RetentionDecision> PlanGroup(IEnumerable<Candidate> group, RetentionPolicy policy, DateTime utcNow, TimeZoneInfo zone)
     {
         List<RetentionVerdict<Candidate>> verdicts = RetentionPlanner.Apply(group, c => c.Name.CreatedUtc, c => c.Path, policy, utcNow, zone);
         string? protectedPath = NewestVerified(verdicts.Select(v => v.Item));
-        var decisions = new List<SqliteRetentionDecision>(verdicts.Count);
+        var decisions = new List<RetentionDecision>(verdicts.Count);
         foreach (RetentionVerdict<Candidate> verdict in verdicts)
         {
             bool keep = verdict.Keep || verdict.Item.Path == protectedPath;
             IReadOnlyList<string> reasons = verdict.Item.Path == protectedPath ? verdict.Reasons.Append(NewestVerifiedReason).ToList() : verdict.Reasons;
-            decisions.Add(new SqliteRetentionDecision
+            decisions.Add(new RetentionDecision
             {
                 Database = verdict.Item.Name.Database,
                 Path = verdict.Item.Path,
@@ -338,7 +338,7 @@ public static class BackupRetention
     private static readonly string[] NoRuleKeepsIt = { "no rule keeps it" };
 
     /// <summary>What removing these expired backups of one database (and folder) does, in one sentence for -WhatIf and -Confirm.</summary>
-    public static string DescribeRemoval(IReadOnlyList<SqliteRetentionDecision> expired)
+    public static string DescribeRemoval(IReadOnlyList<RetentionDecision> expired)
     {
         var names = expired.Take(3).Select(d => System.IO.Path.GetFileName(d.Path)).ToList();
         string more = expired.Count > names.Count ? $", and {expired.Count - names.Count} more" : "";
@@ -350,7 +350,7 @@ public static class BackupRetention
     /// Removes the backup, its manifest and its side files. A file that cannot be removed is a
     /// RemoveFailed error; the decision then stays Remove.
     /// </summary>
-    public static void Remove(SqliteRetentionDecision decision)
+    public static void Remove(RetentionDecision decision)
     {
         var failures = new List<string>();
         foreach (string file in new[] { decision.Path }.Concat(CompanionFiles(decision.Path, decision.SideFiles)).ToList())
@@ -377,7 +377,7 @@ public static class BackupRetention
     {
         foreach (Candidate candidate in newestFirst)
         {
-            SqliteBackupInfo info = BackupCatalog.Describe(candidate.Path, candidate.Name);
+            BackupInfo info = BackupCatalog.Describe(candidate.Path, candidate.Name);
             if (info.Verified && info.Status == BackupCheckStatus.NotChecked)
             {
                 return candidate.Path;

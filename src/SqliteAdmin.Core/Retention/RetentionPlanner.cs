@@ -6,7 +6,7 @@ using System.Linq;
 namespace SqliteAdmin.Core.Retention;
 
 /// <summary>What to keep. Counts are 0 when unused; rules are ORed.</summary>
-public sealed class RetentionPolicy
+internal sealed class RetentionPolicy
 {
     /// <summary>Keep the newest n backups.</summary>
     public int KeepLast { get; set; }
@@ -21,9 +21,9 @@ public sealed class RetentionPolicy
     /// <summary>… years …</summary>
     public int KeepYearly { get; set; }
     /// <summary>Keep everything within this span of the newest backup that is not in the future.</summary>
-    public RetentionSpan? KeepWithin { get; set; }
+    public Duration? KeepWithin { get; set; }
     /// <summary>The guides' rule: remove what is older than this span before now (keep the rest).</summary>
-    public RetentionSpan? OlderThan { get; set; }
+    public Duration? OlderThan { get; set; }
 
     /// <summary>True when no rule is set: such a policy would remove everything and is refused.</summary>
     public bool IsEmpty => KeepLast <= 0 && KeepHourly <= 0 && KeepDaily <= 0 && KeepWeekly <= 0 && KeepMonthly <= 0 && KeepYearly <= 0
@@ -31,7 +31,7 @@ public sealed class RetentionPolicy
 }
 
 /// <summary>One item's plan: keep it or not, and why.</summary>
-public sealed class RetentionVerdict<T>
+internal sealed class RetentionVerdict<T>
 {
     internal RetentionVerdict(T item, bool keep, IReadOnlyList<string> reasons)
     {
@@ -55,7 +55,7 @@ public sealed class RetentionVerdict<T>
 /// with count left when it reaches the oldest item keeps that one too ("oldest …"); rules are
 /// ORed; KeepWithin counts from the newest item that is not in the future.
 /// </summary>
-public static class RetentionPlanner
+internal static class RetentionPlanner
 {
     /// <summary>Applies <paramref name="policy"/> to <paramref name="items"/>; verdicts come newest first.</summary>
     public static List<RetentionVerdict<T>> Apply<T>(IEnumerable<T> items, Func<T, DateTime> utcTime, Func<T, string> tieBreaker,

@@ -10,7 +10,7 @@ namespace SqliteAdmin.Core.SyncLog;
 /// When syncs are expected: a daily time range on some days of the week, in a time zone. Staleness
 /// is judged by the business time elapsed, so a quiet night or weekend is not an alert.
 /// </summary>
-public sealed class BusinessHours
+internal sealed class BusinessHours
 {
     private static readonly Regex Range = new(@"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$", RegexOptions.CultureInvariant);
 

@@ -10,19 +10,8 @@ using SqliteAdmin.Core.Retention;
 
 namespace SqliteAdmin.Core.SyncLog;
 
-/// <summary>How Get-SyncLogReport groups its figures.</summary>
-public enum SyncLogGrouping
-{
-    /// <summary>One summary per database.</summary>
-    None,
-    /// <summary>One row per hour.</summary>
-    Hour,
-    /// <summary>One row per day.</summary>
-    Day,
-}
-
 /// <summary>What Get-SyncLogReport was asked for.</summary>
-public sealed class SyncLogRequest
+internal sealed class SyncLogRequest
 {
     /// <summary>The database.</summary>
     public string Path { get; set; } = "";
@@ -33,7 +22,7 @@ public sealed class SyncLogRequest
     /// <summary>Start of the window; overrides <see cref="Last"/>.</summary>
     public DateTime? Since { get; set; }
     /// <summary>The window's length before now (default 7 days).</summary>
-    public RetentionSpan Last { get; set; } = new RetentionSpan(0, 0, 7, 0);
+    public Duration Last { get; set; } = new Duration(0, 0, 7, 0);
     /// <summary>Summary, or hours, or days.</summary>
     public SyncLogGrouping GroupBy { get; set; }
     /// <summary>Critical when no sync succeeded for this long (of business time, with <see cref="BusinessHours"/>).</summary>
@@ -59,7 +48,7 @@ public sealed class SyncLogRequest
 /// (found through an index on the timestamp when there is one), bound parameters only, names
 /// checked against the schema, the database opened read-only. Memory does not grow with rows.
 /// </summary>
-public static class SyncLogAnalyzer
+internal static class SyncLogAnalyzer
 {
     /// <summary>The summary of one database's sync log.</summary>
     public static SyncLogReport Report(SyncLogRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)

@@ -9,14 +9,14 @@ using SqliteAdmin.Core.Retention;
 namespace SqliteAdmin.Core.SyncLog;
 
 /// <summary>What Remove-SyncLogEntry was asked to remove.</summary>
-public sealed class SyncLogPruneRequest
+internal sealed class SyncLogPruneRequest
 {
     /// <summary>The database.</summary>
     public string Path { get; set; } = "";
     /// <summary>Table and column names (only the table and timestamp column are used).</summary>
     public SyncLogColumns Columns { get; set; } = new SyncLogColumns();
     /// <summary>Remove rows older than this span before now.</summary>
-    public RetentionSpan? OlderThan { get; set; }
+    public Duration? OlderThan { get; set; }
     /// <summary>Keep at most this many of the newest rows (rows tied with the last one kept stay too).</summary>
     public long? KeepLast { get; set; }
     /// <summary>Timestamps written without a zone are local time.</summary>
@@ -28,7 +28,7 @@ public sealed class SyncLogPruneRequest
 }
 
 /// <summary>What a prune would remove: for -WhatIf and -Confirm.</summary>
-public sealed class SyncLogPrunePlan
+internal sealed class SyncLogPrunePlan
 {
     /// <summary>Rows that would be removed.</summary>
     public long ToRemove { get; set; }
@@ -46,7 +46,7 @@ public sealed class SyncLogPrunePlan
 /// Prunes a sync log the way seed 003 does by hand (older than 90 days; at most 10 000 rows), in
 /// one transaction. Rows whose timestamp cannot be read are never removed: their age is unknown.
 /// </summary>
-public static class SyncLogPruner
+internal static class SyncLogPruner
 {
     /// <summary>Counts what <see cref="Remove"/> would remove, read-only.</summary>
     public static SyncLogPrunePlan Plan(SyncLogPruneRequest request, CancellationToken cancellation = default)
@@ -116,7 +116,7 @@ public static class SyncLogPruner
     private static SyncLogPrunePlan PlanOn(SqliteConnection connection, SyncLogTable table, TimestampSql time, SyncLogPruneRequest request)
     {
         DateTime now = request.Now?.ToUniversalTime() ?? DateTime.UtcNow;
-        double? cutoff = request.OlderThan is RetentionSpan span ? TimestampSql.ToSeconds(span.Before(now)) : null;
+        double? cutoff = request.OlderThan is Duration span ? TimestampSql.ToSeconds(span.Before(now)) : null;
         if (request.KeepLast is long keep)
         {
             // The newest row beyond the newest `keep`: everything older than the last kept row goes.

@@ -2,12 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Data.Sqlite;
-using SqliteAdmin.Core.Databases;
+using SqliteAdmin.Core.Data;
 
 namespace SqliteAdmin.Core.SyncLog;
 
 /// <summary>The names of a sync log's table and columns (seed 003's by default).</summary>
-public sealed class SyncLogColumns
+internal sealed class SyncLogColumns
 {
     /// <summary>The table.</summary>
     public string Table { get; set; } = "sync_log";
@@ -29,12 +29,12 @@ public sealed class SyncLogColumns
 /// A sync log table checked against the database's schema: every name given is looked up (as a
 /// bound value, never as SQL) and only the names SQLite reports are used, double-quoted.
 /// </summary>
-public sealed class SyncLogTable
+internal sealed class SyncLogTable
 {
     private SyncLogTable(string table, Dictionary<string, string> columns)
     {
         Table = table;
-        Quoted = DatabaseInspector.QuoteIdentifier(table);
+        Quoted = SqlNames.Quote(table);
         _columns = columns;
     }
 
@@ -66,7 +66,7 @@ public sealed class SyncLogTable
         }
         if (table == null)
         {
-            List<string> tables = DatabaseInspector.ListUserTables(connection);
+            List<string> tables = SqlNames.ListUserTables(connection);
             throw new SqliteAdminException(ErrorIds.TableNotFound, SqliteAdminErrorCategory.ObjectNotFound,
                 $"'{path}' has no table named '{names.Table}' to read a sync log from. Its tables are: {(tables.Count == 0 ? "(none)" : string.Join(", ", tables))}. Name the log table with -Table.",
                 path);
@@ -104,7 +104,7 @@ public sealed class SyncLogTable
             }
             else
             {
-                columns[role] = DatabaseInspector.QuoteIdentifier(found);
+                columns[role] = SqlNames.Quote(found);
             }
         }
         if (missing.Count > 0)

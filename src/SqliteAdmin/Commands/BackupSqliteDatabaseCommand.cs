@@ -11,7 +11,7 @@ namespace SqliteAdmin.Commands;
 
 /// <summary>Backup-SqliteDatabase: consistent, verified, optionally compressed and encrypted backups with a manifest.</summary>
 [Cmdlet(VerbsData.Backup, "SqliteDatabase", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
-[OutputType(typeof(SqliteBackupInfo))]
+[OutputType(typeof(BackupInfo))]
 public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
 {
     private string _destination = "";
@@ -70,9 +70,10 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
     [ValidateRange(1000, 100_000_000)]
     public int Iterations { get; set; } = OpenSslEncryption.DefaultIterations;
 
-    /// <summary>Check of the copy before it is kept: Quick (default), Full or None.</summary>
+    /// <summary>Check of the copy before it is kept: Quick (default), Full or None. Alias -Verify: its 0.1.0 name, kept for one release.</summary>
     [Parameter]
-    public IntegrityMode Verify { get; set; } = IntegrityMode.Quick;
+    [Alias("Verify")]
+    public IntegrityMode IntegrityMode { get; set; } = IntegrityMode.Quick;
 
     /// <summary>Further folders that receive a copy of each finished backup, re-hashed.</summary>
     [Parameter]
@@ -101,50 +102,40 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
     }
 
     /// <summary>Backs up each database; a failure on one is a non-terminating error and the rest continue.</summary>
-    protected override void ProcessRecord()
+    protected override void ProcessPath(string path)
     {
-        foreach (string path in InputPaths)
+        if (!ShouldProcess(path, $"Back up to '{_destination}'"))
         {
-            if (!ShouldProcess(path, $"Back up to '{_destination}'"))
-            {
-                continue;
-            }
-            try
-            {
-                var request = new BackupRequest
-                {
-                    SourcePath = path,
-                    Destination = _destination,
-                    Name = Name,
-                    MaxWriterBlock = MyInvocation.BoundParameters.ContainsKey(nameof(MaxWriterBlock)) ? TimeSpan.FromSeconds(MaxWriterBlock) : null,
-                    Tier = Tier,
-                    Method = Method,
-                    PagesPerStep = PagesPerStep,
-                    Compress = Compress,
-                    CompressionLevel = CompressionLevel,
-                    Passphrase = ResolvedPassphrase,
-                    Iterations = Iterations,
-                    Verify = Verify,
-                    CopyTo = (CopyTo ?? Array.Empty<string>()).Select(FileSystemPath).ToList(),
-                    IncludeFiles = (IncludeFile ?? Array.Empty<string>()).Select(FileSystemPath).ToList(),
-                    BusyTimeout = BusyTimeoutSpan,
-                };
-                BackupOutcome outcome = RunWithProgress((progress, stop) => DatabaseBackup.Run(request, progress, stop));
-                foreach (string warning in outcome.Warnings)
-                {
-                    WriteWarning(warning);
-                }
-                foreach (SqliteAdminException failure in outcome.CopyFailures)
-                {
-                    WriteFailure(failure, failure.Target);
-                }
-                WriteObject(outcome.Backup);
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, path);
-            }
+            return;
         }
+        var request = new BackupRequest
+        {
+            SourcePath = path,
+            Destination = _destination,
+            Name = Name,
+            MaxWriterBlock = MyInvocation.BoundParameters.ContainsKey(nameof(MaxWriterBlock)) ? TimeSpan.FromSeconds(MaxWriterBlock) : null,
+            Tier = Tier,
+            Method = Method,
+            PagesPerStep = PagesPerStep,
+            Compress = Compress,
+            CompressionLevel = CompressionLevel,
+            Passphrase = ResolvedPassphrase,
+            Iterations = Iterations,
+            Verify = IntegrityMode,
+            CopyTo = (CopyTo ?? Array.Empty<string>()).Select(FileSystemPath).ToList(),
+            IncludeFiles = (IncludeFile ?? Array.Empty<string>()).Select(FileSystemPath).ToList(),
+            BusyTimeout = BusyTimeoutSpan,
+        };
+        BackupOutcome outcome = RunWithProgress((progress, stop) => DatabaseBackup.Run(request, progress, stop));
+        foreach (string warning in outcome.Warnings)
+        {
+            WriteWarning(warning);
+        }
+        foreach (SqliteAdminException failure in outcome.CopyFailures)
+        {
+            WriteFailure(failure, failure.Target);
+        }
+        WriteObject(outcome.Backup);
     }
 
 }

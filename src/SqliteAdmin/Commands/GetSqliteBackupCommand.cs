@@ -11,7 +11,7 @@ namespace SqliteAdmin.Commands;
 
 /// <summary>Get-SqliteBackup: lists backups in folders from their manifests, newest first; -Verify re-hashes them.</summary>
 [Cmdlet(VerbsCommon.Get, "SqliteBackup", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(SqliteBackupInfo))]
+[OutputType(typeof(BackupInfo))]
 public sealed class GetSqliteBackupCommand : SqliteAdminCmdlet
 {
     private const string PathSet = "Path";
@@ -67,47 +67,48 @@ public sealed class GetSqliteBackupCommand : SqliteAdminCmdlet
     protected override void ProcessRecord()
     {
         string[] folders = ParameterSetName == LiteralPathSet ? LiteralPath! : Path ?? new[] { "." };
-        foreach (string folder in ResolveFileSystemPaths(folders, ParameterSetName == LiteralPathSet, ErrorIds.BackupFolderNotFound))
+        ForEachPath(ResolveFileSystemPaths(folders, ParameterSetName == LiteralPathSet, ErrorIds.BackupFolderNotFound), ListFolder);
+    }
+
+    private void ListFolder(string folder)
+    {
+        bool reported = false;
+        try
         {
-            bool reported = false;
-            try
+            List<BackupInfo> backups = BackupCatalog.List(folder, Database, Recurse, StopToken);
+            for (int i = 0; i < backups.Count; i++)
             {
-                List<SqliteBackupInfo> backups = BackupCatalog.List(folder, Database, Recurse, StopToken);
-                for (int i = 0; i < backups.Count; i++)
+                BackupInfo backup = backups[i];
+                if (Verify)
                 {
-                    SqliteBackupInfo backup = backups[i];
-                    if (Verify)
+                    int done = i;
+                    reported = true;
+                    RunWithProgress((progress, stop) =>
                     {
-                        int done = i;
-                        reported = true;
-                        RunWithProgress((progress, stop) =>
-                        {
-                            progress.Report(new OperationProgress("Verifying backups",
-                                $"Backup {done + 1} of {backups.Count}: {System.IO.Path.GetFileName(backup.Path)}", 100 * done / backups.Count));
-                            BackupCatalog.Verify(backup, _passphrase, stop);
-                            return backup;
-                        });
-                        if (backup.Status is BackupCheckStatus.Corrupt or BackupCheckStatus.HmacMismatch)
-                        {
-                            WriteFailure(new SqliteAdminException(
-                                backup.Status == BackupCheckStatus.HmacMismatch ? ErrorIds.WrongPassphraseOrCorrupt : ErrorIds.BackupCorrupt,
-                                SqliteAdminErrorCategory.InvalidData, $"Backup '{backup.Path}': {backup.StatusMessage}", backup.Path), backup.Path);
-                        }
+                        progress.Report(new OperationProgress("Verifying backups",
+                            $"Backup {done + 1} of {backups.Count}: {System.IO.Path.GetFileName(backup.Path)}", 100 * done / backups.Count));
+                        BackupCatalog.Verify(backup, _passphrase, stop);
+                        return backup;
+                    });
+                    if (backup.Status is BackupCheckStatus.Corrupt or BackupCheckStatus.HmacMismatch)
+                    {
+                        WriteFailure(new SqliteAdminException(
+                            backup.Status == BackupCheckStatus.HmacMismatch ? ErrorIds.WrongPassphraseOrCorrupt : ErrorIds.BackupCorrupt,
+                            SqliteAdminErrorCategory.InvalidData, $"Backup '{backup.Path}': {backup.StatusMessage}", backup.Path), backup.Path);
                     }
-                    WriteObject(backup);
                 }
-                var leftovers = Core.IO.StaleTempFiles.Find(folder);
-                if (leftovers.Count > 0)
-                {
-                    WriteWarning($"{leftovers.Count} temp file(s) of an interrupted SqliteAdmin run are in '{folder}' (e.g. {leftovers[0].Name}): " +
-                        "the next Backup-SqliteDatabase into this folder removes them.");
-                }
+                WriteObject(backup);
             }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
+            var leftovers = Core.IO.StaleTempFiles.Find(folder);
+            if (leftovers.Count > 0)
             {
-                WriteFailure(ex, folder);
+                WriteWarning($"{leftovers.Count} temp file(s) of an interrupted SqliteAdmin run are in '{folder}' (e.g. {leftovers[0].Name}): " +
+                    "the next Backup-SqliteDatabase into this folder removes them.");
             }
-            if (reported)
+        }
+        finally
+        {
+            if (reported && !StopToken.IsCancellationRequested)
             {
                 // Close the bar, or the host keeps showing the last backup verified.
                 RunWithProgress((progress, stop) =>

@@ -11,7 +11,6 @@ namespace SqliteAdmin.Commands;
 [OutputType(typeof(SyncLogReport), typeof(SyncLogPeriod))]
 public sealed class GetSyncLogReportCommand : SyncLogCmdlet
 {
-    private RetentionSpan _last = new(0, 0, 7, 0);
     private TimeSpan _staleAfter = TimeSpan.FromHours(4);
     private BusinessHours? _businessHours;
 
@@ -26,8 +25,8 @@ public sealed class GetSyncLogReportCommand : SyncLogCmdlet
 
     /// <summary>The window before now, such as 24h, 7d, 1m (default 7d).</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string Last { get; set; } = "7d";
+    [DurationArgument]
+    public Duration Last { get; set; } = new(0, 0, 7, 0);
 
     /// <summary>None (one summary), Hour or Day.</summary>
     [Parameter]
@@ -35,8 +34,8 @@ public sealed class GetSyncLogReportCommand : SyncLogCmdlet
 
     /// <summary>Critical when no sync succeeded for this long (default 4h).</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string StaleAfter { get; set; } = "4h";
+    [DurationArgument]
+    public Duration StaleAfter { get; set; } = new(0, 0, 0, 4);
 
     /// <summary>Warning above this percentage of syncs with conflicts (default 5).</summary>
     [Parameter]
@@ -64,47 +63,36 @@ public sealed class GetSyncLogReportCommand : SyncLogCmdlet
         if (Since != null && MyInvocation.BoundParameters.ContainsKey(nameof(Last)))
         {
             throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
-                "Use -Since or -Last, not both.", Last);
+                "Use -Since or -Last, not both.", Last.ToString());
         }
-        _last = RetentionSpan.Parse(Last);
         (_staleAfter, _businessHours) = SyncThresholdParameters.Parse(StaleAfter, BusinessHours, BusinessDays);
     }
 
     /// <summary>Reports on each database.</summary>
-    protected override void ProcessRecord()
+    protected override void ProcessPath(string path)
     {
-        foreach (string path in InputPaths)
+        var request = new SyncLogRequest
         {
-            try
-            {
-                var request = new SyncLogRequest
-                {
-                    Path = path,
-                    Columns = Columns,
-                    SuccessStatus = SuccessStatus,
-                    Since = Since,
-                    Last = _last,
-                    GroupBy = GroupBy,
-                    StaleAfter = _staleAfter,
-                    MaxConflictPercent = MaxConflictPercent,
-                    MaxFailurePercent = MaxFailurePercent,
-                    BusinessHours = _businessHours,
-                    ZonelessTimestampsAreLocal = LocalTimestamps,
-                    BusyTimeout = BusyTimeoutSpan,
-                };
-                if (GroupBy == SyncLogGrouping.None)
-                {
-                    WriteObject(RunWithProgress((progress, stop) => SyncLogAnalyzer.Report(request, progress, stop)));
-                }
-                else
-                {
-                    WriteObject(RunWithProgress((progress, stop) => SyncLogAnalyzer.Periods(request, progress, stop)), enumerateCollection: true);
-                }
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, path);
-            }
+            Path = path,
+            Columns = Columns,
+            SuccessStatus = SuccessStatus,
+            Since = Since,
+            Last = Last,
+            GroupBy = GroupBy,
+            StaleAfter = _staleAfter,
+            MaxConflictPercent = MaxConflictPercent,
+            MaxFailurePercent = MaxFailurePercent,
+            BusinessHours = _businessHours,
+            ZonelessTimestampsAreLocal = LocalTimestamps,
+            BusyTimeout = BusyTimeoutSpan,
+        };
+        if (GroupBy == SyncLogGrouping.None)
+        {
+            WriteObject(RunWithProgress((progress, stop) => SyncLogAnalyzer.Report(request, progress, stop)));
+        }
+        else
+        {
+            WriteObject(RunWithProgress((progress, stop) => SyncLogAnalyzer.Periods(request, progress, stop)), enumerateCollection: true);
         }
     }
 }

@@ -6,19 +6,20 @@ namespace SqliteAdmin.Commands;
 
 /// <summary>Invoke-SqliteVacuum: VACUUM (in place, INTO a new file, incremental) with a free-space threshold, plus ANALYZE, PRAGMA optimize, REINDEX and a WAL checkpoint.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "SqliteVacuum", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(SqliteVacuumResult))]
+[OutputType(typeof(VacuumResult))]
 public sealed class InvokeSqliteVacuumCommand : DatabaseInputCmdlet
 {
     /// <summary>Full (VACUUM in place, default), Into (a compacted copy at -Destination) or Incremental.</summary>
     [Parameter]
-    public VacuumMode Mode { get; set; } = VacuumMode.Full;
+    [Alias("Mode")]
+    public VacuumMode VacuumMode { get; set; } = VacuumMode.Full;
 
-    /// <summary>With -Mode Into: the new file, or an existing folder (the copy takes the database's name).</summary>
+    /// <summary>With -VacuumMode Into: the new file, or an existing folder (the copy takes the database's name).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Destination { get; set; }
 
-    /// <summary>With -Mode Incremental: how many free pages to release (default: all).</summary>
+    /// <summary>With -VacuumMode Incremental: how many free pages to release (default: all).</summary>
     [Parameter]
     public long? IncrementalPages { get; set; }
 
@@ -44,41 +45,31 @@ public sealed class InvokeSqliteVacuumCommand : DatabaseInputCmdlet
     public SwitchParameter Checkpoint { get; set; }
 
     /// <summary>Vacuums each database.</summary>
-    protected override void ProcessRecord()
+    protected override void ProcessPath(string path)
     {
-        foreach (string path in InputPaths)
+        var request = new VacuumRequest
         {
-            try
-            {
-                var request = new VacuumRequest
-                {
-                    Path = path,
-                    Mode = Mode,
-                    Destination = Destination == null ? null : FileSystemPath(Destination),
-                    IncrementalPages = IncrementalPages,
-                    MinFreePercent = MinFreePercent,
-                    Analyze = Analyze,
-                    Optimize = Optimize,
-                    Reindex = Reindex,
-                    Checkpoint = Checkpoint,
-                    BusyTimeout = BusyTimeoutSpan,
-                };
-                VacuumPlan plan = DatabaseVacuum.Assess(request, StopToken);
-                if (plan.Operations.Count > 0 && !ShouldProcess(path, plan.Describe(request)))
-                {
-                    continue;
-                }
-                SqliteVacuumResult result = RunWithProgress((progress, stop) => DatabaseVacuum.Run(request, progress, stop));
-                foreach (string warning in result.Warnings)
-                {
-                    WriteWarning($"{path}: {warning}");
-                }
-                WriteObject(result);
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, path);
-            }
+            Path = path,
+            Mode = VacuumMode,
+            Destination = Destination == null ? null : FileSystemPath(Destination),
+            IncrementalPages = IncrementalPages,
+            MinFreePercent = MinFreePercent,
+            Analyze = Analyze,
+            Optimize = Optimize,
+            Reindex = Reindex,
+            Checkpoint = Checkpoint,
+            BusyTimeout = BusyTimeoutSpan,
+        };
+        VacuumPlan plan = DatabaseVacuum.Assess(request, StopToken);
+        if (plan.Operations.Count > 0 && !ShouldProcess(path, plan.Describe(request)))
+        {
+            return;
         }
+        VacuumResult result = RunWithProgress((progress, stop) => DatabaseVacuum.Run(request, progress, stop));
+        foreach (string warning in result.Warnings)
+        {
+            WriteWarning($"{path}: {warning}");
+        }
+        WriteObject(result);
     }
 }

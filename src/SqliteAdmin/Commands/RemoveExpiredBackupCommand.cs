@@ -9,7 +9,7 @@ namespace SqliteAdmin.Commands;
 
 /// <summary>Remove-ExpiredBackup: applies a restic-style retention policy to SqliteAdmin backups and explains every decision.</summary>
 [Cmdlet(VerbsCommon.Remove, "ExpiredBackup", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[OutputType(typeof(SqliteRetentionDecision))]
+[OutputType(typeof(RetentionDecision))]
 public sealed class RemoveExpiredBackupCommand : PathInputCmdlet
 {
     private readonly List<BackupRetention.Candidate> _candidates = new();
@@ -56,13 +56,13 @@ public sealed class RemoveExpiredBackupCommand : PathInputCmdlet
 
     /// <summary>Keep every backup within this span of the newest one (30d, 2w, 1y2m, or a TimeSpan).</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KeepWithin { get; set; }
+    [DurationArgument]
+    public Duration? KeepWithin { get; set; }
 
     /// <summary>Remove backups older than this span before now (the guides' "older than 30 days").</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? OlderThan { get; set; }
+    [DurationArgument]
+    public Duration? OlderThan { get; set; }
 
     /// <summary>Skip the confirmation prompt (and nothing else).</summary>
     [Parameter]
@@ -77,41 +77,31 @@ public sealed class RemoveExpiredBackupCommand : PathInputCmdlet
         _policy = new RetentionPolicy
         {
             KeepLast = KeepLast, KeepHourly = KeepHourly, KeepDaily = KeepDaily, KeepWeekly = KeepWeekly, KeepMonthly = KeepMonthly, KeepYearly = KeepYearly,
-            KeepWithin = KeepWithin == null ? null : RetentionSpan.Parse(KeepWithin),
-            OlderThan = OlderThan == null ? null : RetentionSpan.Parse(OlderThan),
+            KeepWithin = KeepWithin,
+            OlderThan = OlderThan,
         };
         BackupRetention.Plan(Array.Empty<BackupRetention.Candidate>(), _policy, DateTime.UtcNow, TimeZoneInfo.Local); // refuses an empty policy
     }
 
     /// <summary>Collects the backups named (folders, or backup files such as Get-SqliteBackup output).</summary>
-    protected override void ProcessRecord()
+    protected override void ProcessPath(string path)
     {
-        foreach (string path in InputPaths)
-        {
-            try
-            {
-                _candidates.AddRange(BackupRetention.Find(path, Database, Recurse));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, path);
-            }
-        }
+        _candidates.AddRange(BackupRetention.Find(path, Database, Recurse));
     }
 
     /// <summary>Plans over everything collected, removes what no rule keeps (after ShouldProcess), and explains each backup.</summary>
     protected override void EndProcessing()
     {
-        List<SqliteRetentionDecision> plan = BackupRetention.Plan(_candidates, _policy, DateTime.UtcNow, TimeZoneInfo.Local);
+        List<RetentionDecision> plan = BackupRetention.Plan(_candidates, _policy, DateTime.UtcNow, TimeZoneInfo.Local);
         // One confirmation per database and folder, naming how many backups go and how much space:
         // a first prune of a large folder asks once, not ten thousand times; every backup is still
         // written out with its decision.
-        foreach (IGrouping<(string, string), SqliteRetentionDecision> group in plan.GroupBy(d => (d.Database.ToUpperInvariant(), System.IO.Path.GetDirectoryName(d.Path) ?? "")))
+        foreach (IGrouping<(string, string), RetentionDecision> group in plan.GroupBy(d => (d.Database.ToUpperInvariant(), System.IO.Path.GetDirectoryName(d.Path) ?? "")))
         {
-            List<SqliteRetentionDecision> expired = group.Where(d => d.Action == RetentionAction.Remove).ToList();
+            List<RetentionDecision> expired = group.Where(d => d.Action == RetentionAction.Remove).ToList();
             bool remove = expired.Count > 0 && ShouldProcessUnlessForced(Force, System.IO.Path.GetDirectoryName(expired[0].Path) ?? "",
                 BackupRetention.DescribeRemoval(expired));
-            foreach (SqliteRetentionDecision decision in group)
+            foreach (RetentionDecision decision in group)
             {
                 if (remove && decision.Action == RetentionAction.Remove)
                 {

@@ -11,17 +11,16 @@ namespace SqliteAdmin.Commands;
 [OutputType(typeof(SyncLogPruneResult))]
 public sealed class RemoveSyncLogEntryCommand : SyncLogCmdlet
 {
-    private RetentionSpan? _olderThan;
 
     /// <summary>Remove rows older than this span before now, such as 90d.</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? OlderThan { get; set; }
+    [DurationArgument]
+    public Duration? OlderThan { get; set; }
 
     /// <summary>Keep at most this many of the newest rows.</summary>
     [Parameter]
-    [ValidateRange(1L, long.MaxValue)]
-    public long? KeepLast { get; set; }
+    [ValidateRange(1, int.MaxValue)]
+    public int? KeepLast { get; set; }
 
     /// <summary>Skip the confirmation prompt (and nothing else).</summary>
     [Parameter]
@@ -35,39 +34,28 @@ public sealed class RemoveSyncLogEntryCommand : SyncLogCmdlet
             throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
                 "Say what to remove: -OlderThan <span> (such as 90d), -KeepLast <n> (such as 10000), or both.", null);
         }
-        _olderThan = OlderThan == null ? null : RetentionSpan.Parse(OlderThan);
     }
 
     /// <summary>Prunes each database's log.</summary>
-    protected override void ProcessRecord()
+    protected override void ProcessPath(string path)
     {
-        foreach (string path in InputPaths)
+        var request = new SyncLogPruneRequest
         {
-            try
-            {
-                var request = new SyncLogPruneRequest
-                {
-                    Path = path,
-                    Columns = Columns,
-                    OlderThan = _olderThan,
-                    KeepLast = KeepLast,
-                    ZonelessTimestampsAreLocal = LocalTimestamps,
-                    BusyTimeout = BusyTimeoutSpan,
-                };
-                SyncLogPrunePlan plan = SyncLogPruner.Plan(request, StopToken);
-                string action = plan.Cutoff is DateTime cutoff
-                    ? $"Remove {plan.ToRemove} of {plan.Total} rows of {plan.Table} with a timestamp before {cutoff:yyyy-MM-dd HH:mm:ss} UTC"
-                    : $"Remove nothing from {plan.Table} ({plan.Total} rows, none past the limits)";
-                if (!ShouldProcessUnlessForced(Force, path, action))
-                {
-                    continue;
-                }
-                WriteObject(RunWithProgress((progress, stop) => SyncLogPruner.Remove(request, progress, stop)));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, path);
-            }
+            Path = path,
+            Columns = Columns,
+            OlderThan = OlderThan,
+            KeepLast = KeepLast,
+            ZonelessTimestampsAreLocal = LocalTimestamps,
+            BusyTimeout = BusyTimeoutSpan,
+        };
+        SyncLogPrunePlan plan = SyncLogPruner.Plan(request, StopToken);
+        string action = plan.Cutoff is DateTime cutoff
+            ? $"Remove {plan.ToRemove} of {plan.Total} rows of {plan.Table} with a timestamp before {cutoff:yyyy-MM-dd HH:mm:ss} UTC"
+            : $"Remove nothing from {plan.Table} ({plan.Total} rows, none past the limits)";
+        if (!ShouldProcessUnlessForced(Force, path, action))
+        {
+            return;
         }
+        WriteObject(RunWithProgress((progress, stop) => SyncLogPruner.Remove(request, progress, stop)));
     }
 }

@@ -8,7 +8,7 @@ namespace SqliteAdmin.Commands;
 
 /// <summary>Restore-SqliteDatabase: restores a backup over or beside a database, checked before and after, with a safety copy and rollback.</summary>
 [Cmdlet(VerbsData.Restore, "SqliteDatabase", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[OutputType(typeof(SqliteRestoreResult))]
+[OutputType(typeof(RestoreResult))]
 public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
 {
     private string _destination = "";
@@ -51,41 +51,31 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
     }
 
     /// <summary>Restores the backup named (one per destination).</summary>
-    protected override void ProcessRecord()
+    protected override void ProcessPath(string backup)
     {
-        foreach (string backup in InputPaths)
+        if (++_restores > 1)
         {
-            if (++_restores > 1)
-            {
-                // Piping every backup in a folder would restore each in turn and leave the oldest.
-                WriteFailure(new SqliteAdminException(ErrorIds.MoreThanOneBackup, SqliteAdminErrorCategory.InvalidArgument,
-                    $"More than one backup was given for '{_destination}'; '{backup}' was not restored. Pick one, e.g. Get-SqliteBackup ... | Select-Object -First 1.", backup), backup);
-                continue;
-            }
-            if (!ShouldProcessUnlessForced(Force, _destination, $"Restore from '{backup}' (the current database is kept as a safety copy)"))
-            {
-                continue;
-            }
-            try
-            {
-                var request = new RestoreRequest
-                {
-                    BackupPath = backup,
-                    Database = Database,
-                    Before = Before,
-                    Destination = _destination,
-                    Passphrase = ResolvedPassphrase,
-                    SafetyCopyFolder = SafetyCopyPath == null ? null : FileSystemPath(SafetyCopyPath),
-                    AllowNoManifest = AllowNoManifest,
-                    BusyTimeout = BusyTimeoutSpan,
-                };
-                WriteObject(RunWithProgress((progress, stop) => DatabaseRestore.Run(request, progress, stop)));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, backup);
-            }
+            // Piping every backup in a folder would restore each in turn and leave the oldest.
+            WriteFailure(new SqliteAdminException(ErrorIds.MoreThanOneBackup, SqliteAdminErrorCategory.InvalidArgument,
+                $"More than one backup was given for '{_destination}'; '{backup}' was not restored. Pick one, e.g. Get-SqliteBackup ... | Select-Object -First 1.", backup), backup);
+            return;
         }
+        if (!ShouldProcessUnlessForced(Force, _destination, $"Restore from '{backup}' (the current database is kept as a safety copy)"))
+        {
+            return;
+        }
+        var request = new RestoreRequest
+        {
+            BackupPath = backup,
+            Database = Database,
+            Before = Before,
+            Destination = _destination,
+            Passphrase = ResolvedPassphrase,
+            SafetyCopyFolder = SafetyCopyPath == null ? null : FileSystemPath(SafetyCopyPath),
+            AllowNoManifest = AllowNoManifest,
+            BusyTimeout = BusyTimeoutSpan,
+        };
+        WriteObject(RunWithProgress((progress, stop) => DatabaseRestore.Run(request, progress, stop)));
     }
 
 }

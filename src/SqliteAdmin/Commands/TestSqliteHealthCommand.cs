@@ -10,9 +10,9 @@ using SqliteAdmin.Core.SyncLog;
 
 namespace SqliteAdmin.Commands;
 
-/// <summary>Test-SqliteHealth: the daily health check of databases and their backups, one SqliteHealthCheck per check.</summary>
+/// <summary>Test-SqliteHealth: the daily health check of databases and their backups, one HealthCheck per check.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "SqliteHealth", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(SqliteHealthCheck), typeof(bool))]
+[OutputType(typeof(HealthCheck), typeof(bool))]
 public sealed class TestSqliteHealthCommand : DatabaseInputCmdlet
 {
     private TimeSpan _maxBackupAge = TimeSpan.FromDays(1);
@@ -29,8 +29,8 @@ public sealed class TestSqliteHealthCommand : DatabaseInputCmdlet
 
     /// <summary>Fail when the newest backup is older than this, such as 1d or 26h (default 1d).</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string MaxBackupAge { get; set; } = "1d";
+    [DurationArgument]
+    public Duration MaxBackupAge { get; set; } = new(0, 0, 1, 0);
 
     /// <summary>Warn when more than this percentage of pages is free (default 25).</summary>
     [Parameter]
@@ -63,8 +63,8 @@ public sealed class TestSqliteHealthCommand : DatabaseInputCmdlet
 
     /// <summary>With -SyncLogTable: Fail when no sync succeeded for this long (default 4h).</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string StaleAfter { get; set; } = "4h";
+    [DurationArgument]
+    public Duration StaleAfter { get; set; } = new(0, 0, 0, 4);
 
     /// <summary>With -SyncLogTable: when syncs are expected, such as 08:00-18:00 (local time).</summary>
     [Parameter]
@@ -103,47 +103,42 @@ public sealed class TestSqliteHealthCommand : DatabaseInputCmdlet
             throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
                 $"-{stray} is a sync-log threshold: add -SyncLogTable sync_log (the table to check).", null);
         }
-        _maxBackupAge = RetentionSpan.ParseDuration(MaxBackupAge);
+        _maxBackupAge = MaxBackupAge.ToTimeSpan();
         (_staleAfter, _businessHours) = SyncThresholdParameters.Parse(StaleAfter, BusinessHours, BusinessDays);
         _backupPath = BackupPath == null ? null : FileSystemPath(BackupPath);
     }
 
     /// <summary>Checks each database.</summary>
-    protected override void ProcessRecord()
+    protected override void ProcessPath(string path)
     {
-        foreach (string path in InputPaths)
+        _databases++;
+        var request = new HealthRequest
         {
-            _databases++;
-            try
+            Path = path,
+            BackupPath = _backupPath,
+            MaxBackupAge = _maxBackupAge,
+            MaxFreePercent = MaxFreePercent,
+            MaxWalSizeBytes = MaxWalSizeMB * 1024L * 1024L,
+            MinDiskFreePercent = MinDiskFreePercent,
+            MaxGrowthPercent = MaxGrowthPercent,
+            IntegrityMode = IntegrityMode,
+            BusyTimeout = BusyTimeoutSpan,
+            SyncLog = SyncLogTable == null ? null : new SyncLogRequest
             {
-                var request = new HealthRequest
-                {
-                    Path = path,
-                    BackupPath = _backupPath,
-                    MaxBackupAge = _maxBackupAge,
-                    MaxFreePercent = MaxFreePercent,
-                    MaxWalSizeBytes = MaxWalSizeMB * 1024L * 1024L,
-                    MinDiskFreePercent = MinDiskFreePercent,
-                    MaxGrowthPercent = MaxGrowthPercent,
-                    IntegrityMode = IntegrityMode,
-                    BusyTimeout = BusyTimeoutSpan,
-                    SyncLog = SyncLogTable == null ? null : new SyncLogRequest
-                    {
-                        Columns = new SyncLogColumns { Table = SyncLogTable },
-                        StaleAfter = _staleAfter,
-                        BusinessHours = _businessHours,
-                        MaxConflictPercent = MaxConflictPercent,
-                        MaxFailurePercent = MaxFailurePercent,
-                    },
-                };
-                Emit(RunWithProgress((progress, stop) => DatabaseHealth.Test(request, progress, stop)));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                _failed = true;
-                WriteFailure(ex, path);
-            }
-        }
+                Columns = new SyncLogColumns { Table = SyncLogTable },
+                StaleAfter = _staleAfter,
+                BusinessHours = _businessHours,
+                MaxConflictPercent = MaxConflictPercent,
+                MaxFailurePercent = MaxFailurePercent,
+            },
+        };
+        Emit(RunWithProgress((progress, stop) => DatabaseHealth.Test(request, progress, stop)));
+    }
+
+    /// <summary>After the error for an input that failed has been written.</summary>
+    protected override void OnPathFailed(string path)
+    {
+        _failed = true;
     }
 
     /// <summary>A wildcard that matches nothing (a share that is down) must not look healthy: it is a Fail row.</summary>
@@ -168,7 +163,7 @@ public sealed class TestSqliteHealthCommand : DatabaseInputCmdlet
         }
     }
 
-    private void Emit(IReadOnlyList<SqliteHealthCheck> checks)
+    private void Emit(IReadOnlyList<HealthCheck> checks)
     {
         _failed |= checks.Any(c => c.Status == HealthStatus.Fail);
         if (!Quiet)

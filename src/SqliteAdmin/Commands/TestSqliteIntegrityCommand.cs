@@ -8,14 +8,15 @@ namespace SqliteAdmin.Commands;
 
 /// <summary>Test-SqliteIntegrity: quick_check / integrity_check / foreign_key_check of databases and backup files.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "SqliteIntegrity", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(SqliteIntegrityResult), typeof(bool))]
+[OutputType(typeof(IntegrityResult), typeof(bool))]
 public sealed class TestSqliteIntegrityCommand : PassphrasePathCmdlet
 {
 
-    /// <summary>Full (integrity_check, default) or Quick (quick_check).</summary>
+    /// <summary>Full (integrity_check, default) or Quick (quick_check). Alias -Mode: its 0.1.0 name, kept for one release.</summary>
     [Parameter]
-    [ValidateSet("Full", "Quick")]
-    public string Mode { get; set; } = "Full";
+    [Alias("Mode")]
+    [ValidateSet(nameof(IntegrityMode.Full), nameof(IntegrityMode.Quick))]
+    public IntegrityMode IntegrityMode { get; set; } = IntegrityMode.Full;
 
     /// <summary>Skip foreign_key_check.</summary>
     [Parameter]
@@ -36,33 +37,28 @@ public sealed class TestSqliteIntegrityCommand : PassphrasePathCmdlet
     public SwitchParameter Quiet { get; set; }
 
     /// <summary>Checks each database or backup.</summary>
-    protected override void ProcessRecord()
+    protected override void ProcessPath(string path)
     {
-        foreach (string path in InputPaths)
+        var request = new IntegrityRequest
         {
-            try
-            {
-                var request = new IntegrityRequest
-                {
-                    Path = path,
-                    Mode = Mode == "Quick" ? IntegrityMode.Quick : IntegrityMode.Full,
-                    CheckForeignKeys = !NoForeignKeys,
-                    MaxErrors = MaxErrors,
-                    Tables = Table,
-                    Passphrase = ResolvedPassphrase,
-                    BusyTimeout = BusyTimeoutSpan,
-                };
-                SqliteIntegrityResult result = RunWithProgress((progress, stop) => DatabaseIntegrity.Check(request, progress, stop));
-                WriteObject(Quiet ? result.IsHealthy : result);
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, path);
-                if (Quiet)
-                {
-                    WriteObject(false);
-                }
-            }
+            Path = path,
+            Mode = IntegrityMode,
+            CheckForeignKeys = !NoForeignKeys,
+            MaxErrors = MaxErrors,
+            Tables = Table,
+            Passphrase = ResolvedPassphrase,
+            BusyTimeout = BusyTimeoutSpan,
+        };
+        IntegrityResult result = RunWithProgress((progress, stop) => DatabaseIntegrity.Check(request, progress, stop));
+        WriteObject(Quiet ? result.IsHealthy : result);
+    }
+
+    /// <summary>After the error for an input that failed has been written.</summary>
+    protected override void OnPathFailed(string path)
+    {
+        if (Quiet)
+        {
+            WriteObject(false);
         }
     }
 

@@ -10,7 +10,7 @@ namespace SqliteAdmin.Core.Tests.Backups;
 
 public class BackupCatalogTests
 {
-    private static SqliteBackupInfo Backup(string db, string dest, DateTime when, bool compress = false, Passphrase? passphrase = null, BackupTier tier = BackupTier.Manual) =>
+    private static BackupInfo Backup(string db, string dest, DateTime when, bool compress = false, Passphrase? passphrase = null, BackupTier tier = BackupTier.Manual) =>
         DatabaseBackup.Run(new BackupRequest
         {
             SourcePath = db,
@@ -62,7 +62,7 @@ public class BackupCatalogTests
         string db = TestDatabase.Create(folder.File("app.db"));
         File.Copy(db, folder.File("app_daily_20261120_020000.db"));
 
-        SqliteBackupInfo listed = Assert.Single(BackupCatalog.List(folder.Path, null, false, CancellationToken.None));
+        BackupInfo listed = Assert.Single(BackupCatalog.List(folder.Path, null, false, CancellationToken.None));
 
         Assert.Equal(BackupCheckStatus.NoManifest, listed.Status);
         Assert.False(listed.HasManifest);
@@ -76,11 +76,11 @@ public class BackupCatalogTests
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("app.db"));
         var t0 = new DateTime(2026, 11, 1, 2, 0, 0, DateTimeKind.Utc);
-        SqliteBackupInfo first = Backup(db, folder.Path + "/b", t0);
-        SqliteBackupInfo second = Backup(db, folder.Path + "/b", t0.AddHours(1));
+        BackupInfo first = Backup(db, folder.Path + "/b", t0);
+        BackupInfo second = Backup(db, folder.Path + "/b", t0.AddHours(1));
         // The second backup gets the first one's manifest; a third gets a broken one.
         File.Copy(first.ManifestPath!, second.ManifestPath!, overwrite: true);
-        SqliteBackupInfo third = Backup(db, folder.Path + "/b", t0.AddHours(2));
+        BackupInfo third = Backup(db, folder.Path + "/b", t0.AddHours(2));
         File.WriteAllText(third.ManifestPath!, "{ \"formatVersion\": 1, ");
 
         var listed = BackupCatalog.List(folder.Path + "/b", null, false, CancellationToken.None).ToDictionary(b => Path.GetFileName(b.Path));
@@ -97,11 +97,11 @@ public class BackupCatalogTests
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("app.db"));
         string dest = Path.Combine(folder.Path, "b");
-        SqliteBackupInfo real = Backup(db, Path.Combine(folder.Path, "elsewhere"), new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc));
+        BackupInfo real = Backup(db, Path.Combine(folder.Path, "elsewhere"), new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc));
         Directory.CreateDirectory(dest);
         File.CreateSymbolicLink(Path.Combine(dest, Path.GetFileName(real.Path)), real.Path);
         Directory.CreateSymbolicLink(Path.Combine(dest, "linked-folder"), Path.Combine(folder.Path, "elsewhere"));
-        SqliteBackupInfo nested = Backup(db, Path.Combine(dest, "sub"), new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc));
+        BackupInfo nested = Backup(db, Path.Combine(dest, "sub"), new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc));
 
         var listed = BackupCatalog.List(dest, null, recurse: true, CancellationToken.None);
 
@@ -115,7 +115,7 @@ public class BackupCatalogTests
         string db = TestDatabase.Create(folder.File("app.db"));
         using Passphrase passphrase = CryptoTests.Secret("pw");
         Backup(db, folder.Path + "/b", DateTime.UtcNow, compress: true, passphrase: passphrase);
-        SqliteBackupInfo listed = Assert.Single(BackupCatalog.List(folder.Path + "/b", null, false, CancellationToken.None));
+        BackupInfo listed = Assert.Single(BackupCatalog.List(folder.Path + "/b", null, false, CancellationToken.None));
 
         BackupCatalog.Verify(listed, passphrase, CancellationToken.None);
 
@@ -134,9 +134,9 @@ public class BackupCatalogTests
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("app.db"), syncRows: 5000);
         using Passphrase passphrase = CryptoTests.Secret("pw");
-        SqliteBackupInfo made = Backup(db, folder.Path + "/b", DateTime.UtcNow, compress: true, passphrase: passphrase);
+        BackupInfo made = Backup(db, folder.Path + "/b", DateTime.UtcNow, compress: true, passphrase: passphrase);
         Damage(made.Path, damage);
-        SqliteBackupInfo listed = Assert.Single(BackupCatalog.List(folder.Path + "/b", null, false, CancellationToken.None));
+        BackupInfo listed = Assert.Single(BackupCatalog.List(folder.Path + "/b", null, false, CancellationToken.None));
 
         BackupCatalog.Verify(listed, null, CancellationToken.None);
 
@@ -152,7 +152,7 @@ public class BackupCatalogTests
         using Passphrase right = CryptoTests.Secret("right");
         using Passphrase wrong = CryptoTests.Secret("wrong");
         Backup(db, folder.Path + "/b", DateTime.UtcNow, passphrase: right);
-        SqliteBackupInfo listed = Assert.Single(BackupCatalog.List(folder.Path + "/b", null, false, CancellationToken.None));
+        BackupInfo listed = Assert.Single(BackupCatalog.List(folder.Path + "/b", null, false, CancellationToken.None));
 
         BackupCatalog.Verify(listed, wrong, CancellationToken.None);
 
@@ -166,9 +166,9 @@ public class BackupCatalogTests
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("app.db"));
         File.WriteAllText(folder.File("app.env"), "K=V");
-        SqliteBackupInfo made = DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = folder.Path + "/b", IncludeFiles = { folder.File("app.env") } }, null, CancellationToken.None).Backup;
+        BackupInfo made = DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = folder.Path + "/b", IncludeFiles = { folder.File("app.env") } }, null, CancellationToken.None).Backup;
         File.Delete(made.IncludedFiles[0]);
-        SqliteBackupInfo listed = Assert.Single(BackupCatalog.List(folder.Path + "/b", null, false, CancellationToken.None));
+        BackupInfo listed = Assert.Single(BackupCatalog.List(folder.Path + "/b", null, false, CancellationToken.None));
 
         BackupCatalog.Verify(listed, null, CancellationToken.None);
 
@@ -191,9 +191,9 @@ public class BackupCatalogTests
     {
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("app.db"));
-        SqliteBackupInfo made = Backup(db, folder.Path + "/b", DateTime.UtcNow);
+        BackupInfo made = Backup(db, folder.Path + "/b", DateTime.UtcNow);
 
-        SqliteBackupInfo listed = Assert.Single(BackupCatalog.List(made.Path, null, false, CancellationToken.None));
+        BackupInfo listed = Assert.Single(BackupCatalog.List(made.Path, null, false, CancellationToken.None));
         var ex = Assert.Throws<SqliteAdminException>(() => BackupCatalog.List(db, null, false, CancellationToken.None));
 
         Assert.Equal(made.Path, listed.Path);

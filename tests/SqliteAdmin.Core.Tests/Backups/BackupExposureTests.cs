@@ -92,7 +92,7 @@ public class BackupExposureTests
         request.IncludeFiles.Add(side);
         request.IncludeFiles.Add(other);
 
-        SqliteBackupInfo backup = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+        BackupInfo backup = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
 
         var files = new[] { backup.Path }.Concat(backup.IncludedFiles).ToList();
         Assert.Equal(3, files.Count);
@@ -166,8 +166,8 @@ public class BackupExposureTests
 
         // Health reports it even before the database has any backup.
         var health = SqliteAdmin.Core.Health.DatabaseHealth.Test(new SqliteAdmin.Core.Health.HealthRequest { Path = db, BackupPath = folder.File("none-yet"), BusyTimeout = TimeSpan.FromSeconds(2) }, null, CancellationToken.None);
-        var row = Assert.Single(health, c => c.Check == SqliteAdmin.Core.Health.HealthCheckNames.TempFiles);
-        Assert.Equal(SqliteAdmin.Core.Health.HealthStatus.Warning, row.Status);
+        var row = Assert.Single(health, c => c.Check == SqliteAdmin.HealthCheckNames.TempFiles);
+        Assert.Equal(SqliteAdmin.HealthStatus.Warning, row.Status);
         Assert.Contains(besideSource, row.Message);
 
         DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = folder.File("b"), Passphrase = CryptoTests.Secret("pw"), Iterations = 1000 }, null, CancellationToken.None);
@@ -175,7 +175,7 @@ public class BackupExposureTests
         Assert.False(File.Exists(besideSource));
         Assert.False(Directory.Exists(privateFolder));
         var after = SqliteAdmin.Core.Health.DatabaseHealth.Test(new SqliteAdmin.Core.Health.HealthRequest { Path = db, BackupPath = folder.File("b"), BusyTimeout = TimeSpan.FromSeconds(2) }, null, CancellationToken.None);
-        Assert.DoesNotContain(after, c => c.Check == SqliteAdmin.Core.Health.HealthCheckNames.TempFiles);
+        Assert.DoesNotContain(after, c => c.Check == SqliteAdmin.HealthCheckNames.TempFiles);
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public class BackupFaultTests
             }
             if (BackupFileName.TryParse(name, out _))
             {
-                SqliteBackupInfo info = BackupCatalog.Describe(file, BackupFileName.TryParse(name, out var parsed) ? parsed! : null!);
+                BackupInfo info = BackupCatalog.Describe(file, BackupFileName.TryParse(name, out var parsed) ? parsed! : null!);
                 if (info.HasManifest)
                 {
                     BackupCatalog.Verify(info, null, CancellationToken.None);

@@ -40,7 +40,7 @@ public class BackupSeriesTests
             return path;
         }
 
-        public SqliteBackupInfo Backup(string source, string? name = null, string? into = null, DateTime? at = null) =>
+        public BackupInfo Backup(string source, string? name = null, string? into = null, DateTime? at = null) =>
             DatabaseBackup.Run(new BackupRequest { SourcePath = source, Destination = into ?? Backups, Name = name, UtcNow = () => at ?? DateTime.UtcNow },
                 null, CancellationToken.None).Backup;
 
@@ -49,7 +49,7 @@ public class BackupSeriesTests
         {
             Backup(Site1, at: site1At);
             string elsewhere = Path.Combine(Folder.Path, "elsewhere");
-            SqliteBackupInfo moved = Backup(Site2, into: elsewhere, at: site2At);
+            BackupInfo moved = Backup(Site2, into: elsewhere, at: site2At);
             File.Move(moved.Path, Path.Combine(Backups, Path.GetFileName(moved.Path)));
             File.Move(moved.ManifestPath!, Path.Combine(Backups, Path.GetFileName(moved.ManifestPath!)));
         }
@@ -72,8 +72,8 @@ public class BackupSeriesTests
         Assert.Equal(before.OrderBy(f => f), Directory.GetFiles(sites.Backups).OrderBy(f => f));
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(sites.Site2)!, ".sqliteadmin-tmp-*"));
 
-        SqliteBackupInfo named = sites.Backup(sites.Site2, name: "site2-app");
-        SqliteBackupInfo again = sites.Backup(sites.Site1);
+        BackupInfo named = sites.Backup(sites.Site2, name: "site2-app");
+        BackupInfo again = sites.Backup(sites.Site1);
 
         Assert.StartsWith("site2-app_manual_", Path.GetFileName(named.Path));
         Assert.Equal("site2-app", named.Database);
@@ -91,7 +91,7 @@ public class BackupSeriesTests
         string linked = Path.Combine(sites.Folder.Path, "current");
         Directory.CreateSymbolicLink(linked, Path.GetDirectoryName(sites.Site1)!);
 
-        SqliteBackupInfo again = sites.Backup(Path.Combine(linked, "app.db"));
+        BackupInfo again = sites.Backup(Path.Combine(linked, "app.db"));
 
         Assert.StartsWith("app_", Path.GetFileName(again.Path));
         Assert.Equal(2, Directory.GetFiles(sites.Backups, "app_*.db").Length);
@@ -149,10 +149,10 @@ public class BackupSeriesTests
         sites.Backup(sites.Site1, at: now.AddHours(-6));
         sites.MixLikeAnOlderVersion(now.AddHours(-5), now.AddHours(-1));
 
-        List<SqliteRetentionDecision> plan = BackupRetention.Plan(BackupRetention.Find(sites.Backups, null, recurse: false),
+        List<RetentionDecision> plan = BackupRetention.Plan(BackupRetention.Find(sites.Backups, null, recurse: false),
             new RetentionPolicy { KeepLast = 1 }, now, TimeZoneInfo.Utc);
 
-        string SourceOf(SqliteRetentionDecision d) =>
+        string SourceOf(RetentionDecision d) =>
             BackupFileName.TryParse(Path.GetFileName(d.Path), out BackupFileName? name) && BackupCatalog.Describe(d.Path, name!).SourcePath == sites.Site2 ? "site2" : "site1";
         Assert.Equal(4, plan.Count);
         Assert.Equal(new[] { "site1", "site2" }, plan.Where(d => d.Action == RetentionAction.Keep).Select(SourceOf).OrderBy(x => x));
@@ -234,10 +234,10 @@ public class BackupSeriesTests
         sites.Backup(sites.Site2, into: othersOnly);
         var alone = DatabaseHealth.Test(new HealthRequest { Path = sites.Site1, BackupPath = othersOnly, BusyTimeout = TimeSpan.FromSeconds(2) }, null, CancellationToken.None);
 
-        SqliteHealthCheck age = site1.Single(c => c.Check == HealthCheckNames.BackupAge);
+        HealthCheck age = site1.Single(c => c.Check == HealthCheckNames.BackupAge);
         Assert.Equal(HealthStatus.Fail, age.Status);
         Assert.StartsWith("3d", age.Value);
-        SqliteHealthCheck none = alone.Single(c => c.Check == HealthCheckNames.BackupAge);
+        HealthCheck none = alone.Single(c => c.Check == HealthCheckNames.BackupAge);
         Assert.Equal(HealthStatus.Fail, none.Status);
         Assert.Equal("none", none.Value);
         Assert.Contains(sites.Site2, none.Message);

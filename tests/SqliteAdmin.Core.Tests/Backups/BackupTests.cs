@@ -44,7 +44,7 @@ public class BackupTests
         string db = TestDatabase.Create(folder.File("orders.db"), "wal", syncRows: 5000);
         string dest = Path.Combine(folder.Path, "backups");
 
-        SqliteBackupInfo info = DatabaseBackup.Run(Request(db, dest), null, CancellationToken.None).Backup;
+        BackupInfo info = DatabaseBackup.Run(Request(db, dest), null, CancellationToken.None).Backup;
 
         Assert.Matches(@"^orders_manual_\d{8}_\d{6}\.db$", Path.GetFileName(info.Path));
         Assert.Equal("orders", info.Database);
@@ -74,7 +74,7 @@ public class BackupTests
         request.Tier = BackupTier.Daily;
         request.IncludeFiles.Add(env);
 
-        SqliteBackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+        BackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
         string json = File.ReadAllText(info.ManifestPath!);
         BackupManifest manifest = BackupManifest.Parse(json);
 
@@ -123,7 +123,7 @@ public class BackupTests
         request.Passphrase = CryptoTests.Secret(Pass);
         request.Iterations = iterations;
 
-        SqliteBackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+        BackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
         string restored = DecodeWithCli(info.Path, folder.File("restored.db"), iterations);
 
         Assert.EndsWith(".db.gz.enc", info.Path);
@@ -143,7 +143,7 @@ public class BackupTests
         request.Compress = true;
         request.CompressionLevel = System.IO.Compression.CompressionLevel.Fastest;
 
-        SqliteBackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+        BackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
         Assert.Equal(0, Cli.Run("gunzip", new[] { "-t", info.Path }).ExitCode);
         Assert.Equal(0, Cli.Run("gunzip", new[] { "-c", info.Path }, stdoutFile: folder.File("x.db")).ExitCode);
 
@@ -162,7 +162,7 @@ public class BackupTests
         request.Passphrase = CryptoTests.Secret(Pass);
         request.IncludeFiles.Add(env);
 
-        SqliteBackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+        BackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
         string side = Assert.Single(info.IncludedFiles);
         var (exit, err) = Cli.Run("openssl", new[] { "enc", "-d", "-aes-256-cbc", "-pbkdf2", "-iter", "10000", "-md", "sha256", "-in", side, "-out", folder.File("env.out"), "-pass", "env:SA_PASS" }, environment: PassEnv);
 
@@ -180,7 +180,7 @@ public class BackupTests
         request.Method = BackupMethod.VacuumInto;
         request.Verify = IntegrityMode.Full;
 
-        SqliteBackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+        BackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
 
         Assert.Equal("VacuumInto", info.Method);
         Assert.Equal("0", SqliteCli.Run(info.Path, "PRAGMA freelist_count;"));
@@ -340,7 +340,7 @@ public class BackupTests
         string link = Path.Combine(folder.Path, "link");
         Directory.CreateSymbolicLink(link, real);
 
-        SqliteBackupInfo info = DatabaseBackup.Run(Request(db, link), null, CancellationToken.None).Backup;
+        BackupInfo info = DatabaseBackup.Run(Request(db, link), null, CancellationToken.None).Backup;
 
         Assert.True(File.Exists(Path.Combine(real, Path.GetFileName(info.Path))));
     }
@@ -393,7 +393,7 @@ public class BackupTests
         Assert.ThrowsAny<OperationCanceledException>(() => DatabaseBackup.Run(request, progress, cancel.Token));
 
         Assert.Empty(Directory.Exists(nas) ? Directory.GetFileSystemEntries(nas) : Array.Empty<string>());
-        SqliteBackupInfo kept = Assert.Single(BackupCatalog.List(dest, null, false, CancellationToken.None));
+        BackupInfo kept = Assert.Single(BackupCatalog.List(dest, null, false, CancellationToken.None));
         BackupCatalog.Verify(kept, null, CancellationToken.None);
         Assert.Equal(BackupCheckStatus.Ok, kept.Status);
     }

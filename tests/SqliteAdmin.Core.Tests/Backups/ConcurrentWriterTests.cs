@@ -43,7 +43,7 @@ public class ConcurrentWriterTests
             MaxRestarts = 3,
             BusyTimeout = TimeSpan.FromSeconds(60),
         };
-        SqliteBackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+        BackupInfo info = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
         long after = ReadCounter(db);
 
         await writer.StopAndAssertCleanAsync();
@@ -82,7 +82,7 @@ public class ConcurrentWriterTests
             MaxWriterBlock = limited ? TimeSpan.FromTicks(1) : null,
         };
 
-        SqliteBackupInfo? made = null;
+        BackupInfo? made = null;
         SqliteAdminException? refused = null;
         try
         {
@@ -126,7 +126,7 @@ public class ConcurrentWriterTests
 
         if (journalMode == "wal")
         {
-            SqliteBackupInfo made = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
+            BackupInfo made = DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
             Assert.Equal(TimeSpan.Zero, made.WritersBlocked);
             return;
         }
@@ -217,7 +217,7 @@ public class ConcurrentWriterTests
             "BEGIN; WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM s WHERE x < 100) INSERT INTO t(v) SELECT 'row' FROM s; COMMIT;\n", 50)));
         Assert.True(new FileInfo(db + "-wal").Length > 0, "the committed rows are only in the WAL");
 
-        SqliteBackupInfo info = DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = folder.Path + "/b" }, null, CancellationToken.None).Backup;
+        BackupInfo info = DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = folder.Path + "/b" }, null, CancellationToken.None).Backup;
 
         Assert.Equal("5000", SqliteCli.Run(info.Path, "SELECT count(*) FROM t;"));
         Assert.Equal("delete", SqliteCli.Run(info.Path, "PRAGMA journal_mode;"));

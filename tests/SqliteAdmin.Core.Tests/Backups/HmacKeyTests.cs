@@ -41,7 +41,7 @@ public class HmacKeyTests
     public void The_manifest_hmac_of_an_encrypted_backup_is_what_openssl_computes_over_the_stored_file()
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = RestoreTests.Backup(RestoreTests.Db(folder.File("source.db"), "x", rows: 500), folder.Path + "/b", compress: true, encrypt: true);
+        BackupInfo backup = RestoreTests.Backup(RestoreTests.Db(folder.File("source.db"), "x", rows: 500), folder.Path + "/b", compress: true, encrypt: true);
         byte[] head = File.ReadAllBytes(backup.Path).Take(16).ToArray();
         string saltHex = Convert.ToHexString(head, 8, 8);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(backup.ManifestPath!));

@@ -33,7 +33,7 @@ public class HostileFolderTests
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("app.db"));
         string backups = Path.Combine(folder.Path, "backups");
-        SqliteBackupInfo good = DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = backups, UtcNow = () => DateTime.UtcNow.AddHours(-1) }, null, CancellationToken.None).Backup;
+        BackupInfo good = DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = backups, UtcNow = () => DateTime.UtcNow.AddHours(-1) }, null, CancellationToken.None).Backup;
         // A newer "backup" whose manifest is hostile: it is the newest of the name, so every command reads it first.
         string hostile = Path.Combine(backups, "app_manual_" + DateTime.UtcNow.ToString("yyyyMMdd_HHmmss") + ".db");
         File.Copy(good.Path, hostile);
@@ -54,11 +54,11 @@ public class HostileFolderTests
         }
 
         var listed = Within(() => BackupCatalog.List(backups, null, recurse: false, CancellationToken.None));
-        Within(() => { foreach (SqliteBackupInfo b in listed) BackupCatalog.Verify(b, null, CancellationToken.None); return 0; });
+        Within(() => { foreach (BackupInfo b in listed) BackupCatalog.Verify(b, null, CancellationToken.None); return 0; });
         var again = Within(() => DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = backups }, null, CancellationToken.None).Backup);
         var health = Within(() => DatabaseHealth.Test(new HealthRequest { Path = db, BackupPath = backups, BusyTimeout = TimeSpan.FromSeconds(2) }, null, CancellationToken.None));
 
-        SqliteBackupInfo bad = listed.Single(b => b.Path == hostile);
+        BackupInfo bad = listed.Single(b => b.Path == hostile);
         Assert.Equal(BackupCheckStatus.ManifestInvalid, bad.Status);
         Assert.Contains("not a regular file", bad.StatusMessage);
         Assert.Equal(BackupCheckStatus.Ok, listed.Single(b => b.Path == good.Path).Status);

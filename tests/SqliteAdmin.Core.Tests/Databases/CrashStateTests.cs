@@ -39,7 +39,7 @@ public class CrashStateTests
         using var folder = new TempFolder();
         string db = DatabaseWithHotJournal(folder.File("app.db"));
 
-        SqliteDatabaseInfo info = DatabaseInspector.Inspect(db, TimeSpan.FromSeconds(5));
+        DatabaseInfo info = DatabaseInspector.Inspect(db, TimeSpan.FromSeconds(5));
 
         Assert.True(info.RolledBackHotJournal);
         Assert.Equal(3000, info.Tables.Single(t => t.Name == "t").RowCount);
@@ -79,7 +79,7 @@ public class CrashStateTests
 
         var rows = DatabaseHealth.Test(new HealthRequest { Path = db, BusyTimeout = TimeSpan.FromSeconds(5) }, null, CancellationToken.None);
 
-        SqliteHealthCheck row = Assert.Single(rows, r => r.Check == HealthCheckNames.HotJournal);
+        HealthCheck row = Assert.Single(rows, r => r.Check == HealthCheckNames.HotJournal);
         Assert.Equal(HealthStatus.Fail, row.Status);
         Assert.Contains(db + "-journal", row.Message);
         Assert.Contains("Get-SqliteDatabase", row.Message); // the fix
@@ -138,7 +138,7 @@ public class CrashStateTests
         TestDatabase.Create(folder.File("media/app.db"));
         using var medium = new ReadOnlyMount(folder.File("media"));
 
-        SqliteDatabaseInfo info = DatabaseInspector.Inspect(medium.File("app.db"), TimeSpan.FromSeconds(5));
+        DatabaseInfo info = DatabaseInspector.Inspect(medium.File("app.db"), TimeSpan.FromSeconds(5));
         BackupOutcome outcome = DatabaseBackup.Run(new BackupRequest { SourcePath = medium.File("app.db"), Destination = folder.File("b") }, null, CancellationToken.None);
 
         Assert.False(info.RolledBackHotJournal);
@@ -171,7 +171,7 @@ public class CrashStateTests
         File.Delete(db + "-shm");
         Assert.True(new FileInfo(db + "-wal").Length > 0, "the committed rows are only in the WAL");
 
-        SqliteDatabaseInfo info = DatabaseInspector.Inspect(db, TimeSpan.FromSeconds(5));
+        DatabaseInfo info = DatabaseInspector.Inspect(db, TimeSpan.FromSeconds(5));
         BackupOutcome outcome = DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = folder.File("b") }, null, CancellationToken.None);
         var health = DatabaseHealth.Test(new HealthRequest { Path = db, BusyTimeout = TimeSpan.FromSeconds(5) }, null, CancellationToken.None);
 

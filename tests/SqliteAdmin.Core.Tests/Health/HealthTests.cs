@@ -22,16 +22,16 @@ public class HealthTests
 {
     private static readonly DateTime Now = SyncLogFixture.Now;
 
-    private static IReadOnlyList<SqliteHealthCheck> Test(string db, Action<HealthRequest>? adjust = null, CancellationToken cancellation = default)
+    private static IReadOnlyList<HealthCheck> Test(string db, Action<HealthRequest>? adjust = null, CancellationToken cancellation = default)
     {
         var request = new HealthRequest { Path = db, Now = Now, TimeZone = TimeZoneInfo.Utc, BusyTimeout = TimeSpan.FromSeconds(2) };
         adjust?.Invoke(request);
         return DatabaseHealth.Test(request, null, cancellation);
     }
 
-    private static SqliteHealthCheck Row(IReadOnlyList<SqliteHealthCheck> checks, string name) => Assert.Single(checks, c => c.Check == name);
+    private static HealthCheck Row(IReadOnlyList<HealthCheck> checks, string name) => Assert.Single(checks, c => c.Check == name);
 
-    private static SqliteBackupInfo Backup(string db, string destination, DateTime when, IntegrityMode verify = IntegrityMode.Quick) =>
+    private static BackupInfo Backup(string db, string destination, DateTime when, IntegrityMode verify = IntegrityMode.Quick) =>
         DatabaseBackup.Run(new BackupRequest { SourcePath = db, Destination = destination, Verify = verify, UtcNow = () => when }, null, CancellationToken.None).Backup;
 
     private static double SqliteFreePercent(string db) =>
@@ -48,7 +48,7 @@ public class HealthTests
         string hash = Cli.Sha256Sum(db);
         var before = FolderSnapshot.Take(folder.Path);
 
-        IReadOnlyList<SqliteHealthCheck> checks = Test(db, r => r.BackupPath = folder.File("backups"));
+        IReadOnlyList<HealthCheck> checks = Test(db, r => r.BackupPath = folder.File("backups"));
 
         Assert.Equal(new[] { "File", "Integrity", "Size", "WalSize", "FreePages", "JournalMode", "DiskSpace", "BackupAge", "BackupVerified" }, checks.Select(c => c.Check));
         Assert.All(checks, c => Assert.True(c.Status == HealthStatus.Pass, c.ToString()));
@@ -82,10 +82,10 @@ public class HealthTests
         Backup(db, folder.File("backups"), Now.AddHours(-2));
         File.Delete(db);
 
-        IReadOnlyList<SqliteHealthCheck> checks = Test(db, r => r.BackupPath = folder.File("backups"));
+        IReadOnlyList<HealthCheck> checks = Test(db, r => r.BackupPath = folder.File("backups"));
 
         Assert.Equal(new[] { "File", "DiskSpace", "BackupAge", "BackupVerified" }, checks.Select(c => c.Check));
-        SqliteHealthCheck file = Row(checks, "File");
+        HealthCheck file = Row(checks, "File");
         Assert.Equal(HealthStatus.Fail, file.Status);
         Assert.Equal("missing", file.Value);
         Assert.Contains("does not exist", file.Message);
@@ -100,9 +100,9 @@ public class HealthTests
         using var folder = new TempFolder();
         string db = folder.File("nas/share/orders.db");
 
-        IReadOnlyList<SqliteHealthCheck> checks = Test(db);
+        IReadOnlyList<HealthCheck> checks = Test(db);
 
-        SqliteHealthCheck file = Assert.Single(checks);
+        HealthCheck file = Assert.Single(checks);
         Assert.Equal(HealthStatus.Fail, file.Status);
         Assert.Contains($"The folder '{folder.File("nas/share")}' does not exist or cannot be reached", file.Message);
         Assert.False(Directory.Exists(folder.File("nas")));
@@ -111,7 +111,7 @@ public class HealthTests
     [Fact]
     public void A_pattern_that_matched_nothing_is_a_file_failure()
     {
-        SqliteHealthCheck row = DatabaseHealth.NothingMatched(@"\\nas\apps\*.db");
+        HealthCheck row = DatabaseHealth.NothingMatched(@"\\nas\apps\*.db");
 
         Assert.Equal((@"\\nas\apps\*.db", "File", HealthStatus.Fail, "no match"), (row.Database, row.Check, row.Status, row.Value));
         Assert.Contains("Is the folder or network share reachable?", row.Message);
@@ -132,9 +132,9 @@ public class HealthTests
             default: Directory.CreateDirectory(path); break;
         }
 
-        IReadOnlyList<SqliteHealthCheck> checks = Test(path);
+        IReadOnlyList<HealthCheck> checks = Test(path);
 
-        SqliteHealthCheck file = Row(checks, "File");
+        HealthCheck file = Row(checks, "File");
         Assert.Equal(HealthStatus.Fail, file.Status);
         Assert.Equal(value, file.Value);
         Assert.DoesNotContain(checks, c => c.Check == "Integrity");
@@ -145,12 +145,12 @@ public class HealthTests
     {
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("orders.db"));
-        SqliteBackupInfo old = Backup(db, folder.File("backups"), Now.AddDays(-3).AddHours(-2));
+        BackupInfo old = Backup(db, folder.File("backups"), Now.AddDays(-3).AddHours(-2));
 
-        IReadOnlyList<SqliteHealthCheck> checks = Test(db, r => r.BackupPath = folder.File("backups"));
-        IReadOnlyList<SqliteHealthCheck> relaxed = Test(db, r => { r.BackupPath = folder.File("backups"); r.MaxBackupAge = TimeSpan.FromDays(7); });
+        IReadOnlyList<HealthCheck> checks = Test(db, r => r.BackupPath = folder.File("backups"));
+        IReadOnlyList<HealthCheck> relaxed = Test(db, r => { r.BackupPath = folder.File("backups"); r.MaxBackupAge = TimeSpan.FromDays(7); });
 
-        SqliteHealthCheck age = Row(checks, "BackupAge");
+        HealthCheck age = Row(checks, "BackupAge");
         Assert.Equal(HealthStatus.Fail, age.Status);
         Assert.Equal("3d 2h", age.Value);
         Assert.Contains(Path.GetFileName(old.Path), age.Message);
@@ -167,8 +167,8 @@ public class HealthTests
         string other = TestDatabase.Create(folder.File("quotes.db"));
         Backup(other, folder.File("backups"), Now.AddHours(-1));
 
-        SqliteHealthCheck none = Row(Test(db, r => r.BackupPath = folder.File("backups")), "BackupAge");
-        SqliteHealthCheck noFolder = Row(Test(db, r => r.BackupPath = folder.File("nowhere")), "BackupAge");
+        HealthCheck none = Row(Test(db, r => r.BackupPath = folder.File("backups")), "BackupAge");
+        HealthCheck noFolder = Row(Test(db, r => r.BackupPath = folder.File("nowhere")), "BackupAge");
 
         Assert.Equal(HealthStatus.Fail, none.Status);
         Assert.Equal("none", none.Value);
@@ -184,9 +184,9 @@ public class HealthTests
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("orders.db"));
         Backup(db, folder.File("backups/weekly"), Now.AddDays(-5));
-        SqliteBackupInfo daily = Backup(db, folder.File("backups/daily"), Now.AddHours(-20));
+        BackupInfo daily = Backup(db, folder.File("backups/daily"), Now.AddHours(-20));
 
-        SqliteHealthCheck age = Row(Test(db, r => r.BackupPath = folder.File("backups")), "BackupAge");
+        HealthCheck age = Row(Test(db, r => r.BackupPath = folder.File("backups")), "BackupAge");
 
         Assert.Equal(HealthStatus.Pass, age.Status);
         Assert.Equal("20h", age.Value);
@@ -198,11 +198,11 @@ public class HealthTests
     {
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("orders.db"));
-        SqliteBackupInfo older = Backup(db, folder.File("backups"), Now.AddHours(-26));
-        SqliteBackupInfo newest = Backup(db, folder.File("backups"), Now.AddHours(-2));
+        BackupInfo older = Backup(db, folder.File("backups"), Now.AddHours(-26));
+        BackupInfo newest = Backup(db, folder.File("backups"), Now.AddHours(-2));
         BackupCatalogTests.Damage(newest.Path, "flip-middle");
 
-        SqliteHealthCheck verified = Row(Test(db, r => r.BackupPath = folder.File("backups")), "BackupVerified");
+        HealthCheck verified = Row(Test(db, r => r.BackupPath = folder.File("backups")), "BackupVerified");
 
         Assert.Equal(HealthStatus.Fail, verified.Status);
         Assert.Equal("Corrupt", verified.Value);
@@ -218,20 +218,20 @@ public class HealthTests
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("orders.db"));
         Backup(db, folder.File("unverified"), Now.AddHours(-2), IntegrityMode.None);
-        SqliteBackupInfo bare = Backup(db, folder.File("bare"), Now.AddHours(-2));
+        BackupInfo bare = Backup(db, folder.File("bare"), Now.AddHours(-2));
         File.Delete(bare.Path + ".json");
 
-        SqliteHealthCheck unverified = Row(Test(db, r => r.BackupPath = folder.File("unverified")), "BackupVerified");
-        SqliteHealthCheck noManifest = Row(Test(db, r => r.BackupPath = folder.File("bare")), "BackupVerified");
+        HealthCheck unverified = Row(Test(db, r => r.BackupPath = folder.File("unverified")), "BackupVerified");
+        HealthCheck noManifest = Row(Test(db, r => r.BackupPath = folder.File("bare")), "BackupVerified");
 
         Assert.Equal(HealthStatus.Warning, unverified.Status);
-        Assert.Contains("-Verify None", unverified.Message);
+        Assert.Contains("-IntegrityMode None", unverified.Message);
         Assert.Equal(HealthStatus.Warning, noManifest.Status);
         Assert.Equal("NoManifest", noManifest.Value);
 
         // Unverified is no excuse for damage: the file is still re-hashed against its manifest.
         BackupCatalogTests.Damage(Assert.Single(Directory.GetFiles(folder.File("unverified"), "*.db")), "truncate-1");
-        SqliteHealthCheck damaged = Row(Test(db, r => r.BackupPath = folder.File("unverified")), "BackupVerified");
+        HealthCheck damaged = Row(Test(db, r => r.BackupPath = folder.File("unverified")), "BackupVerified");
         Assert.Equal(HealthStatus.Fail, damaged.Status);
         Assert.Equal("Corrupt", damaged.Value);
     }
@@ -244,8 +244,8 @@ public class HealthTests
         double free = SqliteFreePercent(db);
         Assert.True(free > 25, $"the fixture should be fragmented, is {free} %");
 
-        SqliteHealthCheck warned = Row(Test(db), "FreePages");
-        SqliteHealthCheck relaxed = Row(Test(db, r => r.MaxFreePercent = 90), "FreePages");
+        HealthCheck warned = Row(Test(db), "FreePages");
+        HealthCheck relaxed = Row(Test(db, r => r.MaxFreePercent = 90), "FreePages");
 
         Assert.Equal(HealthStatus.Warning, warned.Status);
         Assert.Equal(free.ToString("0.##", CultureInfo.InvariantCulture) + " %", warned.Value);
@@ -259,16 +259,16 @@ public class HealthTests
     {
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("orders.db"), syncRows: 2000);
-        SqliteBackupInfo backup = Backup(db, folder.File("backups"), Now.AddHours(-3));
+        BackupInfo backup = Backup(db, folder.File("backups"), Now.AddHours(-3));
         BackupManifest manifest = BackupManifest.Read(backup.ManifestPath!);
         long then = (manifest.PageCount - manifest.FreelistCount) * manifest.PageSize;
 
         SqliteCli.Run(db, "INSERT INTO batches(strain, notes) SELECT 'bulk', hex(randomblob(1500)) FROM sync_log;");
         long grown = long.Parse(SqliteCli.Run(db, "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size();"), CultureInfo.InvariantCulture);
-        SqliteHealthCheck growth = Row(Test(db, r => r.BackupPath = folder.File("backups")), "Size");
+        HealthCheck growth = Row(Test(db, r => r.BackupPath = folder.File("backups")), "Size");
 
         SqliteCli.Run(db, "DELETE FROM batches; DELETE FROM sync_log;");
-        SqliteHealthCheck shrink = Row(Test(db, r => r.BackupPath = folder.File("backups")), "Size");
+        HealthCheck shrink = Row(Test(db, r => r.BackupPath = folder.File("backups")), "Size");
 
         double expected = Math.Round(100.0 * (grown - then) / then, 2);
         Assert.True(expected > 50, $"fixture growth {expected} %");
@@ -291,8 +291,8 @@ public class HealthTests
             long wal = new FileInfo(db + "-wal").Length;
             Assert.True(wal > 512 * 1024, $"WAL {wal}");
 
-            SqliteHealthCheck over = Row(Test(db, r => r.MaxWalSizeBytes = 256 * 1024), "WalSize");
-            SqliteHealthCheck noLimit = Row(Test(db), "WalSize");
+            HealthCheck over = Row(Test(db, r => r.MaxWalSizeBytes = 256 * 1024), "WalSize");
+            HealthCheck noLimit = Row(Test(db), "WalSize");
 
             Assert.Equal(HealthStatus.Warning, over.Status);
             Assert.Equal(DiskSpace.Format(wal), over.Value);
@@ -324,8 +324,8 @@ public class HealthTests
         }
         Assert.True(volume.AvailableBytes < dbSize);
 
-        SqliteHealthCheck warned = Row(Test(db, r => r.MinDiskFreePercent = 0), "DiskSpace");
-        SqliteHealthCheck failed = Row(Test(db, r => r.MinDiskFreePercent = 50), "DiskSpace");
+        HealthCheck warned = Row(Test(db, r => r.MinDiskFreePercent = 0), "DiskSpace");
+        HealthCheck failed = Row(Test(db, r => r.MinDiskFreePercent = 50), "DiskSpace");
 
         Assert.Equal(HealthStatus.Warning, warned.Status);
         Assert.Contains("a VACUUM or a restore beside it will not fit", warned.Message);
@@ -345,7 +345,7 @@ public class HealthTests
         BackupTests.CorruptIndexPage(db, "idx_sync_log_timestamp");
         Assert.NotEqual("ok", SqliteCli.RunAllowingErrors(db, "PRAGMA integrity_check;"));
 
-        SqliteHealthCheck full = Row(Test(db, r => r.IntegrityMode = IntegrityMode.Full), "Integrity");
+        HealthCheck full = Row(Test(db, r => r.IntegrityMode = IntegrityMode.Full), "Integrity");
 
         Assert.Equal(HealthStatus.Fail, full.Status);
         Assert.Equal("Corrupt", full.Value);
@@ -360,19 +360,21 @@ public class HealthTests
     }
 
     [Fact]
-    public void Foreign_key_violations_fail_only_the_full_check()
+    public void Foreign_key_violations_warn_only_in_the_full_check_and_say_the_file_is_not_damaged()
     {
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("orders.db"));
         SqliteCli.Run(db, "PRAGMA foreign_keys=OFF; INSERT INTO audit_log(id, batch, field) VALUES (9001, 777, 'x');");
 
-        SqliteHealthCheck quick = Row(Test(db), "Integrity");
-        SqliteHealthCheck full = Row(Test(db, r => r.IntegrityMode = IntegrityMode.Full), "Integrity");
+        HealthCheck quick = Row(Test(db), "Integrity");
+        HealthCheck full = Row(Test(db, r => r.IntegrityMode = IntegrityMode.Full), "Integrity");
 
         Assert.Equal(HealthStatus.Pass, quick.Status);
         Assert.Equal("quick_check ok", quick.Threshold);
-        Assert.Equal(HealthStatus.Fail, full.Status);
+        Assert.Equal(HealthStatus.Warning, full.Status);
+        Assert.Equal("Inconsistent", full.Value);
         Assert.Contains("audit_log rowid 9001 -> batches", full.Message);
+        Assert.Contains("not damaged: do not restore", full.Message);
     }
 
     [Fact]
@@ -383,9 +385,9 @@ public class HealthTests
         var holder = SqliteCli.HoldLock(db, "BEGIN EXCLUSIVE; INSERT INTO batches(strain) VALUES ('locked');");
         try
         {
-            IReadOnlyList<SqliteHealthCheck> checks = Test(db, r => r.BusyTimeout = TimeSpan.Zero);
+            IReadOnlyList<HealthCheck> checks = Test(db, r => r.BusyTimeout = TimeSpan.Zero);
 
-            SqliteHealthCheck file = Row(checks, "File");
+            HealthCheck file = Row(checks, "File");
             Assert.Equal(HealthStatus.Warning, file.Status);
             Assert.Equal(ErrorIds.DatabaseLocked, file.Value);
             Assert.StartsWith("Could not run the check: ", file.Message);
@@ -403,14 +405,14 @@ public class HealthTests
     {
         using var folder = new TempFolder();
         string db = SyncLogFixture.Create(folder.File("server.db"));
-        SyncLogRequest Strict() => new() { Last = RetentionSpan.Parse("7d"), StaleAfter = TimeSpan.FromMinutes(10), MaxFailurePercent = 1, MaxConflictPercent = 1, TimeZone = TimeZoneInfo.Utc };
+        SyncLogRequest Strict() => new() { Last = Duration.Parse("7d"), StaleAfter = TimeSpan.FromMinutes(10), MaxFailurePercent = 1, MaxConflictPercent = 1, TimeZone = TimeZoneInfo.Utc };
 
-        SqliteHealthCheck strict = Row(Test(db, r => r.SyncLog = Strict()), "SyncLog");
+        HealthCheck strict = Row(Test(db, r => r.SyncLog = Strict()), "SyncLog");
         SyncLogRequest reference = Strict();
         reference.Path = db;
         reference.Now = Now;
         SyncLogReport report = SyncLogAnalyzer.Report(reference, null, CancellationToken.None);
-        SqliteHealthCheck relaxed = Row(Test(db, r => r.SyncLog = new SyncLogRequest { Last = RetentionSpan.Parse("7d"), StaleAfter = TimeSpan.FromHours(6), MaxFailurePercent = 50, MaxConflictPercent = 50, TimeZone = TimeZoneInfo.Utc }), "SyncLog");
+        HealthCheck relaxed = Row(Test(db, r => r.SyncLog = new SyncLogRequest { Last = Duration.Parse("7d"), StaleAfter = TimeSpan.FromHours(6), MaxFailurePercent = 50, MaxConflictPercent = 50, TimeZone = TimeZoneInfo.Utc }), "SyncLog");
 
         Assert.Equal(SyncHealth.Critical, report.Status);
         Assert.Equal(HealthStatus.Fail, strict.Status);
@@ -428,9 +430,9 @@ public class HealthTests
         string db = VacuumTests.CreateFragmented(folder.File("app.db"));
         SqliteCli.Run(db, "DROP TABLE sync_log;");
 
-        IReadOnlyList<SqliteHealthCheck> checks = Test(db, r => { r.SyncLog = new SyncLogRequest(); r.MaxFreePercent = 100; });
+        IReadOnlyList<HealthCheck> checks = Test(db, r => { r.SyncLog = new SyncLogRequest(); r.MaxFreePercent = 100; });
 
-        SqliteHealthCheck sync = Row(checks, "SyncLog");
+        HealthCheck sync = Row(checks, "SyncLog");
         Assert.Equal(HealthStatus.Fail, sync.Status);
         Assert.Equal(ErrorIds.TableNotFound, sync.Value);
         Assert.Contains("batches", sync.Message);

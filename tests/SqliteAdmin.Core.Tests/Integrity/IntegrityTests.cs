@@ -13,7 +13,7 @@ namespace SqliteAdmin.Core.Tests.Integrity;
 
 public class IntegrityTests
 {
-    private static SqliteIntegrityResult Check(string path, IntegrityMode mode = IntegrityMode.Full, Action<IntegrityRequest>? adjust = null, CancellationToken cancellation = default)
+    private static IntegrityResult Check(string path, IntegrityMode mode = IntegrityMode.Full, Action<IntegrityRequest>? adjust = null, CancellationToken cancellation = default)
     {
         var request = new IntegrityRequest { Path = path, Mode = mode, BusyTimeout = TimeSpan.FromSeconds(5) };
         adjust?.Invoke(request);
@@ -28,7 +28,7 @@ public class IntegrityTests
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("app.db"), "wal");
 
-        SqliteIntegrityResult result = Check(db, mode);
+        IntegrityResult result = Check(db, mode);
 
         Assert.Equal(IntegrityStatus.Ok, result.Status);
         Assert.True(result.IsHealthy);
@@ -45,7 +45,7 @@ public class IntegrityTests
         string db = TestDatabase.Create(folder.File("app.db"), syncRows: 20000);
         BackupTests.CorruptIndexPage(db, "idx_sync_log_timestamp");
 
-        SqliteIntegrityResult result = Check(db);
+        IntegrityResult result = Check(db);
 
         Assert.Equal(IntegrityStatus.Corrupt, result.Status);
         Assert.NotEmpty(result.Errors);
@@ -77,7 +77,7 @@ public class IntegrityTests
             }
         }
 
-        SqliteIntegrityResult result = Check(db);
+        IntegrityResult result = Check(db);
 
         Assert.NotEqual(IntegrityStatus.Ok, result.Status);
         Assert.False(result.IsHealthy);
@@ -91,10 +91,11 @@ public class IntegrityTests
         string db = TestDatabase.Create(folder.File("app.db"));
         SqliteCli.Run(db, "PRAGMA foreign_keys=OFF; INSERT INTO audit_log(id, batch, field) VALUES (9001, 777, 'x'), (9002, 778, 'y');");
 
-        SqliteIntegrityResult result = Check(db);
-        SqliteIntegrityResult without = Check(db, adjust: r => r.CheckForeignKeys = false);
+        IntegrityResult result = Check(db);
+        IntegrityResult without = Check(db, adjust: r => r.CheckForeignKeys = false);
 
-        Assert.Equal(IntegrityStatus.Corrupt, result.Status);
+        Assert.Equal(IntegrityStatus.Inconsistent, result.Status);
+        Assert.False(result.IsHealthy);
         Assert.Empty(result.Errors);
         Assert.Equal(new[] { "audit_log rowid 9001 -> batches (fk 0)", "audit_log rowid 9002 -> batches (fk 0)" }, result.ForeignKeyViolations.Select(v => v.ToString()));
         Assert.Equal(SqliteCli.Run(db, "PRAGMA foreign_key_check;").Split('\n').Length, result.ForeignKeyViolations.Count);
@@ -108,7 +109,7 @@ public class IntegrityTests
         string db = TestDatabase.Create(folder.File("app.db"));
         SqliteCli.Run(db, "PRAGMA foreign_keys=OFF; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 50) INSERT INTO audit_log(batch) SELECT 1000 + i FROM n;");
 
-        SqliteIntegrityResult result = Check(db, adjust: r => r.MaxErrors = 5);
+        IntegrityResult result = Check(db, adjust: r => r.MaxErrors = 5);
 
         Assert.Equal(5, result.ForeignKeyViolations.Count);
     }
@@ -120,8 +121,8 @@ public class IntegrityTests
         string db = TestDatabase.Create(folder.File("app.db"), syncRows: 20000);
         BackupTests.CorruptIndexPage(db, "idx_sync_log_timestamp");
 
-        SqliteIntegrityResult damaged = Check(db, adjust: r => r.Tables = new[] { "sync_log" });
-        SqliteIntegrityResult other = Check(db, adjust: r => r.Tables = new[] { "batches" });
+        IntegrityResult damaged = Check(db, adjust: r => r.Tables = new[] { "sync_log" });
+        IntegrityResult other = Check(db, adjust: r => r.Tables = new[] { "batches" });
         var unknown = Assert.Throws<SqliteAdminException>(() => Check(db, adjust: r => r.Tables = new[] { "nope\"; DROP TABLE batches;--" }));
 
         Assert.Equal(IntegrityStatus.Corrupt, damaged.Status);
@@ -137,7 +138,7 @@ public class IntegrityTests
         string db = TestDatabase.Create(folder.File("app.db"));
         SqliteCli.Run(db, "PRAGMA writable_schema=ON; UPDATE sqlite_master SET sql = 'CREATE TABLE batches(' WHERE name = 'batches';");
 
-        SqliteIntegrityResult result = Check(db);
+        IntegrityResult result = Check(db);
 
         Assert.NotEqual(IntegrityStatus.Ok, result.Status);
         Assert.Contains(result.Errors, e => e.Contains("malformed", StringComparison.OrdinalIgnoreCase));
@@ -170,7 +171,7 @@ public class IntegrityTests
     {
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("app.db"));
-        SqliteBackupInfo backup = DatabaseBackup.Run(new BackupRequest
+        BackupInfo backup = DatabaseBackup.Run(new BackupRequest
         {
             SourcePath = db, Destination = folder.Path + "/b", Compress = true, Passphrase = CryptoTests.Secret("pw"), Iterations = 1000,
         }, null, CancellationToken.None).Backup;
@@ -179,11 +180,11 @@ public class IntegrityTests
 
         int decodedSeen = 0;
         var watch = new CallbackProgress(p => decodedSeen = Math.Max(decodedSeen, Directory.GetFiles(temps, DurableFile.TempPrefix + "check-*").Length));
-        SqliteIntegrityResult ok = DatabaseIntegrity.Check(
+        IntegrityResult ok = DatabaseIntegrity.Check(
             new IntegrityRequest { Path = backup.Path, Passphrase = CryptoTests.Secret("pw"), TempFolder = temps, BusyTimeout = TimeSpan.FromSeconds(5) }, watch, CancellationToken.None);
-        SqliteIntegrityResult wrong = Check(backup.Path, adjust: r => { r.Passphrase = CryptoTests.Secret("not it"); r.TempFolder = temps; });
+        IntegrityResult wrong = Check(backup.Path, adjust: r => { r.Passphrase = CryptoTests.Secret("not it"); r.TempFolder = temps; });
         BackupCatalogTests.Damage(backup.Path, "flip-middle");
-        SqliteIntegrityResult damaged = Check(backup.Path, adjust: r => { r.Passphrase = CryptoTests.Secret("pw"); r.TempFolder = temps; });
+        IntegrityResult damaged = Check(backup.Path, adjust: r => { r.Passphrase = CryptoTests.Secret("pw"); r.TempFolder = temps; });
         var noPassphrase = Assert.Throws<SqliteAdminException>(() => Check(backup.Path, adjust: r => r.TempFolder = temps));
 
         Assert.True(ok.IsBackup);
@@ -203,7 +204,7 @@ public class IntegrityTests
         File.WriteAllText(folder.File("notes.db"), new string('x', 500));
 
         var missing = Assert.Throws<SqliteAdminException>(() => Check(folder.File("missing.db")));
-        SqliteIntegrityResult text = Check(folder.File("notes.db"));
+        IntegrityResult text = Check(folder.File("notes.db"));
 
         Assert.Equal(ErrorIds.DatabaseNotFound, missing.ErrorId);
         Assert.Equal(IntegrityStatus.Unreadable, text.Status);

@@ -53,7 +53,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         return (v[0], v[1], v[2]);
     }
 
-    private static SqliteVacuumResult Vacuum(string db, Action<VacuumRequest>? adjust = null, IProgress<Progress.OperationProgress>? progress = null,
+    private static VacuumResult Vacuum(string db, Action<VacuumRequest>? adjust = null, IProgress<Progress.OperationProgress>? progress = null,
         CancellationToken cancellation = default)
     {
         var request = new VacuumRequest { Path = db, BusyTimeout = TimeSpan.FromSeconds(1) };
@@ -73,7 +73,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         long sizeBefore = new FileInfo(db).Length;
         Assert.True(free * 100 / pages > 30, $"the test database should be fragmented ({free} of {pages} pages free)");
 
-        SqliteVacuumResult result = Vacuum(db);
+        VacuumResult result = Vacuum(db);
 
         Assert.True(result.Performed);
         Assert.Null(result.SkippedReason);
@@ -108,7 +108,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         var (pages, free, _) = Pages(db);
         var snapshot = FolderSnapshot.Take(folder.Path);
 
-        SqliteVacuumResult result = Vacuum(db, r => r.MinFreePercent = 99);
+        VacuumResult result = Vacuum(db, r => r.MinFreePercent = 99);
 
         Assert.False(result.Performed);
         Assert.Contains($"{free} of {pages} pages", result.SkippedReason);
@@ -125,7 +125,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         using var folder = new TempFolder();
         string db = CreateFragmented(folder.File("app.db"));
 
-        SqliteVacuumResult result = Vacuum(db, r => r.MinFreePercent = 25);
+        VacuumResult result = Vacuum(db, r => r.MinFreePercent = 25);
 
         Assert.True(result.Performed);
         Assert.True(result.FreePercentBefore >= 25);
@@ -140,7 +140,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         string before = Content(db);
         var (_, free, _) = Pages(db);
 
-        SqliteVacuumResult result = Vacuum(db, r =>
+        VacuumResult result = Vacuum(db, r =>
         {
             r.MinFreePercent = 99;
             r.Analyze = true;
@@ -164,7 +164,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("app.db"));
 
-        SqliteVacuumResult result = Vacuum(db, r =>
+        VacuumResult result = Vacuum(db, r =>
         {
             r.Checkpoint = true;
             r.MinFreePercent = 50;
@@ -184,7 +184,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         var snapshot = FolderSnapshot.Take(folder.Path);
         string copy = target.File("compact.db");
 
-        SqliteVacuumResult result = Vacuum(db, r =>
+        VacuumResult result = Vacuum(db, r =>
         {
             r.Mode = VacuumMode.Into;
             r.Destination = copy;
@@ -213,7 +213,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         using var target = new TempFolder();
         string db = CreateFragmented(folder.File("app.db"));
 
-        SqliteVacuumResult result = Vacuum(db, r => { r.Mode = VacuumMode.Into; r.Destination = target.File("copy.db"); r.MinFreePercent = 99; r.Analyze = true; });
+        VacuumResult result = Vacuum(db, r => { r.Mode = VacuumMode.Into; r.Destination = target.File("copy.db"); r.MinFreePercent = 99; r.Analyze = true; });
 
         Assert.False(result.Performed);
         Assert.Null(result.Destination);
@@ -231,7 +231,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         using var target = new TempFolder();
         string db = CreateFragmented(folder.File("app.db"));
 
-        SqliteVacuumResult first = Vacuum(db, r => { r.Mode = VacuumMode.Into; r.Destination = target.Path; });
+        VacuumResult first = Vacuum(db, r => { r.Mode = VacuumMode.Into; r.Destination = target.Path; });
         Assert.Equal(target.File("app.db"), first.Destination);
         var snapshot = FolderSnapshot.Take(target.Path);
 
@@ -256,7 +256,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         var (pages, free, pageSize) = Pages(db);
         Assert.True(free > 100);
 
-        SqliteVacuumResult some = Vacuum(db, r => { r.Mode = VacuumMode.Incremental; r.IncrementalPages = 10; });
+        VacuumResult some = Vacuum(db, r => { r.Mode = VacuumMode.Incremental; r.IncrementalPages = 10; });
 
         var (pagesAfter, freeAfter, _) = Pages(db);
         Assert.True(some.Performed);
@@ -264,7 +264,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         Assert.Equal(pages - 10, pagesAfter);
         Assert.Equal(10 * pageSize, some.ReclaimedBytes);
 
-        SqliteVacuumResult rest = Vacuum(db, r => r.Mode = VacuumMode.Incremental);
+        VacuumResult rest = Vacuum(db, r => r.Mode = VacuumMode.Incremental);
         Assert.Equal("0", SqliteCli.Run(db, "PRAGMA freelist_count;"));
         // Pointer-map pages that are no longer needed go too, so at least the free pages come back.
         Assert.True(rest.ReclaimedBytes >= (free - 10) * pageSize);
@@ -273,7 +273,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         Assert.Equal(before, Content(db));
         Assert.Equal("ok", SqliteCli.Run(db, "PRAGMA integrity_check;"));
 
-        SqliteVacuumResult nothing = Vacuum(db, r => r.Mode = VacuumMode.Incremental);
+        VacuumResult nothing = Vacuum(db, r => r.Mode = VacuumMode.Incremental);
         Assert.False(nothing.Performed);
         Assert.Equal("There are no free pages to release.", nothing.SkippedReason);
     }
@@ -291,7 +291,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
 
         Assert.Equal(ErrorIds.VacuumModeNotApplicable, error.ErrorId);
         Assert.Contains($"auto_vacuum = {autoVacuum.ToUpperInvariant()}", error.Message);
-        Assert.Contains("-Mode Full", error.Message);
+        Assert.Contains("-VacuumMode Full", error.Message);
         Assert.Equal(snapshot, FolderSnapshot.Take(folder.Path));
     }
 
@@ -304,7 +304,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         string db = CreateFragmented(folder.File("app.db"), autoVacuum: autoVacuum);
         string before = Content(db);
 
-        SqliteVacuumResult result = Vacuum(db);
+        VacuumResult result = Vacuum(db);
 
         Assert.True(result.Performed);
         Assert.Equal(before, Content(db));
@@ -362,7 +362,7 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
         string db = CreateFragmented(folder.File("app.db"), "wal");
         string content = Content(db);
         var reader = SqliteCli.HoldLock(db, "BEGIN; SELECT * FROM notes LIMIT 0;");
-        SqliteVacuumResult result;
+        VacuumResult result;
         try
         {
             result = Vacuum(db);
@@ -495,8 +495,8 @@ DELETE FROM sync_log WHERE id % 2 = 0;");
 
     [Theory]
     [InlineData(VacuumMode.Into, null, null, false, "needs -Destination")]
-    [InlineData(VacuumMode.Full, "x.db", null, false, "only used with -Mode Into")]
-    [InlineData(VacuumMode.Full, null, 5L, false, "only used with -Mode Incremental")]
+    [InlineData(VacuumMode.Full, "x.db", null, false, "only used with -VacuumMode Into")]
+    [InlineData(VacuumMode.Full, null, 5L, false, "only used with -VacuumMode Incremental")]
     [InlineData(VacuumMode.Incremental, null, 0L, false, "must be 1 or more")]
     [InlineData(VacuumMode.Into, "x.db", null, true, "-Checkpoint")]
     public void Parameters_that_do_not_fit_together_are_refused_before_the_database_is_opened(VacuumMode mode, string? destination, long? pages, bool checkpoint, string expected)

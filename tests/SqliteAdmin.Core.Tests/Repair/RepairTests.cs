@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Repair;
 using SqliteAdmin.Core.Tests.Infrastructure;
 using Xunit;
@@ -24,7 +24,7 @@ public class RepairTests
         return DatabaseRepair.Run(request, null, CancellationToken.None);
     }
 
-    private static string Sha(string path) => BackupEncoding.HashFile(path, null, null, CancellationToken.None).Sha256;
+    private static string Sha(string path) => FileHash.Compute(path, null, null, CancellationToken.None).Sha256;
 
     [Theory]
     [InlineData("leaf")]

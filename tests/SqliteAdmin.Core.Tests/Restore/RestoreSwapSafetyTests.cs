@@ -27,7 +27,7 @@ public class RestoreSwapSafetyTests
     public void A_user_reaching_the_file_by_another_path_is_seen(string how)
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
         string live = Path.Combine(folder.Path, "live");
         Directory.CreateDirectory(live);
         string target = Db(Path.Combine(live, "app.db"), "old");
@@ -71,7 +71,7 @@ public class RestoreSwapSafetyTests
     public void An_application_started_after_the_first_check_is_seen_before_the_swap(string startAt)
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
         string live = Path.Combine(folder.Path, "live");
         Directory.CreateDirectory(live);
         string target = Db(Path.Combine(live, "app.db"), "old", journal: "wal");
@@ -162,7 +162,7 @@ public class RestoreSwapSafetyTests
     public void A_failing_rollback_keeps_the_first_error_and_names_the_safety_copy()
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
         string live = Path.Combine(folder.Path, "live");
         Directory.CreateDirectory(live);
         string target = Db(Path.Combine(live, "app.db"), "old");
@@ -202,12 +202,12 @@ public class RestoreSwapSafetyTests
     public void The_restored_file_keeps_the_owner_group_and_mode_of_the_one_it_replaced()
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
         string target = Db(folder.File("app.db"), "old");
         Cli.Output("chown", "1234:2345", target);
         Cli.Output("chmod", "0640", target);
 
-        SqliteRestoreResult result = DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None);
+        RestoreResult result = DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None);
 
         Assert.Equal("new", Marker(target));
         Assert.Equal("1234 2345 640", Cli.Output("stat", "-c", "%u %g %a", target));

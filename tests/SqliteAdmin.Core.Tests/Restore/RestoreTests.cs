@@ -27,7 +27,7 @@ public class RestoreTests
 
     internal static string Marker(string db) => SqliteCli.Run(db, "SELECT v FROM marker;");
 
-    internal static SqliteBackupInfo Backup(string db, string dest, bool compress = false, bool encrypt = false, IntegrityMode verify = IntegrityMode.Quick, DateTime? when = null) =>
+    internal static BackupInfo Backup(string db, string dest, bool compress = false, bool encrypt = false, IntegrityMode verify = IntegrityMode.Quick, DateTime? when = null) =>
         DatabaseBackup.Run(new BackupRequest
         {
             SourcePath = db,
@@ -66,11 +66,11 @@ public class RestoreTests
     public void Restores_a_backup_over_a_database_and_keeps_the_old_one(bool compress, bool encrypt)
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/backups", compress, encrypt);
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/backups", compress, encrypt);
         string target = Db(folder.File("app.db"), "old", rows: 10);
         string oldHash = Cli.Sha256Sum(target);
 
-        SqliteRestoreResult result = DatabaseRestore.Run(Request(backup.Path, target, encrypt), null, CancellationToken.None);
+        RestoreResult result = DatabaseRestore.Run(Request(backup.Path, target, encrypt), null, CancellationToken.None);
 
         Assert.Equal("new", Marker(target));
         Assert.Equal(backup.PlainSha256, Cli.Sha256Sum(target));
@@ -88,10 +88,10 @@ public class RestoreTests
     public void Restores_to_a_new_file_without_a_safety_copy()
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true);
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true);
         string target = Path.Combine(folder.Path, "fresh", "app.db");
 
-        SqliteRestoreResult result = DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None);
+        RestoreResult result = DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None);
 
         Assert.Equal("new", Marker(target));
         Assert.Null(result.SafetyCopyPath);
@@ -101,12 +101,12 @@ public class RestoreTests
     public void A_symbolic_link_to_a_backup_restores_the_backup_with_its_manifest()
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true);
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true);
         string target = Db(folder.File("app.db"), "old");
         string latest = folder.File("latest.db.gz");
         File.CreateSymbolicLink(latest, backup.Path);
 
-        SqliteRestoreResult result = DatabaseRestore.Run(Request(latest, target), null, CancellationToken.None);
+        RestoreResult result = DatabaseRestore.Run(Request(latest, target), null, CancellationToken.None);
 
         Assert.Equal("new", Marker(target));
         Assert.True(result.Verified);
@@ -167,7 +167,7 @@ public class RestoreTests
     public void A_wrong_passphrase_or_a_damaged_backup_leaves_the_destination_untouched(string how)
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true, encrypt: true);
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true, encrypt: true);
         string live = Path.Combine(folder.Path, "live");
         Directory.CreateDirectory(live);
         string target = Db(Path.Combine(live, "app.db"), "old");
@@ -200,7 +200,7 @@ public class RestoreTests
     public void A_damaged_unencrypted_backup_is_refused_before_the_destination_is_touched(string how)
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true);
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true);
         BackupCatalogTests.Damage(backup.Path, how);
         string live = Path.Combine(folder.Path, "live");
         Directory.CreateDirectory(live);
@@ -219,7 +219,7 @@ public class RestoreTests
         using var folder = new TempFolder();
         string source = TestDatabase.Create(folder.File("source.db"), syncRows: 20000);
         BackupTests.CorruptIndexPage(source, "idx_sync_log_timestamp");
-        SqliteBackupInfo backup = Backup(source, folder.Path + "/b", compress: true, verify: IntegrityMode.None);
+        BackupInfo backup = Backup(source, folder.Path + "/b", compress: true, verify: IntegrityMode.None);
         string live = Path.Combine(folder.Path, "live");
         Directory.CreateDirectory(live);
         string target = Db(Path.Combine(live, "app.db"), "old");
@@ -238,9 +238,9 @@ public class RestoreTests
         using var folder = new TempFolder();
         string source = Db(folder.File("source.db"), "new");
         var t0 = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
-        SqliteBackupInfo first = Backup(source, folder.Path + "/b", when: t0);
-        SqliteBackupInfo second = Backup(source, folder.Path + "/b", when: t0.AddHours(1));
-        SqliteBackupInfo compressed = Backup(source, folder.Path + "/b", compress: true, when: t0.AddHours(2));
+        BackupInfo first = Backup(source, folder.Path + "/b", when: t0);
+        BackupInfo second = Backup(source, folder.Path + "/b", when: t0.AddHours(1));
+        BackupInfo compressed = Backup(source, folder.Path + "/b", compress: true, when: t0.AddHours(2));
         File.Delete(first.ManifestPath!);
         File.Copy(compressed.ManifestPath!, second.ManifestPath!, overwrite: true);   // from another backup
         File.Delete(compressed.ManifestPath!);
@@ -275,7 +275,7 @@ public class RestoreTests
 
         var refused = Assert.Throws<SqliteAdminException>(() => DatabaseRestore.Run(request, null, CancellationToken.None));
         request.AllowNoManifest = true;
-        SqliteRestoreResult result = DatabaseRestore.Run(request, null, CancellationToken.None);
+        RestoreResult result = DatabaseRestore.Run(request, null, CancellationToken.None);
 
         Assert.Equal(ErrorIds.NotABackup, refused.ErrorId);
         Assert.Equal("cli", Marker(target));
@@ -287,7 +287,7 @@ public class RestoreTests
     public void A_database_another_process_has_open_is_refused_and_untouched()
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
         string live = Path.Combine(folder.Path, "live");
         Directory.CreateDirectory(live);
         string target = Db(Path.Combine(live, "app.db"), "old");
@@ -308,14 +308,14 @@ public class RestoreTests
     public void A_stale_wal_beside_the_destination_is_never_replayed_into_the_restore()
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true);
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b", compress: true);
         string target = Db(folder.File("app.db"), "old", journal: "wal");
         // The application committed to the WAL and was killed: the -wal holds 'changed-after-backup'.
         SqliteCli.RunThenKill(target, "PRAGMA wal_autocheckpoint=0; UPDATE marker SET v = 'changed-after-backup'; INSERT INTO t(pad) SELECT pad FROM t;");
         Assert.True(new FileInfo(target + "-wal").Length > 0);
         byte[] oldWal = File.ReadAllBytes(target + "-wal");
 
-        SqliteRestoreResult result = DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None);
+        RestoreResult result = DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None);
 
         Assert.Equal(backup.PlainSha256, Cli.Sha256Sum(target));
         Assert.Equal("new", Marker(target)); // opening it now replays nothing
@@ -327,14 +327,14 @@ public class RestoreTests
     public void A_hot_journal_beside_the_destination_is_never_rolled_into_the_restore()
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new", rows: 3000), folder.Path + "/b");
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new", rows: 3000), folder.Path + "/b");
         string target = Db(folder.File("app.db"), "old", rows: 3000);
         // A writer killed mid-transaction with its cache spilled to disk leaves a hot journal.
         SqliteCli.RunThenKill(target, "PRAGMA cache_size=1; BEGIN; UPDATE t SET pad = hex(randomblob(40)); UPDATE marker SET v = 'uncommitted';");
         Assert.True(File.Exists(target + "-journal") && new FileInfo(target + "-journal").Length > 0, "a hot journal exists");
         byte[] journal = File.ReadAllBytes(target + "-journal");
 
-        SqliteRestoreResult result = DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None);
+        RestoreResult result = DatabaseRestore.Run(Request(backup.Path, target), null, CancellationToken.None);
 
         Assert.Equal(backup.PlainSha256, Cli.Sha256Sum(target));
         Assert.Equal("new", Marker(target));
@@ -347,7 +347,7 @@ public class RestoreTests
     public void A_folder_destination_is_refused()
     {
         using var folder = new TempFolder();
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new"), folder.Path + "/b");
 
         var ex = Assert.Throws<SqliteAdminException>(() => DatabaseRestore.Run(Request(backup.Path, folder.Path), null, CancellationToken.None));
 
@@ -365,7 +365,7 @@ public class RestoreTests
     {
         using var folder = new TempFolder();
         string backupFolder = Path.Combine(folder.Path, "backups");
-        SqliteBackupInfo backup = Backup(Db(folder.File("source.db"), "new", rows: 60000), backupFolder, compress: true, encrypt: true);
+        BackupInfo backup = Backup(Db(folder.File("source.db"), "new", rows: 60000), backupFolder, compress: true, encrypt: true);
         string live = Path.Combine(folder.Path, "live");   // another directory than the backup's
         Directory.CreateDirectory(live);
         string target = Db(Path.Combine(live, "app.db"), "old", rows: 60000, journal: "wal");

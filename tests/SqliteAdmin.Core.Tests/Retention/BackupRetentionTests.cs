@@ -13,7 +13,7 @@ public class BackupRetentionTests
 {
     private static readonly DateTime T0 = new(2026, 11, 1, 2, 0, 0, DateTimeKind.Utc);
 
-    private static SqliteBackupInfo Backup(string db, string dest, DateTime when, IntegrityMode verify = IntegrityMode.Quick, string? include = null)
+    private static BackupInfo Backup(string db, string dest, DateTime when, IntegrityMode verify = IntegrityMode.Quick, string? include = null)
     {
         var request = new BackupRequest { SourcePath = db, Destination = dest, UtcNow = () => when, Verify = verify, Tier = BackupTier.Daily };
         if (include != null)
@@ -23,7 +23,7 @@ public class BackupRetentionTests
         return DatabaseBackup.Run(request, null, CancellationToken.None).Backup;
     }
 
-    private static (string Dest, SqliteBackupInfo[] Backups) Folder(TempFolder folder)
+    private static (string Dest, BackupInfo[] Backups) Folder(TempFolder folder)
     {
         string db = TestDatabase.Create(folder.File("app.db"));
         File.WriteAllText(folder.File("app.env"), "K=V");
@@ -38,7 +38,7 @@ public class BackupRetentionTests
         using var folder = new TempFolder();
         var (dest, backups) = Folder(folder);
         string other = TestDatabase.Create(folder.File("other.db"));
-        SqliteBackupInfo otherBackup = Backup(other, dest, T0);
+        BackupInfo otherBackup = Backup(other, dest, T0);
         File.WriteAllText(Path.Combine(dest, "notes.txt"), "foreign");
         File.WriteAllText(Path.Combine(dest, "app.db"), "not a backup name");
         File.CreateSymbolicLink(Path.Combine(dest, "app_daily_20250101_000000.db"), backups[0].Path);
@@ -74,10 +74,10 @@ public class BackupRetentionTests
         using var folder = new TempFolder();
         var (dest, backups) = Folder(folder);
         string db = folder.File("app.db");
-        SqliteBackupInfo unverified = Backup(db, dest, T0.AddDays(7), verify: IntegrityMode.None);
+        BackupInfo unverified = Backup(db, dest, T0.AddDays(7), verify: IntegrityMode.None);
         File.Copy(db, Path.Combine(dest, "app_daily_20261110_020000.db")); // newest of all, no manifest
 
-        var plan = BackupRetention.Plan(BackupRetention.Find(dest, "app", false), new RetentionPolicy { OlderThan = RetentionSpan.Parse("1h") }, T0.AddDays(30), TimeZoneInfo.Utc);
+        var plan = BackupRetention.Plan(BackupRetention.Find(dest, "app", false), new RetentionPolicy { OlderThan = Duration.Parse("1h") }, T0.AddDays(30), TimeZoneInfo.Utc);
 
         // OlderThan 1h keeps nothing by itself; the newest backup verified by its manifest stays.
         var kept = plan.Where(d => d.Action == RetentionAction.Keep).ToList();

@@ -91,7 +91,7 @@ public class RetentionPlannerTests
     public void KeepWithin_counts_from_the_newest_backup_that_is_not_in_the_future()
     {
         // Now is 2027-06-01 12:00; a backup dated 2027-06-05 (clock skew) must not shift the window.
-        string[] plan = Plan(new RetentionPolicy { KeepWithin = RetentionSpan.Parse("2d") }, Utc,
+        string[] plan = Plan(new RetentionPolicy { KeepWithin = Duration.Parse("2d") }, Utc,
             "2027-05-25 12:00", "2027-05-29 11:00", "2027-05-30 12:00", "2027-05-31 12:00", "2027-06-05 12:00");
 
         Assert.Equal(new[]
@@ -123,7 +123,7 @@ public class RetentionPlannerTests
     [Fact]
     public void OlderThan_keeps_what_is_newer_than_the_span_before_now()
     {
-        string[] plan = Plan(new RetentionPolicy { OlderThan = RetentionSpan.Parse("30d") }, Utc, "2027-04-01 12:00", "2027-05-01 11:00", "2027-05-20 12:00");
+        string[] plan = Plan(new RetentionPolicy { OlderThan = Duration.Parse("30d") }, Utc, "2027-04-01 12:00", "2027-05-01 11:00", "2027-05-20 12:00");
 
         Assert.Equal(new[] { "2027-05-20 12:00=newer than 30d", "2027-05-01 11:00=-", "2027-04-01 12:00=-" }, plan);
     }
@@ -148,9 +148,9 @@ public class RetentionPlannerTests
     [InlineData("1.12:00:00", 0, 0, 1, 12)]
     public void Spans_are_read_as_restic_writes_them_or_as_TimeSpans(string text, int y, int m, int d, int h)
     {
-        RetentionSpan span = RetentionSpan.Parse(text);
+        Duration span = Duration.Parse(text);
 
-        Assert.Equal((y, m, d, h), (span.Years, span.Months, span.Days, span.Hours));
+        Assert.Equal((y, m, TimeSpan.FromDays(d) + TimeSpan.FromHours(h)), (span.Years, span.Months, span.Exact));
     }
 
     [Theory]
@@ -161,7 +161,7 @@ public class RetentionPlannerTests
     [InlineData("d30")]
     public void A_span_that_is_not_one_is_a_clear_error(string text)
     {
-        var ex = Assert.Throws<SqliteAdminException>(() => RetentionSpan.Parse(text));
+        var ex = Assert.Throws<SqliteAdminException>(() => Duration.Parse(text));
 
         Assert.Equal(ErrorIds.InvalidSpan, ex.ErrorId);
     }

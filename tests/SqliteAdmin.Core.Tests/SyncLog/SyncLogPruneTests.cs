@@ -11,7 +11,7 @@ public class SyncLogPruneTests
     private static SyncLogPruneRequest Request(string db, string? olderThan, long? keepLast) => new()
     {
         Path = db,
-        OlderThan = olderThan == null ? null : RetentionSpan.Parse(olderThan),
+        OlderThan = olderThan == null ? null : Duration.Parse(olderThan),
         KeepLast = keepLast,
         Now = SyncLogFixture.Now,
         BusyTimeout = TimeSpan.FromSeconds(1),

@@ -35,7 +35,7 @@ public class SyncLogReportTests
         string db = SyncLogFixture.Create(folder.File("app.db"));
         string window = $"FROM sync_log WHERE timestamp >= datetime({SyncLogFixture.NowSql}, '-{days} days') AND timestamp < {SyncLogFixture.NowSql}";
 
-        SyncLogReport report = Report(db, r => r.Last = RetentionSpan.Parse($"{days}d"));
+        SyncLogReport report = Report(db, r => r.Last = Duration.Parse($"{days}d"));
 
         // Seed 003: "Sync activity last 24 hours", its conflict and failure checks, duration and data transferred.
         string[] seed = Row(db, "SELECT COUNT(*), SUM(status = 'success'), SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END), SUM(conflicts > 0), SUM(conflicts), " +
@@ -96,7 +96,7 @@ FROM sync_log WHERE timestamp > datetime({SyncLogFixture.NowSql}, '-7 days') GRO
         string db = SyncLogFixture.Create(folder.File("app.db"));
         TimeZoneInfo kolkata = TimeZoneInfo.CreateCustomTimeZone("UTC+05:30", TimeSpan.FromMinutes(330), "UTC+05:30", "UTC+05:30");
 
-        var hours = SyncLogAnalyzer.Periods(Request(db, r => { r.GroupBy = SyncLogGrouping.Hour; r.Last = RetentionSpan.Parse("1d"); r.TimeZone = kolkata; }), null, CancellationToken.None);
+        var hours = SyncLogAnalyzer.Periods(Request(db, r => { r.GroupBy = SyncLogGrouping.Hour; r.Last = Duration.Parse("1d"); r.TimeZone = kolkata; }), null, CancellationToken.None);
 
         Assert.Equal(25, hours.Count); // 24 hours, the first and last partial in a +05:30 zone
         Assert.All(hours, h => Assert.Equal(0, h.Period.Minute));
@@ -146,11 +146,11 @@ FROM sync_log WHERE timestamp > datetime({SyncLogFixture.NowSql}, '-7 days') GRO
     {
         using var folder = new TempFolder();
         string db = SyncLogFixture.Create(folder.File("app.db"), index: index);
-        SyncLogReport clean = Report(db, r => r.Last = RetentionSpan.Parse(last));
+        SyncLogReport clean = Report(db, r => r.Last = Duration.Parse(last));
         SqliteCli.Run(db, "INSERT INTO sync_log(timestamp, status, conflicts, records_pulled, records_pushed, duration_ms) VALUES " +
                           "('', 'success', 5, 1, 1, 99999), ('yesterday', 'success', 5, 1, 1, 99999), ('2026-11-20 25:99:00', 'error', 5, 1, 1, 99999), (x'00', 'error', 5, 1, 1, 99999), ('now', 'success', 5, 1, 1, 99999);");
 
-        SyncLogReport report = Report(db, r => r.Last = RetentionSpan.Parse(last));
+        SyncLogReport report = Report(db, r => r.Last = Duration.Parse(last));
 
         Assert.Equal(5, report.UnreadableTimestamps);
         Assert.Equal(clean.TotalSyncs, report.TotalSyncs);

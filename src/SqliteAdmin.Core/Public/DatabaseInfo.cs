@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 
-namespace SqliteAdmin.Core.Databases;
+namespace SqliteAdmin;
 
 /// <summary>Facts about one SQLite database, as Get-SqliteDatabase emits them.</summary>
-public sealed class SqliteDatabaseInfo
+public sealed class DatabaseInfo
 {
     /// <summary>Full path of the database file.</summary>
     public string Path { get; set; } = "";
@@ -35,7 +35,7 @@ public sealed class SqliteDatabaseInfo
     /// <summary>Text encoding: UTF-8, UTF-16le or UTF-16be.</summary>
     public string Encoding { get; set; } = "";
     /// <summary>User tables with their row counts, by name.</summary>
-    public IReadOnlyList<SqliteTableInfo> Tables { get; set; } = Array.Empty<SqliteTableInfo>();
+    public IReadOnlyList<TableInfo> Tables { get; set; } = Array.Empty<TableInfo>();
     /// <summary>Number of tables (same as Tables.Count).</summary>
     public int TableCount => Tables.Count;
     /// <summary>Number of indexes, including automatic ones for UNIQUE and PRIMARY KEY constraints.</summary>
@@ -52,10 +52,10 @@ public sealed class SqliteDatabaseInfo
 }
 
 /// <summary>A user table and its row count.</summary>
-public sealed class SqliteTableInfo
+public sealed class TableInfo
 {
     /// <summary>Creates a table entry.</summary>
-    public SqliteTableInfo(string name, long? rowCount)
+    public TableInfo(string name, long? rowCount)
     {
         Name = name;
         RowCount = rowCount;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SqliteAdmin.Core.Retention;
+namespace SqliteAdmin;
 
 /// <summary>What happens to a backup under a retention policy.</summary>
 public enum RetentionAction
@@ -15,7 +15,7 @@ public enum RetentionAction
 }
 
 /// <summary>One backup considered by Remove-ExpiredBackup, and why it was kept or removed.</summary>
-public sealed class SqliteRetentionDecision
+public sealed class RetentionDecision
 {
     /// <summary>Database name.</summary>
     public string Database { get; set; } = "";
@@ -24,7 +24,7 @@ public sealed class SqliteRetentionDecision
     /// <summary>When it was taken (UTC).</summary>
     public DateTime CreatedUtc { get; set; }
     /// <summary>Tier from its name.</summary>
-    public Backups.BackupTier Tier { get; set; }
+    public BackupTier Tier { get; set; }
     /// <summary>Bytes of the backup and its side files (its manifest, a few KB, is removed with it but not counted).</summary>
     public long SizeBytes { get; set; }
     /// <summary>Keep, Remove (planned) or Removed.</summary>

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SqliteAdmin.Core.SyncLog;
+namespace SqliteAdmin;
 
 /// <summary>Overall sync health.</summary>
 public enum SyncHealth
@@ -121,4 +121,15 @@ public sealed class SyncLogPruneResult
     public long UnreadableKept { get; set; }
     /// <summary>Rows older than this (UTC) were removed; null without -OlderThan.</summary>
     public DateTime? Cutoff { get; set; }
+}
+
+/// <summary>How Get-SyncLogReport groups its figures.</summary>
+public enum SyncLogGrouping
+{
+    /// <summary>One summary per database.</summary>
+    None,
+    /// <summary>One row per hour.</summary>
+    Hour,
+    /// <summary>One row per day.</summary>
+    Day,
 }

@@ -1,4 +1,4 @@
-namespace SqliteAdmin.Core.Health;
+namespace SqliteAdmin;
 
 /// <summary>Outcome of one health check.</summary>
 public enum HealthStatus
@@ -12,10 +12,10 @@ public enum HealthStatus
 }
 
 /// <summary>One health check of one database, as Test-SqliteHealth emits it.</summary>
-public sealed class SqliteHealthCheck
+public sealed class HealthCheck
 {
     /// <summary>Creates a check result.</summary>
-    public SqliteHealthCheck(string database, string check, HealthStatus status, string value, string threshold, string message)
+    public HealthCheck(string database, string check, HealthStatus status, string value, string threshold, string message)
     {
         Database = database;
         Check = check;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SqliteAdmin.Core.Backups;
+namespace SqliteAdmin;
 
 /// <summary>What Get-SqliteBackup found when it looked at a backup.</summary>
 public enum BackupCheckStatus
@@ -23,7 +23,7 @@ public enum BackupCheckStatus
 }
 
 /// <summary>One backup: what Backup-SqliteDatabase made, or what Get-SqliteBackup found.</summary>
-public sealed class SqliteBackupInfo
+public sealed class BackupInfo
 {
     /// <summary>Database name (source file name without extension).</summary>
     public string Database { get; set; } = "";
@@ -92,4 +92,30 @@ public sealed class SqliteBackupInfo
     public DateTime? CheckedUtc { get; set; }
     /// <summary>Why Status is not Ok, if it is not.</summary>
     public string? StatusMessage { get; set; }
+}
+
+/// <summary>Backup tiers; the tier is part of the file name and drives retention.</summary>
+public enum BackupTier
+{
+    /// <summary>A backup taken by hand or without a tier.</summary>
+    Manual,
+    /// <summary>An hourly backup.</summary>
+    Hourly,
+    /// <summary>A daily backup.</summary>
+    Daily,
+    /// <summary>A weekly backup.</summary>
+    Weekly,
+    /// <summary>A monthly backup.</summary>
+    Monthly,
+    /// <summary>A yearly backup.</summary>
+    Yearly,
+}
+
+/// <summary>How the copy is taken.</summary>
+public enum BackupMethod
+{
+    /// <summary>SQLite's online backup API, stepped: progress, cancellation, restart handling.</summary>
+    OnlineBackup,
+    /// <summary>VACUUM INTO: a compacted copy (no free pages) in one statement.</summary>
+    VacuumInto,
 }

@@ -1,15 +1,20 @@
 using System;
 using System.Collections.Generic;
 
-namespace SqliteAdmin.Core.Integrity;
+namespace SqliteAdmin;
 
 /// <summary>Overall outcome of an integrity check.</summary>
 public enum IntegrityStatus
 {
     /// <summary>No problem found.</summary>
     Ok,
-    /// <summary>Damage, or foreign-key violations, were found.</summary>
+    /// <summary>The file is damaged: SQLite's check found broken pages, records or indexes. Restore or repair it.</summary>
     Corrupt,
+    /// <summary>
+    /// The file is sound but its data is not: foreign-key violations only (rows whose parent is
+    /// missing). Restoring a backup would lose good data; fix the rows instead.
+    /// </summary>
+    Inconsistent,
     /// <summary>The file could not be read as a database at all (bad header, unreadable schema).</summary>
     Unreadable,
 }
@@ -40,7 +45,7 @@ public sealed class ForeignKeyViolation
 }
 
 /// <summary>What Test-SqliteIntegrity found in one database or backup.</summary>
-public sealed class SqliteIntegrityResult
+public sealed class IntegrityResult
 {
     /// <summary>The database or backup file checked.</summary>
     public string Path { get; set; } = "";
@@ -48,7 +53,7 @@ public sealed class SqliteIntegrityResult
     public IntegrityMode Mode { get; set; }
     /// <summary>True when Status is Ok.</summary>
     public bool IsHealthy => Status == IntegrityStatus.Ok;
-    /// <summary>Ok, Corrupt or Unreadable.</summary>
+    /// <summary>Ok, Corrupt (damaged file), Inconsistent (foreign-key violations only) or Unreadable.</summary>
     public IntegrityStatus Status { get; set; }
     /// <summary>The problems found, as SQLite words them (at most MaxErrors).</summary>
     public IReadOnlyList<string> Errors { get; set; } = Array.Empty<string>();
@@ -58,4 +63,15 @@ public sealed class SqliteIntegrityResult
     public bool IsBackup { get; set; }
     /// <summary>How long the check took.</summary>
     public TimeSpan Duration { get; set; }
+}
+
+/// <summary>How thoroughly to check a database.</summary>
+public enum IntegrityMode
+{
+    /// <summary>PRAGMA quick_check: page structure and record format, no index-vs-table cross-check. Fast.</summary>
+    Quick,
+    /// <summary>PRAGMA integrity_check: everything quick_check does plus every index against its table.</summary>
+    Full,
+    /// <summary>No check.</summary>
+    None,
 }

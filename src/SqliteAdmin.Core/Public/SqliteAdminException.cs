@@ -1,6 +1,7 @@
 using System;
+using SqliteAdmin.Core;
 
-namespace SqliteAdmin.Core;
+namespace SqliteAdmin;
 
 /// <summary>
 /// The one exception SqliteAdmin.Core throws for a failure a user should see: a stable error id

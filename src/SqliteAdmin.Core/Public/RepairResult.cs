@@ -1,6 +1,6 @@
 using System;
 
-// Output types live in the SqliteAdmin namespace (the module's vocabulary: <Subject><Kind>).
+
 namespace SqliteAdmin;
 
 /// <summary>What became of one schema object of a damaged database in its salvaged copy.</summary>

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SqliteAdmin.Core.Maintenance;
+namespace SqliteAdmin;
 
 /// <summary>How Invoke-SqliteVacuum reclaims space.</summary>
 public enum VacuumMode
@@ -30,7 +30,7 @@ public enum MaintenanceOperation
 }
 
 /// <summary>What Invoke-SqliteVacuum did to one database.</summary>
-public sealed class SqliteVacuumResult
+public sealed class VacuumResult
 {
     /// <summary>The database.</summary>
     public string Path { get; set; } = "";
