@@ -129,16 +129,11 @@ internal static class DatabaseRepair
             throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
                 $"Give -Destination (a new file for the salvaged database) or -Replace to repair '{source}'.", source);
         }
-        string destination = Path.GetFullPath(request.Destination);
+        string destination = DestinationFor(source, request.Destination!);
         if (string.Equals(destination, source, RuntimeInformationCompare))
         {
             throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
                 $"-Destination is the damaged database '{source}' itself; use -Replace to swap the salvaged database in (it keeps a safety copy).", destination);
-        }
-        if (Directory.Exists(destination))
-        {
-            throw new SqliteAdminException(ErrorIds.PathIsDirectory, SqliteAdminErrorCategory.InvalidArgument,
-                $"The repair destination '{destination}' is a directory; give the path of the new database file.", destination);
         }
         if (FileLinks.IsLink(destination))
         {
@@ -151,6 +146,13 @@ internal static class DatabaseRepair
                 $"The repair destination '{destination}' already exists; give a new file name, or -Force to replace it.", destination);
         }
         return destination;
+    }
+
+    /// <summary>The file a repair of <paramref name="source"/> writes for -Destination: that file, or the source's name in that folder.</summary>
+    internal static string DestinationFor(string source, string destination)
+    {
+        string full = Path.GetFullPath(destination);
+        return Directory.Exists(full) ? Path.Combine(full, Path.GetFileName(source)) : full;
     }
 
     private static StringComparison RuntimeInformationCompare =>
@@ -415,8 +417,10 @@ internal static class DatabaseRepair
             {
                 string ranges = string.Join(", ", salvage.LostRanges.Take(5).Select(r =>
                     r.From == null && r.To == null ? "rows in unknown key ranges"
-                    : $"rowids {(r.From?.ToString(CultureInfo.InvariantCulture) ?? "…")}–{(r.To?.ToString(CultureInfo.InvariantCulture) ?? "…")}"));
-                parts.Add($"{salvage.DamagedRanges} unreadable stretch(es) ({salvage.FirstDamage}); lost: {ranges}.");
+                    : r.From == r.To ? $"rowid {r.From}"
+                    : $"rowids {(r.From?.ToString(CultureInfo.InvariantCulture) ?? "…")}–{(r.To?.ToString(CultureInfo.InvariantCulture) ?? "…")}"))
+                    + (salvage.LostRanges.Count > 5 ? $" and {salvage.LostRanges.Count - 5} more" : "");
+                parts.Add($"Unreadable: {ranges} (SQLite: {SqliteMessage(salvage.FirstDamage)}).");
             }
             if (result.RowsExpected != null && result.RowsExpected != result.RowsRecovered)
             {
@@ -427,6 +431,14 @@ internal static class DatabaseRepair
                 parts.Add($"{salvage.Rejected} row(s) read from damaged pages were out of order or broke a constraint, and were left out.");
             }
             return string.Join(" ", parts);
+        }
+
+        /// <summary>"database disk image is malformed" out of "SQLite Error 11: 'database disk image is malformed'.".</summary>
+        private static string SqliteMessage(string? message)
+        {
+            message ??= "";
+            int open = message.IndexOf('\''), close = message.LastIndexOf('\'');
+            return open >= 0 && close > open ? message.Substring(open + 1, close - open - 1) : message;
         }
 
         /// <summary>AUTOINCREMENT counters: never below the original's, so no deleted id is ever handed out again.</summary>
