@@ -38,7 +38,7 @@ internal static class DatabaseRepair
         string destination = request.Replace ? source : CheckDestination(source, request);
         string folder = Path.GetDirectoryName(destination)!;
         DurableFile.EnsureFolder(folder);
-        List<string> users = FileUsage.FindOtherUsers(new[] { source }.Concat(DatabaseSwap.SideSuffixes.Select(s => source + s)));
+        List<string> users = DatabaseSwap.OtherUsersOf(source);
         if (users.Count > 0)
         {
             throw new SqliteAdminException(ErrorIds.DatabaseInUse, SqliteAdminErrorCategory.ResourceBusy,
@@ -184,10 +184,7 @@ internal static class DatabaseRepair
         if (force && File.Exists(destination))
         {
             // An old -wal or hot -journal beside the replaced file would be replayed into the new one on open.
-            foreach (string side in DatabaseSwap.SideSuffixes)
-            {
-                File.Delete(destination + side);
-            }
+            DatabaseSwap.DeleteSideFiles(destination);
             File.Replace(temp, destination, null);
             DurableFile.FlushFolder(Path.GetDirectoryName(destination)!);
             return;
@@ -426,6 +423,10 @@ internal static class DatabaseRepair
             {
                 parts.Add($"{result.RowsExpected - result.RowsRecovered} of {result.RowsExpected} rows not recovered.");
             }
+            if (salvage.RecoveredFromDamagedPages > 0)
+            {
+                parts.Add($"{salvage.RecoveredFromDamagedPages} row(s) were read from damaged pages (in rowid order, inside the damaged range).");
+            }
             if (salvage.Rejected > 0)
             {
                 parts.Add($"{salvage.Rejected} row(s) read from damaged pages were out of order or broke a constraint, and were left out.");
@@ -458,7 +459,7 @@ internal static class DatabaseRepair
             insert.Parameters.Add("$seq", SqliteType.Integer);
             try
             {
-                new TableSalvage(_damaged, "sqlite_sequence", new[] { "name", "seq" }, "rowid", Array.Empty<string>(), row =>
+                var sequences = new TableSalvage(_damaged, "sqlite_sequence", new[] { "name", "seq" }, "rowid", Array.Empty<string>(), row =>
                 {
                     name.Value = row[1] ?? DBNull.Value;
                     seq.Value = row[2] ?? DBNull.Value;
@@ -469,7 +470,8 @@ internal static class DatabaseRepair
                     insert.Parameters[0].Value = name.Value;
                     insert.Parameters[1].Value = seq.Value;
                     return insert.ExecuteNonQuery() > 0;
-                }, _cancellation).Run();
+                }, _cancellation);
+                sequences.Run();
             }
             catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
             {

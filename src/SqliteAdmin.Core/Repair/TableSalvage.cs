@@ -66,6 +66,9 @@ internal sealed class TableSalvage
 
     private string SelectList => string.Join(", ", (_rowid != null ? new[] { _rowid } : Array.Empty<string>()).Concat(_columns).Select(SqlNames.Quote));
 
+    /// <summary>Rows taken from damaged pages in the second, lenient pass (<see cref="ReadGapsLeniently"/>).</summary>
+    internal long RecoveredFromDamagedPages { get; private set; }
+
     /// <summary>Reads the table.</summary>
     internal void Run()
     {
@@ -74,6 +77,12 @@ internal sealed class TableSalvage
             RunWithoutRowid();
             return;
         }
+        ReadAroundDamage();
+        ReadGapsLeniently();
+    }
+
+    private void ReadAroundDamage()
+    {
         (long? last, bool damaged) = Scan(up: true, from: null, bound: null);
         if (!damaged)
         {
@@ -91,12 +100,15 @@ internal sealed class TableSalvage
             long? start = FindReadableStart(low, high);
             if (start == null)
             {
-                LostRanges.Add((low + 1, high - 1));
+                AddLost(low + 1, high - 1);
                 return;
             }
             // Rows just below the new start (a readable stretch the probes jumped over), then up from it.
             (long? below, bool damagedBelow) = Scan(up: false, from: start.Value - 1, bound: low);
-            LostRanges.Add((low + 1, (below ?? start.Value) - 1));
+            if (damagedBelow)
+            {
+                AddLost(low + 1, (below ?? start.Value) - 1);
+            }
             (long? next, bool damagedAbove) = Scan(up: true, from: start.Value, bound: high);
             if (!damagedAbove)
             {
@@ -107,32 +119,22 @@ internal sealed class TableSalvage
     }
 
     /// <summary>
-    /// One scan in rowid order, up from <paramref name="from"/> (inclusive) to below
-    /// <paramref name="bound"/>, or down from it to above the bound. Returns the last rowid read and
-    /// whether the scan stopped on damage.
+    /// One scan in rowid order, up from <paramref name="from"/> (inclusive) or down from it, until
+    /// the row <paramref name="bound"/> (a rowid already read, so known to exist) or the end. Returns
+    /// the last rowid taken and whether the scan stopped on damage. The bound is checked here, not
+    /// in SQL: SQLite ends a range scan quietly at the first rowid past the range, and a garbage
+    /// cell of a damaged page past the range would end it there, losing the rows between unnoticed.
+    /// Only the bound row itself ends the scan cleanly.
     /// </summary>
     private (long? Last, bool Damaged) Scan(bool up, long? from, long? bound)
     {
         string rowid = SqlNames.Quote(_rowid!);
-        var where = new List<string>();
-        if (from != null)
-        {
-            where.Add(up ? $"{rowid} >= $from" : $"{rowid} <= $from");
-        }
-        if (bound != null)
-        {
-            where.Add(up ? $"{rowid} < $bound" : $"{rowid} > $bound");
-        }
         using SqliteCommand command = _source.CreateCommand();
-        command.CommandText = $"SELECT {SelectList} FROM {From}" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
+        command.CommandText = $"SELECT {SelectList} FROM {From}" + (from != null ? $" WHERE {rowid} {(up ? ">=" : "<=")} $from" : "") +
                               $" ORDER BY {rowid}" + (up ? "" : " DESC") + ";";
         if (from != null)
         {
             command.Parameters.AddWithValue("$from", from.Value);
-        }
-        if (bound != null)
-        {
-            command.Parameters.AddWithValue("$bound", bound.Value);
         }
         long? last = null;
         try
@@ -142,8 +144,18 @@ internal sealed class TableSalvage
             {
                 _cancellation.ThrowIfCancellationRequested();
                 object?[] row = ReadRow(reader);
-                if (row[0] is not long id || (last != null && (up ? id <= last : id >= last)) ||
-                    (bound != null && (up ? id >= bound : id <= bound)) || (from != null && (up ? id < from : id > from)))
+                if (row[0] is long at && at == bound)
+                {
+                    return (last, false); // reached the rows already read
+                }
+                if (bound != null && row[0] is long beyond && (up ? beyond > bound : beyond < bound))
+                {
+                    // Past the bound without meeting it: a garbage cell, or the bound's page is damaged.
+                    Rejected++;
+                    FirstDamage ??= $"rowid {beyond} out of order";
+                    return (last, true);
+                }
+                if (row[0] is not long id || (last != null && (up ? id <= last : id >= last)) || (from != null && (up ? id < from : id > from)))
                 {
                     // An intact b-tree page never yields this: the row is garbage from a damaged one.
                     Rejected++;
@@ -152,13 +164,87 @@ internal sealed class TableSalvage
                 last = id;
                 Take(row);
             }
-            return (last, false);
+            return (last, bound != null); // the end, without meeting the bound row: something between is unreadable
         }
         catch (SqliteException ex) when (IsDamage(ex))
         {
             NoteDamage(ex);
             return (last, true);
         }
+    }
+
+    /// <summary>
+    /// A damaged page is refused whole while SQLite checks cell sizes (cell_size_check, on for every
+    /// read so far), although the cells before (and after) its damaged ones are often intact: the
+    /// shell's .dump, which does not check, returns them. So each lost range is read once more with
+    /// the check off, up from its start and down from its end, taking only rows strictly inside the
+    /// range and strictly in rowid order, and stopping at the first row that is not.
+    /// </summary>
+    private void ReadGapsLeniently()
+    {
+        if (LostRanges.Count == 0)
+        {
+            return;
+        }
+        var ranges = new List<(long? From, long? To)>(LostRanges);
+        LostRanges.Clear();
+        _source.ExecuteNonQuery("PRAGMA cell_size_check = OFF;");
+        try
+        {
+            foreach ((long? from, long? to) in ranges)
+            {
+                long before = Recovered;
+                long? up = ScanWithin(up: true, from, to);
+                long? down = ScanWithin(up: false, up + 1 ?? from, to);
+                RecoveredFromDamagedPages += Recovered - before;
+                AddLost(up + 1 ?? from, down - 1 ?? to);
+            }
+        }
+        finally
+        {
+            _source.ExecuteNonQuery("PRAGMA cell_size_check = ON;");
+        }
+    }
+
+    /// <summary>Rows with rowids from <paramref name="from"/> to <paramref name="to"/> (null: unbounded), up or down, while in order; the last rowid taken.</summary>
+    private long? ScanWithin(bool up, long? from, long? to)
+    {
+        string rowid = SqlNames.Quote(_rowid!);
+        // From the row read just outside the range (a seek into the damaged page itself would meet
+        // its damaged cells in the page's binary search), then step into the range.
+        long? start = up ? (from == long.MinValue ? from : from - 1) : (to == long.MaxValue ? to : to + 1);
+        using SqliteCommand command = _source.CreateCommand();
+        command.CommandText = $"SELECT {SelectList} FROM {From}" + (start != null ? $" WHERE {rowid} {(up ? ">=" : "<=")} $start" : "") +
+                              $" ORDER BY {rowid}" + (up ? "" : " DESC") + ";";
+        if (start != null)
+        {
+            command.Parameters.AddWithValue("$start", start.Value);
+        }
+        long? last = null;
+        try
+        {
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                _cancellation.ThrowIfCancellationRequested();
+                object?[] row = ReadRow(reader);
+                if (last == null && row[0] is long outside && outside == start && (up ? outside < from : outside > to))
+                {
+                    continue;
+                }
+                if (row[0] is not long id || id < from || id > to || (last != null && (up ? id <= last : id >= last)))
+                {
+                    break;
+                }
+                last = id;
+                Take(row);
+            }
+        }
+        catch (SqliteException ex) when (IsDamage(ex))
+        {
+            // The end of what can be read this way.
+        }
+        return last;
     }
 
     /// <summary>
@@ -309,6 +395,15 @@ internal sealed class TableSalvage
     }
 
     private void NoteDamage(SqliteException ex) => FirstDamage ??= ex.Message;
+
+    /// <summary>Records rowids that could not be read; an empty range (two rows read side by side around the damage) loses nothing.</summary>
+    private void AddLost(long? from, long? to)
+    {
+        if (!(from > to))
+        {
+            LostRanges.Add((from, to));
+        }
+    }
 
     /// <summary>The table could not be read at all.</summary>
     internal void NoteUnreadable(SqliteException ex)

@@ -159,7 +159,7 @@ internal sealed class DatabaseSwap
 
     internal static void EnsureNotInUse(string destination, TimeSpan busyTimeout)
     {
-        List<string> users = FileUsage.FindOtherUsers(new[] { destination }.Concat(SideSuffixes.Select(s => destination + s)));
+        List<string> users = OtherUsersOf(destination);
         if (users.Count > 0)
         {
             throw InUse(destination, string.Join(", ", users));
@@ -320,14 +320,19 @@ internal sealed class DatabaseSwap
 
     private static void EnsureNoOtherProcess(string destination)
     {
-        List<string> users = FileUsage.FindOtherUsers(new[] { destination }.Concat(SideSuffixes.Select(s => destination + s)));
+        List<string> users = OtherUsersOf(destination);
         if (users.Count > 0)
         {
             throw InUse(destination, string.Join(", ", users));
         }
     }
 
-    private static void DeleteSideFiles(string destination)
+    /// <summary>Other processes that have the database or one of its side files open (by device and inode).</summary>
+    internal static List<string> OtherUsersOf(string database) =>
+        FileUsage.FindOtherUsers(new[] { database }.Concat(SideSuffixes.Select(s => database + s)));
+
+    /// <summary>Deletes the -wal, -shm and -journal beside a database, so none can be replayed into the file put there.</summary>
+    internal static void DeleteSideFiles(string destination)
     {
         foreach (string side in SideSuffixes.Select(s => destination + s))
         {

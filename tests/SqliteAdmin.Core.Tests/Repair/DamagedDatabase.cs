@@ -15,7 +15,7 @@ namespace SqliteAdmin.Core.Tests.Repair;
 public static class DamagedDatabase
 {
     /// <summary>The fixtures, by name.</summary>
-    public static readonly string[] Kinds = { "leaf", "two-leaves", "interior", "index", "truncated", "schema-row", "schema-page" };
+    public static readonly string[] Kinds = { "leaf", "two-leaves", "leaf-pointers", "leaf-content", "interior", "index", "truncated", "schema-row", "schema-page" };
 
     /// <summary>The tables of the original, with how to list their rows for comparison.</summary>
     public static readonly (string Table, string Rows)[] Tables =
@@ -69,6 +69,14 @@ COMMIT;");
                 FlipPageHeader(damaged, Page(original, "name = 'items' AND pagetype = 'leaf'", 40));
                 FlipPageHeader(damaged, Page(original, "name = 'items' AND pagetype = 'leaf'", 150));
                 break;
+            case "leaf-pointers":
+                // Three cell pointers of a leaf overwritten: its first cells and its last are intact.
+                Scramble(damaged, (Page(original, "name = 'items' AND pagetype = 'leaf'", 150) - 1) * 1024 + 12, 6);
+                break;
+            case "leaf-content":
+                // 200 bytes in the middle of a leaf's cell content area.
+                Scramble(damaged, (Page(original, "name = 'items' AND pagetype = 'leaf'", 150) - 1) * 1024 + 500, 200);
+                break;
             case "interior":
                 // Not the root: one of the interior pages under it, with a few dozen leaves below.
                 FlipPageHeader(damaged, Page(original, "name = 'items' AND pagetype = 'internal' AND path <> '/'", 0));
@@ -118,6 +126,17 @@ COMMIT;");
         {
             buffer[i] ^= 0xFF;
         }
+        stream.Position = offset;
+        stream.Write(buffer, 0, count);
+    }
+
+    /// <summary>Overwrites bytes with a fixed pseudo-random sequence (the same on every run).</summary>
+    private static void Scramble(string db, long offset, int count)
+    {
+        var random = new Random(7);
+        byte[] buffer = new byte[count];
+        random.NextBytes(buffer);
+        using var stream = new FileStream(db, FileMode.Open, FileAccess.Write);
         stream.Position = offset;
         stream.Write(buffer, 0, count);
     }

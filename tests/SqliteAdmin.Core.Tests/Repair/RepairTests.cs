@@ -29,6 +29,8 @@ public class RepairTests
     [Theory]
     [InlineData("leaf")]
     [InlineData("two-leaves")]
+    [InlineData("leaf-pointers")]
+    [InlineData("leaf-content")]
     [InlineData("interior")]
     [InlineData("index")]
     [InlineData("truncated")]
