@@ -231,4 +231,45 @@ public class RepairTests
         }
         Assert.Equal(before, FolderSnapshot.Take(folder.Path));
     }
+    [Fact]
+    public void Committed_rows_still_in_the_wal_are_salvaged_and_the_wal_is_left_as_it_was()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("app.db");
+        SqliteCli.Run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('checkpointed'); PRAGMA wal_checkpoint(TRUNCATE);");
+        SqliteCli.RunThenKill(db, "PRAGMA wal_autocheckpoint=0; WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 500) INSERT INTO t(v) SELECT 'in the wal' FROM c;");
+        Assert.True(new FileInfo(db + "-wal").Length > 0);
+        string dbSha = Sha(db), walSha = Sha(db + "-wal");
+
+        RepairResult t = Repair(db, folder.File("salvaged.db")).Single(r => r.Name == "t");
+
+        Assert.Equal(501, t.RowsRecovered);
+        Assert.Equal(501, t.RowsExpected);
+        Assert.Equal(RepairStatus.Complete, t.Status);
+        Assert.Equal(dbSha, Sha(db));
+        Assert.Equal(walSha, Sha(db + "-wal"));
+        Assert.Equal("delete", SqliteCli.Run(folder.File("salvaged.db"), "PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public void Stopped_midway_it_leaves_nothing_behind()
+    {
+        using var folder = new TempFolder();
+        string original = DamagedDatabase.CreateOriginal(folder.File("original.db"));
+        string damaged = DamagedDatabase.Damage(original, folder.File("damaged.db"), "two-leaves");
+        FolderSnapshot before = FolderSnapshot.Take(folder.Path);
+        using var stop = new CancellationTokenSource();
+        var progress = new CallbackProgress(p =>
+        {
+            if (p.Status.StartsWith("Table events", StringComparison.Ordinal))
+            {
+                stop.Cancel();
+            }
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            DatabaseRepair.Run(new RepairRequest { Source = damaged, Destination = folder.File("salvaged.db") }, progress, stop.Token));
+
+        Assert.Equal(before, FolderSnapshot.Take(folder.Path));
+    }
 }
