@@ -128,22 +128,11 @@ internal sealed class TableSalvage
     /// </summary>
     private (long? Last, bool Damaged) Scan(bool up, long? from, long? bound)
     {
-        string rowid = SqlNames.Quote(_rowid!);
-        using SqliteCommand command = _source.CreateCommand();
-        command.CommandText = $"SELECT {SelectList} FROM {From}" + (from != null ? $" WHERE {rowid} {(up ? ">=" : "<=")} $from" : "") +
-                              $" ORDER BY {rowid}" + (up ? "" : " DESC") + ";";
-        if (from != null)
-        {
-            command.Parameters.AddWithValue("$from", from.Value);
-        }
         long? last = null;
         try
         {
-            using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
+            foreach (object?[] row in InRowidOrder(up, from))
             {
-                _cancellation.ThrowIfCancellationRequested();
-                object?[] row = ReadRow(reader);
                 if (row[0] is long at && at == bound)
                 {
                     return (last, false); // reached the rows already read
@@ -209,25 +198,14 @@ internal sealed class TableSalvage
     /// <summary>Rows with rowids from <paramref name="from"/> to <paramref name="to"/> (null: unbounded), up or down, while in order; the last rowid taken.</summary>
     private long? ScanWithin(bool up, long? from, long? to)
     {
-        string rowid = SqlNames.Quote(_rowid!);
         // From the row read just outside the range (a seek into the damaged page itself would meet
         // its damaged cells in the page's binary search), then step into the range.
         long? start = up ? (from == long.MinValue ? from : from - 1) : (to == long.MaxValue ? to : to + 1);
-        using SqliteCommand command = _source.CreateCommand();
-        command.CommandText = $"SELECT {SelectList} FROM {From}" + (start != null ? $" WHERE {rowid} {(up ? ">=" : "<=")} $start" : "") +
-                              $" ORDER BY {rowid}" + (up ? "" : " DESC") + ";";
-        if (start != null)
-        {
-            command.Parameters.AddWithValue("$start", start.Value);
-        }
         long? last = null;
         try
         {
-            using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
+            foreach (object?[] row in InRowidOrder(up, start))
             {
-                _cancellation.ThrowIfCancellationRequested();
-                object?[] row = ReadRow(reader);
                 if (last == null && row[0] is long outside && outside == start && (up ? outside < from : outside > to))
                 {
                     continue;
@@ -245,6 +223,25 @@ internal sealed class TableSalvage
             // The end of what can be read this way.
         }
         return last;
+    }
+
+    /// <summary>The rows (rowid first) up from <paramref name="from"/> (inclusive; null: the first) or down from it; damage is thrown as SQLite reports it.</summary>
+    private IEnumerable<object?[]> InRowidOrder(bool up, long? from)
+    {
+        string rowid = SqlNames.Quote(_rowid!);
+        using SqliteCommand command = _source.CreateCommand();
+        command.CommandText = $"SELECT {SelectList} FROM {From}" + (from != null ? $" WHERE {rowid} {(up ? ">=" : "<=")} $from" : "") +
+                              $" ORDER BY {rowid}" + (up ? "" : " DESC") + ";";
+        if (from != null)
+        {
+            command.Parameters.AddWithValue("$from", from.Value);
+        }
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            yield return ReadRow(reader);
+        }
     }
 
     /// <summary>
