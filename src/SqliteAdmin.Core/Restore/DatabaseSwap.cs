@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using Microsoft.Data.Sqlite;
-using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Data;
 using SqliteAdmin.Core.IO;
