@@ -21,6 +21,7 @@
         'Invoke-SqliteVacuum'
         'Remove-ExpiredBackup'
         'Remove-SyncLogEntry'
+        'Repair-SqliteDatabase'
         'Restore-SqliteDatabase'
         'Test-SqliteHealth'
         'Test-SqliteIntegrity'

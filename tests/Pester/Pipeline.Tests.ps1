@@ -21,6 +21,7 @@ BeforeDiscovery {
         # The query answers with the file SQLite opened, so each row names its database.
         @{ Cmdlet = 'Invoke-SqliteQuery'; Kind = 'Database'; Names = 'Path'; Paths = @{}; Arguments = @{ Query = "SELECT file AS Path FROM pragma_database_list WHERE name = 'main'" }; Bad = 'missing.db'; ErrorId = 'DatabaseNotFound' }
         @{ Cmdlet = 'Export-SqliteData'; Kind = 'Database'; Names = 'Path'; Paths = @{ Destination = 'export.csv' }; Arguments = @{ Table = 'sync_log'; Force = $true }; Bad = 'missing.db'; ErrorId = 'DatabaseNotFound' }
+        @{ Cmdlet = 'Repair-SqliteDatabase'; Kind = 'Database'; Names = 'Database'; Paths = @{ Destination = 'salvaged.db' }; Arguments = @{ Force = $true }; Bad = 'missing.db'; ErrorId = 'DatabaseNotFound' }
     )
     $forms = 'String', 'Get-ChildItem', 'Path property', 'FullName property', 'PSPath property'
     $bindingCases = foreach ($cmdlet in $cmdlets) { foreach ($form in $forms) { $cmdlet + @{ Form = $form } } }
@@ -28,7 +29,7 @@ BeforeDiscovery {
     $objectCases = @(
     ) + @(foreach ($name in 'Restore-SqliteDatabase', 'Test-SqliteIntegrity', 'Get-SqliteBackup', 'Remove-ExpiredBackup') {
         @{ Source = 'Get-SqliteBackup' } + ($cmdlets | Where-Object Cmdlet -eq $name)
-    }) + @(foreach ($name in 'Backup-SqliteDatabase', 'Test-SqliteIntegrity', 'Invoke-SqliteVacuum', 'Get-SyncLogReport', 'Test-SqliteHealth', 'Remove-SyncLogEntry', 'Invoke-SqliteQuery', 'Export-SqliteData') {
+    }) + @(foreach ($name in 'Backup-SqliteDatabase', 'Test-SqliteIntegrity', 'Invoke-SqliteVacuum', 'Get-SyncLogReport', 'Test-SqliteHealth', 'Remove-SyncLogEntry', 'Repair-SqliteDatabase', 'Invoke-SqliteQuery', 'Export-SqliteData') {
         @{ Source = 'Get-SqliteDatabase' } + ($cmdlets | Where-Object Cmdlet -eq $name)
     })
 }

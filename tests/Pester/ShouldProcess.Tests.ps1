@@ -25,6 +25,9 @@ BeforeDiscovery {
         @{ Cmdlet = 'Export-SqliteData'; HasForce = $true; High = $false
            Act = { param($f, $p) Export-SqliteData -Path $f.Database -Table sync_log -Destination (Join-Path $f.Folder 'export.csv') @p }
            Changed = { param($f) Test-Path -LiteralPath (Join-Path $f.Folder 'export.csv') } }
+        @{ Cmdlet = 'Repair-SqliteDatabase'; HasForce = $true; High = $true
+           Act = { param($f, $p) Repair-SqliteDatabase -Path $f.Database -Replace @p }
+           Changed = { param($f) Test-Path -LiteralPath (Join-Path $f.Folder 'before_restore') } }
     )
 }
 
