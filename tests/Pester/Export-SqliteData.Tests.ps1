@@ -57,6 +57,31 @@ Describe 'The file' {
             "3;2026-11-30T10:00:00;3;""Ärger"";stage;"""";;1.0e+15`n")
     }
 
+    It 'writes several tables into a folder, one file each, each what sqlite3 writes for its table' -Skip:(-not (Get-Command sqlite3 -ErrorAction SilentlyContinue) -or $IsWindows) {
+        $db = New-Db
+        $out = Join-Path (Split-Path $db) 'exports'
+        $null = New-Item -ItemType Directory -Path $out
+
+        $results = @(Export-SqliteData $db -Table audit_log, sync_log -Destination $out)
+
+        $results.Count | Should -Be 2
+        foreach ($table in 'audit_log', 'sync_log') {
+            $file = ($results | Where-Object { (Split-Path $_.Destination -Leaf) -like "*$table*" }).Destination
+            $file | Should -Not -BeNullOrEmpty -Because $table
+            [System.IO.File]::ReadAllBytes($file) | Should -Be (Get-ShellCsv $db "SELECT * FROM $table;") -Because $table
+        }
+    }
+
+    It 'refuses several tables into one file, and writes nothing' {
+        $db = New-Db
+        $before = Get-FolderState (Split-Path $db)
+
+        $thrown = { Export-SqliteData $db -Table audit_log, sync_log -Destination (Join-Path (Split-Path $db) 'both.csv') -ErrorAction Stop } | Should -Throw -PassThru
+
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InvalidParameterCombination,*'
+        Get-FolderState (Split-Path $db) | Should -Be $before
+    }
+
     It 'names the file after database and table in a folder destination, relative to the location' {
         $db = New-Db
         Push-Location (Split-Path $db)

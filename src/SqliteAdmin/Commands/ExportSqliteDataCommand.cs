@@ -15,10 +15,10 @@ public sealed class ExportSqliteDataCommand : DatabaseInputCmdlet
     [ValidateNotNullOrEmpty]
     public string? Query { get; set; }
 
-    /// <summary>A table or view to export whole (SELECT * FROM it). Give -Query or -Table.</summary>
+    /// <summary>Tables or views to export whole (SELECT * FROM each), one file each: several need a folder as -Destination. Give -Query or -Table.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string? Table { get; set; }
+    public string[]? Table { get; set; }
 
     /// <summary>Values for the query's @name, :name or $name parameters (keys without the prefix).</summary>
     [Parameter]
@@ -57,23 +57,37 @@ public sealed class ExportSqliteDataCommand : DatabaseInputCmdlet
         }
     }
 
-    /// <summary>Exports from each database.</summary>
+    /// <summary>Exports from each database: the query, or each table in turn.</summary>
     protected override void ProcessPath(string path)
+    {
+        string destination = FileSystemPath(Destination);
+        if (Table is { Length: > 1 } && !System.IO.Directory.Exists(destination))
+        {
+            throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
+                $"{Table.Length} tables need a folder as -Destination (one CSV file each); '{destination}' is not an existing folder.", destination);
+        }
+        foreach (string? table in Table ?? new string?[] { null })
+        {
+            ExportOne(path, table, destination);
+        }
+    }
+
+    private void ExportOne(string path, string? table, string destination)
     {
         var request = new ExportRequest
         {
             Path = path,
             Query = Query,
-            Table = Table,
+            Table = table,
             Parameters = QueryParameterTable.ToDictionary(Parameter),
-            Destination = FileSystemPath(Destination),
+            Destination = destination,
             Force = Force,
             Delimiter = Delimiter,
             ByteOrderMark = Utf8Bom,
             Header = !NoHeader,
             BusyTimeout = BusyTimeoutSpan,
         };
-        string what = Table != null ? $"table {Table}" : "query rows";
+        string what = table != null ? $"table {table}" : "query rows";
         if (!ShouldProcess(request.Destination, $"Export {what} of '{path}' to CSV{(Force ? " (replacing an existing file)" : "")}"))
         {
             return;
