@@ -50,10 +50,17 @@ internal static class DatabaseIntegrity
         var result = new IntegrityResult { Path = path, Mode = request.Mode == IntegrityMode.Quick ? IntegrityMode.Quick : IntegrityMode.Full };
         string activity = $"Checking {System.IO.Path.GetFileName(path)}";
 
-        if (File.Exists(path) && BackupFileName.TryParse(System.IO.Path.GetFileName(path), out BackupFileName? name) && (name!.Compressed || name.Encrypted))
+        if (File.Exists(path) && BackupFileName.TryParse(System.IO.Path.GetFileName(path), out BackupFileName? name) && (name!.Compressed || name.Encrypted)
+            && File.Exists(path + ".json"))
         {
             result.IsBackup = true;
-            CheckBackup(path, name, request, result, activity, progress, cancellation);
+            CheckBackup(StoredBackup.FromFile(path, name, allowNoManifest: false), request, result, activity, progress, cancellation);
+        }
+        else if (File.Exists(path) && IsEncoded(path, cancellation))
+        {
+            // Another tool's gzip or openssl file (or ours without its manifest): read by its content.
+            result.IsBackup = true;
+            CheckBackup(StoredBackup.ForeignFile(path), request, result, activity, progress, cancellation);
         }
         else
         {
@@ -64,11 +71,16 @@ internal static class DatabaseIntegrity
         return result;
     }
 
-    private static void CheckBackup(string path, BackupFileName name, IntegrityRequest request, IntegrityResult result, string activity,
+    private static bool IsEncoded(string path, CancellationToken cancellation)
+    {
+        using ForeignBackup? sniffed = ForeignBackup.TrySniff(path, cancellation);
+        return sniffed != null && sniffed.Layers.Count > 0;
+    }
+
+    private static void CheckBackup(StoredBackup backup, IntegrityRequest request, IntegrityResult result, string activity,
         IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         progress?.Report(new OperationProgress(activity, "Checking the backup's hash", 0));
-        var backup = StoredBackup.FromFile(path, name, allowNoManifest: false);
         try
         {
             backup.CheckStoredFile(request.Passphrase, cancellation);
