@@ -330,7 +330,7 @@ internal static class BackupCatalog
         {
             return $"'{Path.GetFileName(path)}' is not a regular file (a link, a FIFO or a device): it is not read.";
         }
-        (long size, string sha, string? hmac) = BackupEncoding.HashFile(path, keys?.HmacKey, null, cancellation);
+        (long size, string sha, string? hmac) = FileHash.Compute(path, keys?.HmacKey, null, cancellation);
         if (expectedSize >= 0 && size != expectedSize)
         {
             return $"'{Path.GetFileName(path)}' is {size} bytes; the manifest says {expectedSize} (truncated or damaged).";

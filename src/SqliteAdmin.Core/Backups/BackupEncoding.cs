@@ -31,23 +31,21 @@ internal sealed class EncodeResult
 /// </summary>
 internal static class BackupEncoding
 {
-    /// <summary>Buffer size for every streaming copy: large enough that per-call overhead vanishes.</summary>
-    public const int BufferSize = 1 << 20;
 
     /// <summary>Encodes <paramref name="plainPath"/> into a new owner-only file <paramref name="storedPath"/>.</summary>
     public static EncodeResult Encode(string plainPath, string storedPath, bool compress, CompressionLevel level, OpenSslKeys? keys,
         Action<long>? bytesDone, CancellationToken cancellation)
     {
-        using var input = new FileStream(plainPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize);
+        using var input = new FileStream(plainPath, FileMode.Open, FileAccess.Read, FileShare.Read, StreamPump.BufferSize);
         using var plain = new HashingStream(input, leaveOpen: true);
-        using FileStream output = OwnerOnlyFile.CreateNew(storedPath, BufferSize);
+        using FileStream output = OwnerOnlyFile.CreateNew(storedPath, StreamPump.BufferSize);
         var stored = new HashingStream(output, leaveOpen: true, keys?.HmacKey);
         Stream? encryptor = keys != null ? OpenSslEncryption.CreateEncryptor(stored, keys) : null;
         Stream? compressor = compress ? new ParallelGzipStream(encryptor ?? stored, level) : null;
         Stream top = compressor ?? encryptor ?? stored;
         try
         {
-            Pump(plain, top, bytesDone, cancellation);
+            StreamPump.Copy(plain, top, bytesDone, cancellation);
         }
         finally
         {
@@ -76,7 +74,7 @@ internal static class BackupEncoding
     public static EncodeResult Decode(string storedPath, string plainPath, bool compressed, Passphrase? passphrase, int iterations,
         long maxPlainBytes, Action<long>? bytesDone, CancellationToken cancellation)
     {
-        FileStream output = OwnerOnlyFile.CreateNew(plainPath, BufferSize);
+        FileStream output = OwnerOnlyFile.CreateNew(plainPath, StreamPump.BufferSize);
         try
         {
             using (output)
@@ -95,7 +93,7 @@ internal static class BackupEncoding
     private static EncodeResult DecodeInto(string storedPath, FileStream output, bool compressed, Passphrase? passphrase, int iterations,
         long maxPlainBytes, Action<long>? bytesDone, CancellationToken cancellation)
     {
-        using var input = new FileStream(storedPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize);
+        using var input = new FileStream(storedPath, FileMode.Open, FileAccess.Read, FileShare.Read, StreamPump.BufferSize);
         OpenSslKeys? keys = null;
         Stream? decryptor = null;
         try
@@ -113,7 +111,7 @@ internal static class BackupEncoding
             }
             else
             {
-                Pump(source, plain, bytesDone, cancellation, maxPlainBytes);
+                StreamPump.Copy(source, plain, bytesDone, cancellation, maxPlainBytes, () => TooLarge(maxPlainBytes));
             }
             output.Flush(flushToDisk: true);
             return new EncodeResult { PlainSizeBytes = plain.BytesHashed, PlainSha256 = plain.Sha256Hex, StoredSizeBytes = input.Length };
@@ -142,36 +140,7 @@ internal static class BackupEncoding
         }
     }
 
-    /// <summary>SHA-256 of a file (and its HMAC under <paramref name="hmacKey"/>), streamed.</summary>
-    public static (long Size, string Sha256, string? Hmac) HashFile(string path, byte[]? hmacKey, Action<long>? bytesDone, CancellationToken cancellation)
-    {
-        using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize);
-        using var hashing = new HashingStream(input, leaveOpen: true, hmacKey);
-        Pump(hashing, Stream.Null, bytesDone, cancellation);
-        return (hashing.BytesHashed, hashing.Sha256Hex, hashing.HmacHex);
-    }
-
     private static SqliteAdminException TooLarge(long limit) =>
         new(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
             $"The backup decodes to more than the {limit} bytes its manifest states; stopped (corrupt, or not the file the manifest describes).");
-
-    /// <summary>Copies a stream in large buffers, checking for cancellation between them.</summary>
-    public static long Pump(Stream from, Stream to, Action<long>? bytesDone, CancellationToken cancellation, long limit = long.MaxValue)
-    {
-        byte[] buffer = new byte[BufferSize];
-        long total = 0;
-        int n;
-        while ((n = from.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            total += n;
-            if (total > limit)
-            {
-                throw TooLarge(limit);
-            }
-            to.Write(buffer, 0, n);
-            bytesDone?.Invoke(total);
-        }
-        return total;
-    }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.IO;
 
 namespace SqliteAdmin.Core.Backups;
@@ -19,23 +20,23 @@ internal static class BackupReplicator
         var results = new List<string>();
         try
         {
-            DatabaseBackup.EnsureFolder(folder);
+            DurableFile.EnsureFolder(folder);
             foreach (string file in files)
             {
                 string target = Path.Combine(folder, Path.GetFileName(file));
                 string temp = DurableFile.TempPathIn(folder, "copy");
                 written.Add(temp);
                 string expected;
-                using (var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, BackupEncoding.BufferSize))
+                using (var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, StreamPump.BufferSize))
                 using (var hashing = new Crypto.HashingStream(input, leaveOpen: true))
                 using (FileStream output = OwnerOnlyFile.CreateNew(temp))
                 {
-                    BackupEncoding.Pump(hashing, output, null, cancellation);
+                    StreamPump.Copy(hashing, output, null, cancellation);
                     output.Flush(flushToDisk: true);
                     expected = hashing.Sha256Hex;
                 }
                 // Re-read what landed on the target disk: a NAS that corrupts writes is caught here.
-                (_, string actual, _) = BackupEncoding.HashFile(temp, null, null, cancellation);
+                (_, string actual, _) = FileHash.Compute(temp, null, null, cancellation);
                 if (actual != expected)
                 {
                     throw new IOException($"the copy of {Path.GetFileName(file)} reads back with a different SHA-256");

@@ -40,7 +40,7 @@ internal static class DatabaseBackup
         string journalMode = sourceConnection.ExecuteScalar<string>("PRAGMA journal_mode;");
         string sqliteVersion = sourceConnection.ExecuteScalar<string>("SELECT sqlite_version();");
         long sourceSize = new FileInfo(source).Length;
-        EnsureFolder(destination);
+        DurableFile.EnsureFolder(destination);
         string seriesName = request.Name == null ? BackupFileName.DatabaseNameOf(source) : BackupSeries.ValidateName(request.Name);
         // Held until the manifest is written: a concurrent backup of another database with this name waits, then is refused.
         // Another backup of the same series (the same database from another task) may take minutes: wait for it.
@@ -286,7 +286,7 @@ internal static class DatabaseBackup
 
     private static EncodeResult HashPlain(string plainTemp, Action<long> progress, CancellationToken cancellation)
     {
-        (long size, string sha, _) = BackupEncoding.HashFile(plainTemp, null, progress, cancellation);
+        (long size, string sha, _) = FileHash.Compute(plainTemp, null, progress, cancellation);
         return new EncodeResult { PlainSizeBytes = size, PlainSha256 = sha, StoredSizeBytes = size, StoredSha256 = sha };
     }
 
@@ -387,23 +387,5 @@ internal static class DatabaseBackup
             result.Add(full);
         }
         return result;
-    }
-
-    /// <summary>Creates a destination folder if missing; a clear error when that is impossible.</summary>
-    internal static void EnsureFolder(string folder)
-    {
-        try
-        {
-            if (File.Exists(folder))
-            {
-                throw new IOException("a file with that name exists");
-            }
-            Directory.CreateDirectory(folder);
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
-        {
-            throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
-                $"Cannot use '{folder}' as the backup destination: {ex.Message}", folder, ex);
-        }
     }
 }

@@ -177,7 +177,7 @@ internal sealed class StoredBackup
                     $"The manifest of '{Path}' has an invalid salt.", Path);
                 keys = OpenSslEncryption.DeriveKeys(passphrase!, salt, Manifest.Iterations ?? OpenSslEncryption.DefaultIterations);
             }
-            (long size, string sha, string? hmac) = BackupEncoding.HashFile(Path, keys?.HmacKey, null, cancellation);
+            (long size, string sha, string? hmac) = FileHash.Compute(Path, keys?.HmacKey, null, cancellation);
             bool intact = size == Manifest.StoredSizeBytes && string.Equals(sha, Manifest.StoredSha256, StringComparison.OrdinalIgnoreCase);
             if (keys != null && !Hex.FixedTimeEquals(hmac, Manifest.Hmac))
             {

@@ -5,6 +5,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Threading;
 using System.Threading.Tasks;
+using SqliteAdmin.Core.IO;
 
 namespace SqliteAdmin.Core.Compression;
 
@@ -42,7 +43,7 @@ internal static class ParallelGzipDecoder
                         total = WriteOut(pending.Dequeue(), output, total, limit, tooLarge, buffers, bytesDone);
                     }
                     using var rest = new GZipStream(new GzipMembers.PrefixedStream(prefix, input, long.MaxValue), CompressionMode.Decompress);
-                    return total + SqliteAdmin.Core.Backups.BackupEncoding.Pump(rest, output, n => bytesDone?.Invoke(total + n), cancellation, limit - total);
+                    return total + StreamPump.Copy(rest, output, n => bytesDone?.Invoke(total + n), cancellation, limit - total, tooLarge);
                 }
                 // Reuse member buffers: a fresh array per member would pile up on the large-object heap.
                 int length = (int)memberLength;

@@ -74,27 +74,10 @@ internal static class DatabaseInspector
         }
     }
 
-    /// <summary>Names of user tables (not sqlite_* internals), sorted.</summary>
-    public static List<string> ListUserTables(SqliteConnection connection)
-    {
-        var names = new List<string>();
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name;";
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-        return names;
-    }
-
-    /// <summary>Quotes an SQL identifier: double quotes, embedded quotes doubled.</summary>
-    public static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
-
     private static List<TableInfo> CountRows(SqliteConnection connection, string activity, IProgress<OperationProgress>? progress, CancellationToken cancellation,
         bool damagedAsUnknown)
     {
-        List<string> names = ListUserTables(connection);
+        List<string> names = SqlNames.ListUserTables(connection);
         var tables = new List<TableInfo>(names.Count);
         for (int i = 0; i < names.Count; i++)
         {
@@ -109,7 +92,7 @@ internal static class DatabaseInspector
     {
         try
         {
-            return connection.ExecuteScalar<long>($"SELECT count(*) FROM {QuoteIdentifier(table)};");
+            return connection.ExecuteScalar<long>($"SELECT count(*) FROM {SqlNames.Quote(table)};");
         }
         catch (SqliteException ex) when (damagedAsUnknown && (ex.SqliteErrorCode & 0xFF) == 11)
         {

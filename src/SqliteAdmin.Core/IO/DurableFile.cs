@@ -141,4 +141,22 @@ internal static class DurableFile
             TryDelete(path + suffix);
         }
     }
+
+    /// <summary>Creates a destination folder if missing; a clear error when that is impossible.</summary>
+    public static void EnsureFolder(string folder)
+    {
+        try
+        {
+            if (File.Exists(folder))
+            {
+                throw new IOException("a file with that name exists");
+            }
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
+        {
+            throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
+                $"Cannot use '{folder}' as a destination folder: {ex.Message}", folder, ex);
+        }
+    }
 }

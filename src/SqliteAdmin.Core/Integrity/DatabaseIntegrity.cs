@@ -8,7 +8,6 @@ using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Data;
-using SqliteAdmin.Core.Databases;
 using SqliteAdmin.Core.IO;
 using SqliteAdmin.Core.Progress;
 
@@ -179,7 +178,7 @@ internal static class DatabaseIntegrity
         {
             return null;
         }
-        List<string> existing = DatabaseInspector.ListUserTables(connection);
+        List<string> existing = SqlNames.ListUserTables(connection);
         foreach (string table in requested)
         {
             if (!existing.Contains(table, StringComparer.Ordinal))

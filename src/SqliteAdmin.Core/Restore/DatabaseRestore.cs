@@ -52,7 +52,7 @@ internal static class DatabaseRestore
         StoredBackup source = StoredBackup.Find(request.BackupPath, request.Database, request.Before, request.AllowNoManifest, cancellation, destination);
         source.CheckStoredFile(request.Passphrase, cancellation);
 
-        DatabaseBackup.EnsureFolder(destinationFolder);
+        DurableFile.EnsureFolder(destinationFolder);
         string temp = DurableFile.TempPathIn(destinationFolder, "restore");
         string? safetyFolder = null;
         UnixFileStatus? replaced = null;
@@ -117,7 +117,7 @@ internal static class DatabaseRestore
 
             // 5. The destination now holds exactly the backup's bytes, and nothing beside it.
             progress?.Report(new OperationProgress(activity, "Verifying the restored database", 95));
-            (_, string actual, _) = BackupEncoding.HashFile(destination, null, null, CancellationToken.None);
+            (_, string actual, _) = FileHash.Compute(destination, null, null, CancellationToken.None);
             string? stray = SideSuffixes.Select(s => destination + s).FirstOrDefault(File.Exists);
             if (actual != sha || stray != null)
             {
@@ -222,7 +222,7 @@ internal static class DatabaseRestore
         {
             connection.ExecuteScalar<string>("PRAGMA journal_mode = DELETE;");
         }
-        return BackupEncoding.HashFile(temp, null, null, cancellation).Sha256;
+        return FileHash.Compute(temp, null, null, cancellation).Sha256;
     }
 
     private static void EnsureNotInUse(string destination, TimeSpan busyTimeout)
@@ -273,14 +273,14 @@ internal static class DatabaseRestore
         {
             folder = Path.Combine(root, $"{Path.GetFileName(destination)}_{stamp}_{n}");
         }
-        DatabaseBackup.EnsureFolder(folder);
+        DurableFile.EnsureFolder(folder);
         foreach (string file in present)
         {
             string target = Path.Combine(folder, Path.GetFileName(file));
-            using (var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, BackupEncoding.BufferSize))
+            using (var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, StreamPump.BufferSize))
             using (FileStream output = OwnerOnlyFile.CreateNew(target))
             {
-                BackupEncoding.Pump(input, output, null, cancellation);
+                StreamPump.Copy(input, output, null, cancellation);
                 output.Flush(flushToDisk: true);
             }
             // Born owner-only, then given the original's owner, group and mode, so the application's

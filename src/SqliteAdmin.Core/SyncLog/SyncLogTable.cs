@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Data.Sqlite;
-using SqliteAdmin.Core.Databases;
+using SqliteAdmin.Core.Data;
 
 namespace SqliteAdmin.Core.SyncLog;
 
@@ -34,7 +34,7 @@ internal sealed class SyncLogTable
     private SyncLogTable(string table, Dictionary<string, string> columns)
     {
         Table = table;
-        Quoted = DatabaseInspector.QuoteIdentifier(table);
+        Quoted = SqlNames.Quote(table);
         _columns = columns;
     }
 
@@ -66,7 +66,7 @@ internal sealed class SyncLogTable
         }
         if (table == null)
         {
-            List<string> tables = DatabaseInspector.ListUserTables(connection);
+            List<string> tables = SqlNames.ListUserTables(connection);
             throw new SqliteAdminException(ErrorIds.TableNotFound, SqliteAdminErrorCategory.ObjectNotFound,
                 $"'{path}' has no table named '{names.Table}' to read a sync log from. Its tables are: {(tables.Count == 0 ? "(none)" : string.Join(", ", tables))}. Name the log table with -Table.",
                 path);
@@ -104,7 +104,7 @@ internal sealed class SyncLogTable
             }
             else
             {
-                columns[role] = DatabaseInspector.QuoteIdentifier(found);
+                columns[role] = SqlNames.Quote(found);
             }
         }
         if (missing.Count > 0)

@@ -74,7 +74,6 @@ public class ManifestFuzzTests
     {
         using var f = new Fixture();
         var random = new Random(Seed);
-        var stopwatch = Stopwatch.StartNew();
         var outcomes = new Dictionary<string, int>();
         for (int n = 0; n < Cases; n++)
         {
@@ -93,7 +92,6 @@ public class ManifestFuzzTests
             File.WriteAllBytes(target.Path + ".json", f.Manifests[target.Path]);
         }
         Assert.True(outcomes.GetValueOrDefault("invalid") > Cases / 3, $"most mutations should be refused: {string.Join(", ", outcomes)}");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"took {stopwatch.Elapsed}");
     }
 
     private static void Judge(Fixture f, BackupInfo target, int n, Dictionary<string, int> outcomes)
