@@ -143,7 +143,7 @@ internal sealed class ForeignBackup : IDisposable
             throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
                 $"'{path}' is not a regular file (a FIFO or a device): it is not read as a backup.", path);
         }
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BackupEncoding.BufferSize);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, StreamPump.BufferSize);
         var backup = new ForeignBackup(path, file);
         try
         {
@@ -226,7 +226,8 @@ internal sealed class ForeignBackup : IDisposable
             int sampleLength = Math.Min(OpenSslKeySearch.SampleLength, (length - OpenSslEncryption.HeaderLength) / 16 * 16);
             var sample = new byte[OpenSslKeySearch.SampleLength];
             Buffer.BlockCopy(head, OpenSslEncryption.HeaderLength, sample, 0, sampleLength);
-            using OpenSslKeySearch.Found found = OpenSslKeySearch.Find(passphrase, salt, sample, sampleLength, cancellation)
+            using OpenSslKeySearch.Found found = OpenSslKeySearch.Find(passphrase, salt, sample, sampleLength,
+                (plain, plainLength, at256) => ForeignHeader.Recognize(plain, plainLength) != ForeignHeader.Kind.Unknown || (at256 != null && ForeignHeader.IsUstarMagic(at256, 1)), cancellation)
                 ?? throw new SqliteAdminException(ErrorIds.WrongPassphraseOrCorrupt, SqliteAdminErrorCategory.InvalidData,
                     $"Cannot decrypt '{Path}': wrong passphrase, or not made by openssl enc -aes-256-cbc (tried -pbkdf2 -md sha256 with -iter 1 to {OpenSslKeySearch.MaxIterations}, and the legacy key derivation without -pbkdf2, MD5 and SHA-256).", Path);
             Derivation = found.Derivation;
@@ -250,7 +251,7 @@ internal sealed class ForeignBackup : IDisposable
         using var plain = new HashingStream(output, leaveOpen: true);
         Translate(() =>
         {
-            BackupEncoding.Pump(Content, plain, bytesDone, cancellation, limit);
+            StreamPump.Copy(Content, plain, bytesDone, cancellation, limit, () => TooLarge(limit));
             FinishStored(cancellation);
         });
         return new EncodeResult { PlainSizeBytes = plain.BytesHashed, PlainSha256 = plain.Sha256Hex, StoredSizeBytes = _stored.BytesHashed, StoredSha256 = _stored.Sha256Hex };
@@ -268,9 +269,9 @@ internal sealed class ForeignBackup : IDisposable
             // Inner layers first: a decryptor checks its padding only when it reaches its end.
             for (int i = _owned.Count - 1; i >= 0; i--)
             {
-                BackupEncoding.Pump((Stream)_owned[i], Stream.Null, null, cancellation);
+                StreamPump.Copy((Stream)_owned[i], Stream.Null, null, cancellation);
             }
-            BackupEncoding.Pump(_stored, Stream.Null, null, cancellation);
+            StreamPump.Copy(_stored, Stream.Null, null, cancellation);
         });
     }
 
@@ -295,6 +296,10 @@ internal sealed class ForeignBackup : IDisposable
                 $"'{Path}' ({Format}) is damaged or truncated: {ex.Message}", Path, ex);
         }
     }
+
+    private SqliteAdminException TooLarge(long limit) =>
+        new(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+            $"'{Path}' decodes to more than the {limit} bytes free where it is decoded: stopped (a decompression bomb, or too little disk space).", Path);
 
     private static int ReadUpTo(Stream stream, byte[] buffer)
     {

@@ -233,7 +233,7 @@ internal sealed class StoredBackup
         }
         long limit = DiskSpace.Of(System.IO.Path.GetDirectoryName(temp)!)?.AvailableBytes ?? long.MaxValue;
         EncodeResult result;
-        using (FileStream output = OwnerOnlyFile.CreateNew(temp, BackupEncoding.BufferSize))
+        using (FileStream output = OwnerOnlyFile.CreateNew(temp, StreamPump.BufferSize))
         {
             result = backup.CopyContentTo(output, limit, progress, cancellation);
             output.Flush(flushToDisk: true);

@@ -1,7 +1,6 @@
 using System;
 using System.Security.Cryptography;
 using System.Threading;
-using SqliteAdmin.Core.Backups;
 
 namespace SqliteAdmin.Core.Crypto;
 
@@ -10,8 +9,7 @@ namespace SqliteAdmin.Core.Crypto;
 /// salt, not the key derivation: PBKDF2-HMAC-SHA256 with the iteration count the script passed
 /// (<c>-pbkdf2 -iter N</c>), or the legacy single-round EVP_BytesToKey of scripts that omit
 /// <c>-pbkdf2</c> (MD5 before OpenSSL 1.1, SHA-256 since). Each candidate key decrypts a few chosen
-/// blocks, and is taken only when they show a known format's header (SQLite's 16-byte header,
-/// another "Salted__", a gzip header, a tar header). PBKDF2 is computed once, up to
+/// blocks, and is taken only when the caller recognises a known format's header in them. PBKDF2 is computed once, up to
 /// <see cref="MaxIterations"/>, checking every count on the way: T(c) = T(c-1) XOR U(c).
 /// </summary>
 internal static class OpenSslKeySearch
@@ -51,7 +49,11 @@ internal static class OpenSslKeySearch
     /// The key and IV under which <paramref name="sample"/> (the ciphertext after the 16-byte header,
     /// at most <see cref="SampleLength"/> bytes) decrypts to a known header; null when none does.
     /// </summary>
-    public static Found? Find(Passphrase passphrase, byte[] salt, byte[] sample, int sampleLength, CancellationToken cancellation)
+    /// <remarks>
+    /// <paramref name="recognizes"/> says whether decrypted bytes start a known format: it gets the
+    /// first blocks (and their length), and the 16 bytes at offset 256 (null for a short file).
+    /// </remarks>
+    public static Found? Find(Passphrase passphrase, byte[] salt, byte[] sample, int sampleLength, Func<byte[], int, byte[]?, bool> recognizes, CancellationToken cancellation)
     {
         if (sampleLength < 16 || sampleLength % 16 != 0)
         {
@@ -68,14 +70,14 @@ internal static class OpenSslKeySearch
                 using (md)
                 {
                     byte[] derived = BytesToKey(md, password, salt);
-                    if (Accept(aes, derived, sample, sampleLength))
+                    if (Accept(aes, derived, sample, sampleLength, recognizes))
                     {
                         return Take(derived, name);
                     }
                     Array.Clear(derived, 0, derived.Length);
                 }
             }
-            return SearchPbkdf2(aes, password, salt, sample, sampleLength, cancellation);
+            return SearchPbkdf2(aes, password, salt, sample, sampleLength, recognizes, cancellation);
         }
         finally
         {
@@ -83,7 +85,7 @@ internal static class OpenSslKeySearch
         }
     }
 
-    private static Found? SearchPbkdf2(Aes aes, byte[] password, byte[] salt, byte[] sample, int sampleLength, CancellationToken cancellation)
+    private static Found? SearchPbkdf2(Aes aes, byte[] password, byte[] salt, byte[] sample, int sampleLength, Func<byte[], int, byte[]?, bool> recognizes, CancellationToken cancellation)
     {
         using var hmac = new HMACSHA256(password);
         // Two PBKDF2 blocks give the 48 bytes of key and IV.
@@ -106,7 +108,7 @@ internal static class OpenSslKeySearch
                         derived[32 + j] ^= u2[j];
                     }
                 }
-                if (Accept(aes, derived, sample, sampleLength))
+                if (Accept(aes, derived, sample, sampleLength, recognizes))
                 {
                     return Take(derived, $"pbkdf2 sha256 iter {iterations}");
                 }
@@ -169,7 +171,7 @@ internal static class OpenSslKeySearch
     }
 
     /// <summary>Decrypts blocks 0, 1 (and 16) under the candidate and asks whether they start a known format.</summary>
-    private static bool Accept(Aes aes, byte[] derived, byte[] sample, int sampleLength)
+    private static bool Accept(Aes aes, byte[] derived, byte[] sample, int sampleLength, Func<byte[], int, byte[]?, bool> recognizes)
     {
         var key = new byte[32];
         Buffer.BlockCopy(derived, 0, key, 0, 32);
@@ -201,12 +203,14 @@ internal static class OpenSslKeySearch
                     plain[blocks * 16 + j] ^= sample[15 * 16 + j];
                 }
             }
-            if (ForeignHeader.Recognize(plain, blocks * 16) != ForeignHeader.Kind.Unknown)
+            byte[]? at256 = null;
+            if (tarBlock)
             {
-                return true;
+                // Block 16 holds offsets 256-271, where a tar header says "ustar".
+                at256 = new byte[16];
+                Buffer.BlockCopy(plain, blocks * 16, at256, 0, 16);
             }
-            // "ustar" at offset 257 of a tar header: block 16 holds offsets 256-271.
-            return tarBlock && ForeignHeader.IsUstarMagic(plain, blocks * 16 + 1);
+            return recognizes(plain, blocks * 16, at256);
         }
         finally
         {
