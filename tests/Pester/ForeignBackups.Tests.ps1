@@ -67,4 +67,22 @@ Describe 'Foreign backups' {
         (Test-SqliteIntegrity -Path $enc -PassphraseVariable BACKUP_ENCRYPTION_KEY).Status | Should -Be 'Ok'
         (Test-SqliteIntegrity -Path $damaged).Status | Should -Be 'Corrupt'
     }
+
+    It 'prunes foreign backups only when -IncludeForeign names them' {
+        $prune = Join-Path $TestDrive ('prune-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $prune
+        foreach ($day in 1..4) {
+            Copy-Item $gz (Join-Path $prune "ora_2024010${day}_020000.db.gz")
+        }
+        $before = Get-FolderState $prune
+
+        Remove-ExpiredBackup $prune -KeepLast 2 -Force | Should -BeNullOrEmpty
+        Get-FolderState $prune | Should -Be $before
+
+        $plan = Remove-ExpiredBackup $prune -IncludeForeign '*.db.gz' -KeepLast 2 -Force
+        ($plan | Where-Object Action -eq 'Removed').Path | Sort-Object | Should -Be @(
+            (Join-Path $prune 'ora_20240101_020000.db.gz'), (Join-Path $prune 'ora_20240102_020000.db.gz'))
+        $plan | ForEach-Object { $_.Foreign | Should -BeTrue }
+        (Get-ChildItem $prune).Name | Sort-Object | Should -Be @('ora_20240103_020000.db.gz', 'ora_20240104_020000.db.gz')
+    }
 }
