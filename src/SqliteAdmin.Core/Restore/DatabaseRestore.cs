@@ -225,7 +225,7 @@ internal static class DatabaseRestore
         return FileHash.Compute(temp, null, null, cancellation).Sha256;
     }
 
-    private static void EnsureNotInUse(string destination, TimeSpan busyTimeout)
+    internal static void EnsureNotInUse(string destination, TimeSpan busyTimeout)
     {
         List<string> users = FileUsage.FindOtherUsers(new[] { destination }.Concat(SideSuffixes.Select(s => destination + s)));
         if (users.Count > 0)
@@ -437,7 +437,7 @@ internal static class DatabaseRestore
     }
 
     /// <summary>Puts the database and side files from the safety copy back, byte for byte.</summary>
-    private static void PutOriginalBack(string destination, string safetyFolder, bool swapped, UnixFileStatus? replaced)
+    internal static void PutOriginalBack(string destination, string safetyFolder, bool swapped, UnixFileStatus? replaced)
     {
         foreach (string side in SideSuffixes.Select(s => destination + s))
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using SqliteAdmin.Core;
 using SqliteAdmin.Core.Crypto;
@@ -11,15 +12,18 @@ namespace SqliteAdmin.Commands;
 [OutputType(typeof(RestoreResult))]
 public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
 {
-    private string _destination = "";
+    private string[] _destinations = Array.Empty<string>();
     private int _restores;
 
-    /// <summary>The database file to restore; created if missing.</summary>
+    /// <summary>
+    /// The database file to restore; created if missing. For an archive of several databases: a
+    /// database file named like each member (user_data.db), or a folder that receives them.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
-    public string Destination { get; set; } = "";
+    public string[] Destination { get; set; } = Array.Empty<string>();
 
-    /// <summary>With a folder as -Path: whose backup to restore.</summary>
+    /// <summary>With a folder as -Path: whose backup to restore. With an archive: which database in it (user_data for user_data.db).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Database { get; set; }
@@ -47,7 +51,7 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
     /// <summary>Resolves the destination once.</summary>
     protected override void ValidateInvocation()
     {
-        _destination = FileSystemPath(Destination);
+        _destinations = Destination.Select(FileSystemPath).ToArray();
     }
 
     /// <summary>Restores the backup named (one per destination).</summary>
@@ -57,10 +61,10 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
         {
             // Piping every backup in a folder would restore each in turn and leave the oldest.
             WriteFailure(new SqliteAdminException(ErrorIds.MoreThanOneBackup, SqliteAdminErrorCategory.InvalidArgument,
-                $"More than one backup was given for '{_destination}'; '{backup}' was not restored. Pick one, e.g. Get-SqliteBackup ... | Select-Object -First 1.", backup), backup);
+                $"More than one backup was given for '{string.Join("', '", _destinations)}'; '{backup}' was not restored. Pick one, e.g. Get-SqliteBackup ... | Select-Object -First 1.", backup), backup);
             return;
         }
-        if (!ShouldProcessUnlessForced(Force, _destination, $"Restore from '{backup}' (the current database is kept as a safety copy)"))
+        if (!ShouldProcessUnlessForced(Force, string.Join(", ", _destinations), $"Restore from '{backup}' (the current database is kept as a safety copy)"))
         {
             return;
         }
@@ -69,13 +73,13 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
             BackupPath = backup,
             Database = Database,
             Before = Before,
-            Destination = _destination,
+
             Passphrase = ResolvedPassphrase,
             SafetyCopyFolder = SafetyCopyPath == null ? null : FileSystemPath(SafetyCopyPath),
             AllowNoManifest = AllowNoManifest,
             BusyTimeout = BusyTimeoutSpan,
         };
-        WriteObject(RunWithProgress((progress, stop) => DatabaseRestore.Run(request, progress, stop)));
+        WriteObject(RunWithProgress((progress, stop) => ArchiveRestore.Run(request, _destinations, progress, stop)), enumerateCollection: true);
     }
 
 }

@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using SqliteAdmin.Core.Restore;
+using SqliteAdmin.Core.Tests.Backups;
+using SqliteAdmin.Core.Tests.Infrastructure;
+using static SqliteAdmin.Core.Tests.Restore.RestoreTests;
+
+namespace SqliteAdmin.Core.Tests.Restore;
+
+/// <summary>Seed 002's archives (two databases and backup_metadata.json in a tar.gz), made with the real tar, restored all or nothing.</summary>
+public class ArchiveRestoreTests
+{
+    internal const string Metadata = """
+        {
+          "backup_name": "production_backup",
+          "created_at": "2025-08-04T16:38:29.591353",
+          "version": "1.0.0",
+          "includes": {"arrow_database": true, "user_database": true},
+          "arrow_db_stats": {"table_count": 2, "file_size_mb": 0.1},
+          "user_db_stats": {"table_count": 2, "file_size_mb": 0.1}
+        }
+        """;
+
+    /// <summary>backup_manager.py's archive: sqlite3 .backup of each database, the metadata, tar -czf.</summary>
+    internal static string SeedArchive(TempFolder folder, string name = "archerytools_backup_20250804_163829.tar.gz", string metadata = Metadata,
+        Action<string>? stage = null, params string[] tarOptions)
+    {
+        string staging = folder.File("staging-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        SeedBackups.SqliteBackup(Db(folder.File("arrow-src-" + Guid.NewGuid().ToString("N") + ".db"), "arrow-new"), Path.Combine(staging, "arrow_database.db"));
+        SeedBackups.SqliteBackup(Db(folder.File("user-src-" + Guid.NewGuid().ToString("N") + ".db"), "user-new"), Path.Combine(staging, "user_data.db"));
+        File.WriteAllText(Path.Combine(staging, "backup_metadata.json"), metadata);
+        stage?.Invoke(staging);
+        string archive = folder.File(name);
+        var args = new List<string> { "-czf", archive };
+        args.AddRange(tarOptions);
+        args.AddRange(new[] { "-C", staging });
+        args.AddRange(Directory.GetFileSystemEntries(staging).Select(Path.GetFileName).OrderBy(n => n)!);
+        var (exit, err) = Cli.Run("tar", args);
+        Assert.True(exit == 0, "tar: " + err);
+        return archive;
+    }
+
+    /// <summary>The live databases: /app/arrow_data/arrow_database.db and /app/user_data/user_data.db, marker 'old'.</summary>
+    private static (string Arrow, string User, string App) Live(TempFolder folder)
+    {
+        string app = folder.File("app");
+        Directory.CreateDirectory(Path.Combine(app, "arrow_data"));
+        Directory.CreateDirectory(Path.Combine(app, "user_data"));
+        return (Db(Path.Combine(app, "arrow_data", "arrow_database.db"), "arrow-old"), Db(Path.Combine(app, "user_data", "user_data.db"), "user-old"), app);
+    }
+
+    private static RestoreRequest Request(string archive, string? database = null) => new()
+    {
+        BackupPath = archive,
+        Database = database,
+        AllowNoManifest = true,
+        Passphrase = CryptoTests.Secret(SeedBackups.Pass),
+        BusyTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    [Fact]
+    public void Seed_002s_archive_restores_both_databases_each_to_its_own_destination_with_its_own_safety_copy()
+    {
+        using var folder = new TempFolder();
+        string archive = SeedArchive(folder);
+        var (arrow, user, _) = Live(folder);
+
+        List<RestoreResult> results = ArchiveRestore.Run(Request(archive), new[] { arrow, user }, null, CancellationToken.None);
+
+        Assert.Equal(("arrow-new", "user-new"), (Marker(arrow), Marker(user)));
+        Assert.Equal(new[] { "arrow_database.db", "user_data.db" }, results.Select(r => r.Member).OrderBy(m => m));
+        Assert.All(results, r => Assert.True(r.Verified));
+        Assert.All(results, r => Assert.Equal(archive, r.BackupPath));
+        Assert.All(results, r => Assert.Equal(new DateTime(2025, 8, 4, 16, 38, 29, DateTimeKind.Local).ToUniversalTime(), r.BackupCreatedUtc!.Value.AddTicks(-(r.BackupCreatedUtc!.Value.Ticks % TimeSpan.TicksPerSecond))));
+        Assert.Equal("arrow-old", Marker(Path.Combine(results.Single(r => r.Member == "arrow_database.db").SafetyCopyPath!, "arrow_database.db")));
+        Assert.Equal("user-old", Marker(Path.Combine(results.Single(r => r.Member == "user_data.db").SafetyCopyPath!, "user_data.db")));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(arrow)!, ".sqliteadmin-tmp-*"));
+    }
+
+    [Fact]
+    public void User_db_only_restores_one_member_and_leaves_the_other_alone()
+    {
+        using var folder = new TempFolder();
+        string archive = SeedArchive(folder);
+        var (arrow, user, app) = Live(folder);
+        FolderSnapshot arrowBefore = FolderSnapshot.Take(Path.GetDirectoryName(arrow)!);
+
+        List<RestoreResult> results = ArchiveRestore.Run(Request(archive, "user_data"), new[] { user }, null, CancellationToken.None);
+
+        Assert.Equal("user_data.db", results.Single().Member);
+        Assert.Equal("user-new", Marker(user));
+        Assert.Equal(arrowBefore, FolderSnapshot.Take(Path.GetDirectoryName(arrow)!));
+        Assert.Equal(ErrorIds.ArchiveMemberNotFound, Assert.Throws<SqliteAdminException>(() =>
+            ArchiveRestore.Run(Request(archive, "orders"), new[] { user }, null, CancellationToken.None)).ErrorId);
+    }
+
+    [Fact]
+    public void An_encrypted_archive_and_a_folder_destination_restore_too()
+    {
+        using var folder = new TempFolder();
+        string archive = SeedArchive(folder);
+        string encrypted = SeedBackups.Encrypt(archive, archive + ".enc", "-pbkdf2", "-iter", "10000", "-md", "sha256");
+        string restoreInto = folder.File("restored");
+        Directory.CreateDirectory(restoreInto);
+
+        ArchiveRestore.Run(Request(encrypted), new[] { restoreInto }, null, CancellationToken.None);
+
+        Assert.Equal("arrow-new", Marker(Path.Combine(restoreInto, "arrow_database.db")));
+        Assert.Equal("user-new", Marker(Path.Combine(restoreInto, "user_data.db")));
+    }
+
+    [Theory]
+    [InlineData("no-override")]
+    [InlineData("damaged-second-member")]
+    [InlineData("locked-destination")]
+    [InlineData("no-destination-for-a-member")]
+    [InlineData("metadata-says-missing-database")]
+    [InlineData("bad-metadata")]
+    [InlineData("truncated-archive")]
+    public void A_failure_of_any_member_leaves_every_destination_as_it_was(string fault)
+    {
+        using var folder = new TempFolder();
+        string archive = fault switch
+        {
+            "damaged-second-member" => SeedArchive(folder, stage: staging =>
+            {
+                using var stream = new FileStream(Path.Combine(staging, "user_data.db"), FileMode.Open);
+                stream.Position = 4096 * 2 + 10;
+                stream.Write(Enumerable.Repeat((byte)0xA5, 3000).ToArray());
+            }),
+            "metadata-says-missing-database" => SeedArchive(folder, stage: staging => File.Delete(Path.Combine(staging, "user_data.db"))),
+            "bad-metadata" => SeedArchive(folder, metadata: """{"backup_name": "x", "created_at": 5}"""),
+            _ => SeedArchive(folder),
+        };
+        if (fault == "truncated-archive")
+        {
+            File.WriteAllBytes(archive, File.ReadAllBytes(archive)[..^100]);
+        }
+        var (arrow, user, app) = Live(folder);
+        FolderSnapshot before = FolderSnapshot.Take(app);
+        RestoreRequest request = Request(archive);
+        request.AllowNoManifest = fault != "no-override";
+        string[] destinations = fault == "no-destination-for-a-member" ? new[] { arrow } : new[] { arrow, user };
+        Process? holder = fault == "locked-destination" ? SqliteCli.HoldLock(user, "BEGIN IMMEDIATE; UPDATE marker SET v = v;") : null;
+        SqliteAdminException ex;
+        try
+        {
+            ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(request, destinations, null, CancellationToken.None));
+        }
+        finally
+        {
+            if (holder != null)
+            {
+                SqliteCli.Release(holder);
+            }
+        }
+
+        string expected = fault switch
+        {
+            "no-override" => ErrorIds.NotABackup,
+            "damaged-second-member" => ErrorIds.BackupVerificationFailed,
+            "locked-destination" => ErrorIds.DatabaseInUse,
+            "no-destination-for-a-member" => ErrorIds.ArchiveMemberNotFound,
+            _ => ErrorIds.BackupCorrupt,
+        };
+        Assert.Equal(expected, ex.ErrorId);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+        Assert.Equal(("arrow-old", "user-old"), (Marker(arrow), Marker(user)));
+    }
+
+    [Fact]
+    public void When_the_second_restore_is_refused_after_the_first_was_swapped_the_first_is_put_back()
+    {
+        using var folder = new TempFolder();
+        string archive = SeedArchive(folder);
+        var (arrow, user, app) = Live(folder);
+        // The second destination is a link: checked only by the single restore, after the first has been restored.
+        string real = folder.File("elsewhere.db");
+        File.Move(user, real);
+        File.CreateSymbolicLink(user, real);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { arrow, user }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.DestinationIsLink, ex.ErrorId);
+        Assert.Contains("put back", ex.Message);
+        Assert.Equal("arrow-old", Marker(arrow));
+        Assert.Equal("user-old", Marker(real));
+    }
+
+    [Theory]
+    [InlineData("parent")]
+    [InlineData("absolute")]
+    [InlineData("symlink")]
+    [InlineData("hardlink")]
+    public void A_hostile_archive_is_refused_whole_and_nothing_is_written(string trick)
+    {
+        using var folder = new TempFolder();
+        string archive = trick switch
+        {
+            "parent" => SeedArchive(folder, tarOptions: new[] { "--transform", "s,^user,../user," }),
+            "absolute" => SeedArchive(folder, tarOptions: new[] { "-P", "--transform", "s,^user,/tmp/user," }),
+            "symlink" => SeedArchive(folder, stage: staging => File.CreateSymbolicLink(Path.Combine(staging, "zz_passwd.db"), "/etc/passwd")),
+            "hardlink" => SeedArchive(folder, stage: staging => Cli.Output("ln", Path.Combine(staging, "user_data.db"), Path.Combine(staging, "zz_link.db"))),
+            _ => throw new ArgumentException(trick),
+        };
+        var (arrow, user, app) = Live(folder);
+        FolderSnapshot before = FolderSnapshot.Take(app);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { Path.GetDirectoryName(arrow)! }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ArchiveUnsafe, ex.ErrorId);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+    }
+}
