@@ -95,6 +95,19 @@ internal static class BackupCatalog
             Status = BackupCheckStatus.NoManifest,
         };
         MarkForeign(info, sniffed, name.TimeFromName ? "" : " Its time is the file's last write time (none in its name).");
+        if (sniffed.Kind == ForeignHeader.Kind.Tar)
+        {
+            try
+            {
+                using ForeignBackup archive = ForeignBackup.Open(path, null, cancellation);
+                ArchiveCatalog.Describe(archive, info, verify: false, cancellation);
+            }
+            catch (SqliteAdminException ex)
+            {
+                info.Status = BackupCheckStatus.Corrupt;
+                info.StatusMessage = ex.Message;
+            }
+        }
         return info;
     }
 
@@ -124,6 +137,23 @@ internal static class BackupCatalog
         {
             using ForeignBackup backup = ForeignBackup.Open(info.Path, passphrase, cancellation);
             info.Format = backup.Format;
+            if (backup.Kind == ForeignHeader.Kind.Tar)
+            {
+                // Each database in the archive hashed and its header checked; what the metadata says it holds must be there.
+                ArchiveCatalog.Describe(backup, info, verify: true, cancellation);
+                if (info.ChecksumPath != null)
+                {
+                    ChecksumFile.Check(info.ChecksumPath, info.Path, backup.StoredSha256, null);
+                }
+                info.Sha256 = backup.StoredSha256;
+                ArchiveMemberInfo? bad = info.Members.FirstOrDefault(m => m.Status != "Ok");
+                info.Status = bad != null || info.Members.Count == 0 ? BackupCheckStatus.Corrupt : info.ChecksumPath != null ? BackupCheckStatus.Ok : BackupCheckStatus.Readable;
+                info.StatusMessage = bad != null ? $"Archive ({info.Format}): '{bad.Name}' is {(bad.Status ?? "unknown").ToLowerInvariant()}."
+                    : info.Members.Count == 0 ? $"Archive ({info.Format}) holds no SQLite database."
+                    : $"Archive ({info.Format}) of {info.Members.Count} database(s), read to its end without damage" + (info.ChecksumPath != null ? $"; matches {Path.GetFileName(info.ChecksumPath)}." : "; nothing recorded to compare it with.");
+                info.CheckedUtc = DateTime.UtcNow;
+                return;
+            }
             EncodeResult result = backup.CopyContentTo(Stream.Null, long.MaxValue, null, cancellation);
             if (info.ChecksumPath != null)
             {
@@ -137,7 +167,7 @@ internal static class BackupCatalog
                 ? $"Foreign backup ({info.Format}): matches {Path.GetFileName(info.ChecksumPath)}."
                 : $"Foreign backup ({info.Format}): read to its end without damage; nothing recorded to compare it with.";
         }
-        catch (SqliteAdminException ex) when (ex.ErrorId is ErrorIds.BackupCorrupt or ErrorIds.WrongPassphraseOrCorrupt or ErrorIds.NotABackup)
+        catch (SqliteAdminException ex) when (ex.ErrorId is ErrorIds.BackupCorrupt or ErrorIds.WrongPassphraseOrCorrupt or ErrorIds.NotABackup or ErrorIds.ArchiveUnsafe)
         {
             info.Status = ex.ErrorId == ErrorIds.WrongPassphraseOrCorrupt ? BackupCheckStatus.HmacMismatch : BackupCheckStatus.Corrupt;
             info.StatusMessage = ex.Message;

@@ -43,6 +43,11 @@ public sealed class BackupInfo
     /// db.enc.gz, tar.gz; "enc" when it is encrypted and no passphrase was given to look inside.
     /// </summary>
     public string? Format { get; set; }
+    /// <summary>
+    /// The databases inside a multi-database archive (empty for a single backup): from its manifest,
+    /// from the archive's metadata when that comes first, or, with -Verify, from every entry.
+    /// </summary>
+    public IReadOnlyList<ArchiveMemberInfo> Members { get; set; } = Array.Empty<ArchiveMemberInfo>();
     /// <summary>A .sha256 file beside a foreign backup, compared by -Verify and by restore; null when there is none.</summary>
     public string? ChecksumPath { get; set; }
     /// <summary>Full path of its manifest, or null when there is none.</summary>

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Restore;
 using SqliteAdmin.Core.Tests.Backups;
 using SqliteAdmin.Core.Tests.Infrastructure;
@@ -215,5 +216,53 @@ public class ArchiveRestoreTests
 
         Assert.Equal(ErrorIds.ArchiveUnsafe, ex.ErrorId);
         Assert.Equal(before, FolderSnapshot.Take(app));
+    }
+}
+
+/// <summary>Seed 002's --list and --verify, done by Get-SqliteBackup.</summary>
+public class ArchiveCatalogTests
+{
+    [Fact]
+    public void An_archive_is_listed_as_foreign_tar_gz_and_Verify_lists_and_checks_its_members()
+    {
+        using var folder = new TempFolder();
+        string good = ArchiveRestoreTests.SeedArchive(folder);
+        string userOnly = ArchiveRestoreTests.SeedArchive(folder, "user_data_only_20250804_140000.tar.gz",
+            metadata: """{"backup_name": "u", "created_at": "2025-08-04T14:00:00", "version": "1.0.0", "includes": {"arrow_database": false, "user_database": true}}""",
+            stage: staging => File.Delete(Path.Combine(staging, "arrow_database.db")));
+        string lying = ArchiveRestoreTests.SeedArchive(folder, "production_backup.tar.gz", stage: staging => File.Delete(Path.Combine(staging, "user_data.db")));
+
+        string backups = folder.File("backups");
+        Directory.CreateDirectory(backups);
+        (good, userOnly, lying) = (Move(good, backups), Move(userOnly, backups), Move(lying, backups));
+        // The real tar is the judge of what the member holds.
+        Assert.Equal(0, Cli.Run("tar", new[] { "-xzf", good, "-O", "user_data.db" }, stdoutFile: folder.File("judge.db")).ExitCode);
+
+        var listed = BackupCatalog.List(backups, null, false, CancellationToken.None, foreign: true).ToDictionary(b => b.Path);
+        foreach (BackupInfo info in listed.Values)
+        {
+            BackupCatalog.Verify(info, null, CancellationToken.None);
+        }
+
+        Assert.Equal(3, listed.Count);
+        BackupInfo archive = listed[good];
+        Assert.Equal(("tar.gz", true, "archerytools"), (archive.Format, archive.Foreign, archive.Database));
+        Assert.Equal(BackupCheckStatus.Readable, archive.Status);
+        Assert.Equal(new[] { "arrow_database", "user_data" }, archive.Members.Select(m => m.Database).OrderBy(d => d));
+        Assert.All(archive.Members, m => Assert.Equal("Ok", m.Status));
+        Assert.Equal(2, archive.Members.Single(m => m.Database == "user_data").TableCount);
+        Assert.Equal(Cli.Sha256Sum(folder.File("judge.db")), archive.Members.Single(m => m.Database == "user_data").Sha256);
+        Assert.Equal(new DateTime(2025, 8, 4, 16, 38, 29, DateTimeKind.Local).ToUniversalTime(), archive.CreatedUtc.AddTicks(-(archive.CreatedUtc.Ticks % TimeSpan.TicksPerSecond)));
+        Assert.Equal(BackupCheckStatus.Readable, listed[userOnly].Status);
+        Assert.Equal(new[] { "user_data" }, listed[userOnly].Members.Select(m => m.Database));
+        Assert.Equal(BackupCheckStatus.Corrupt, listed[lying].Status);
+        Assert.Contains("missing", listed[lying].StatusMessage);
+    }
+
+    private static string Move(string file, string folder)
+    {
+        string target = Path.Combine(folder, Path.GetFileName(file));
+        File.Move(file, target);
+        return target;
     }
 }
