@@ -237,7 +237,7 @@ internal static class BackupCatalog
     public static BackupInfo ToInfo(string path, string manifestPath, BackupManifest manifest) => new()
     {
         Database = manifest.Database,
-        SourcePath = manifest.SourcePath,
+        SourcePath = manifest.SourcePath.Length == 0 ? null : manifest.SourcePath,
         Path = path,
         ManifestPath = manifestPath,
         Tier = manifest.Tier,
@@ -258,7 +258,16 @@ internal static class BackupCatalog
         IncludedFiles = manifest.IncludedFiles.Select(f => SideFilePath(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, f.StoredName))
             .Where(p => p != null).Select(p => p!).ToList(),
         SqliteVersion = manifest.SqliteVersion,
-        Format = "db" + (manifest.Compression != null ? ".gz" : "") + (manifest.Cipher != null ? ".enc" : ""),
+        Format = (manifest.Members.Count > 0 ? "tar" : "db") + (manifest.Compression != null ? ".gz" : "") + (manifest.Cipher != null ? ".enc" : ""),
+        Members = manifest.Members.Select(m => new ArchiveMemberInfo
+        {
+            Database = m.Database,
+            Name = m.BackupFile,
+            SizeBytes = m.PlainSizeBytes,
+            Sha256 = m.PlainSha256,
+            TableCount = m.Tables.Count,
+            SourcePath = m.SourcePath,
+        }).ToList(),
         Iterations = manifest.Iterations,
         Status = BackupCheckStatus.NotChecked,
     };
@@ -326,10 +335,43 @@ internal static class BackupCatalog
             info.Status = problem == null ? BackupCheckStatus.Ok : hmacMismatch ? BackupCheckStatus.HmacMismatch : BackupCheckStatus.Corrupt;
             info.StatusMessage = problem;
             info.CheckedUtc = DateTime.UtcNow;
+            if (problem == null && manifest.Members.Count > 0 && (manifest.Cipher == null || passphrase != null))
+            {
+                VerifyMembers(info, manifest, passphrase, cancellation);
+            }
         }
         finally
         {
             keys?.Dispose();
+        }
+    }
+
+    /// <summary>Reads an archive of ours through and compares each member's size and SHA-256 with its manifest.</summary>
+    private static void VerifyMembers(BackupInfo info, BackupManifest manifest, Passphrase? passphrase, CancellationToken cancellation)
+    {
+        var found = new BackupInfo { Path = info.Path };
+        try
+        {
+            using ForeignBackup archive = ForeignBackup.Open(info.Path, passphrase, cancellation);
+            ArchiveCatalog.Describe(archive, found, verify: true, cancellation);
+        }
+        catch (SqliteAdminException ex)
+        {
+            info.Status = ex.ErrorId == ErrorIds.WrongPassphraseOrCorrupt ? BackupCheckStatus.HmacMismatch : BackupCheckStatus.Corrupt;
+            info.StatusMessage = ex.Message;
+            return;
+        }
+        foreach (ArchiveMemberInfo member in info.Members)
+        {
+            BackupManifest recorded = manifest.Members.First(m => m.BackupFile == member.Name);
+            ArchiveMemberInfo? read = found.Members.FirstOrDefault(m => string.Equals(m.Name, member.Name, StringComparison.Ordinal));
+            member.Status = read == null ? "Missing"
+                : read.SizeBytes == recorded.PlainSizeBytes && string.Equals(read.Sha256, recorded.PlainSha256, StringComparison.OrdinalIgnoreCase) ? "Ok" : "Corrupt";
+        }
+        if (info.Members.FirstOrDefault(m => m.Status != "Ok") is ArchiveMemberInfo bad)
+        {
+            info.Status = BackupCheckStatus.Corrupt;
+            info.StatusMessage = $"'{bad.Name}' in the archive is {bad.Status!.ToLowerInvariant()}: it does not match the manifest.";
         }
     }
 

@@ -214,7 +214,7 @@ internal static class DatabaseBackup
         }
     }
 
-    private static OnlineBackupCopier.Outcome CopyDatabase(SqliteConnection source, string plainTemp, string journalMode, BackupRequest request, string sourcePath,
+    internal static OnlineBackupCopier.Outcome CopyDatabase(SqliteConnection source, string plainTemp, string journalMode, BackupRequest request, string sourcePath,
         string activity, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         bool wal = string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase);
@@ -272,7 +272,7 @@ internal static class DatabaseBackup
         return outcome;
     }
 
-    private static (DatabaseInfo, List<string>) CheckCopy(string plainTemp, BackupRequest request, CancellationToken cancellation)
+    internal static (DatabaseInfo, List<string>) CheckCopy(string plainTemp, BackupRequest request, CancellationToken cancellation)
     {
         List<string> problems;
         using (SqliteConnection copy = SqliteConnectionFactory.OpenReadOnly(plainTemp, request.BusyTimeout))
@@ -335,7 +335,7 @@ internal static class DatabaseBackup
     }
 
     /// <summary>Renames the temp to the backup's name, taking the next _n suffix while a file (or its manifest) has that name.</summary>
-    private static string MoveToFreeName(string temp, string folder, ref BackupFileName name)
+    internal static string MoveToFreeName(string temp, string folder, ref BackupFileName name)
     {
         for (int attempt = 0; attempt < 1000; attempt++, name = name.NextSequence())
         {
@@ -358,7 +358,7 @@ internal static class DatabaseBackup
             $"No free backup name for {name.Database} in '{folder}'.", folder);
     }
 
-    private static void WriteNewFile(string path, string text, List<string> created)
+    internal static void WriteNewFile(string path, string text, List<string> created)
     {
         string temp = DurableFile.TempPathIn(Path.GetDirectoryName(path)!, "json");
         created.Add(temp);

@@ -59,12 +59,20 @@ internal static class ArchiveRestore
             request.Destination = destinations[0];
             return new List<RestoreResult> { DatabaseRestore.Run(request, progress, cancellation) };
         }
-        if (!request.AllowNoManifest)
+        BackupManifest? manifest = null;
+        if (BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name) && name!.Archive && (File.Exists(path + ".json") || !request.AllowNoManifest))
+        {
+            // Ours: the manifest beside it is checked first (size, SHA-256, HMAC before anything is decrypted).
+            StoredBackup stored = StoredBackup.FromFile(path, name, allowNoManifest: false);
+            stored.CheckStoredFile(request.Passphrase, cancellation);
+            manifest = stored.Manifest;
+        }
+        else if (!request.AllowNoManifest)
         {
             throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
                 $"'{path}' is an archive another tool made (tar), without a SqliteAdmin manifest. To restore it, add -AllowNoManifest: each database in it is checked before any destination is touched.", path);
         }
-        return RestoreArchive(path, request, destinations.Select(Path.GetFullPath).ToList(), progress, cancellation);
+        return RestoreArchive(path, request, manifest, destinations.Select(Path.GetFullPath).ToList(), progress, cancellation);
     }
 
     /// <summary>Whether the file's content (under the passphrase, if encrypted) is a tar archive.</summary>
@@ -83,7 +91,7 @@ internal static class ArchiveRestore
         return opened.Kind == ForeignHeader.Kind.Tar;
     }
 
-    private static List<RestoreResult> RestoreArchive(string path, RestoreRequest request, List<string> destinations, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    private static List<RestoreResult> RestoreArchive(string path, RestoreRequest request, BackupManifest? manifest, List<string> destinations, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         string activity = $"Restoring {Path.GetFileName(path)}";
         var members = new List<Member>();
@@ -92,8 +100,8 @@ internal static class ArchiveRestore
         {
             // 1. Every selected member, extracted beside its destination, in one pass over the archive.
             progress?.Report(new OperationProgress(activity, "Extracting the databases", 0));
-            SeedArchiveMetadata? metadata = Extract(path, request, destinations, members, cancellation);
-            DateTime? created = metadata?.CreatedUtc ?? ForeignBackupName.Parse(path).CreatedUtc;
+            SeedArchiveMetadata? metadata = Extract(path, request, manifest, destinations, members, cancellation);
+            DateTime? created = manifest?.CreatedUtc ?? metadata?.CreatedUtc ?? ForeignBackupName.Parse(path).CreatedUtc;
 
             // 2. Each checked, and each destination free, before the first is touched.
             progress?.Report(new OperationProgress(activity, "Checking the databases", 30));
@@ -176,7 +184,7 @@ internal static class ArchiveRestore
     }
 
     /// <summary>Streams the archive once, writing each selected database beside its destination; returns seed 002's metadata if present.</summary>
-    private static SeedArchiveMetadata? Extract(string path, RestoreRequest request, List<string> destinations, List<Member> members, CancellationToken cancellation)
+    private static SeedArchiveMetadata? Extract(string path, RestoreRequest request, BackupManifest? manifest, List<string> destinations, List<Member> members, CancellationToken cancellation)
     {
         using ForeignBackup archive = ForeignBackup.Open(path, request.Passphrase, cancellation);
         if (archive.Kind != ForeignHeader.Kind.Tar)
@@ -191,6 +199,10 @@ internal static class ArchiveRestore
             {
                 metadata = SeedArchiveMetadata.Parse(ArchiveReader.ReadText(path, name, size, data), path);
                 return;
+            }
+            if (string.Equals(name, ArchiveReader.ManifestEntry, StringComparison.OrdinalIgnoreCase))
+            {
+                return; // ours: the manifest beside the archive, already checked, is the one that counts
             }
             var head = new byte[Math.Min(size, 100)];
             int read = 0;
@@ -237,6 +249,12 @@ internal static class ArchiveRestore
             output.Flush(flushToDisk: true);
             member.Sha256 = hashing.Sha256Hex;
             member.Size = size;
+            BackupManifest? recorded = manifest?.Members.FirstOrDefault(m => string.Equals(m.BackupFile, name, StringComparison.Ordinal));
+            if (manifest != null && (recorded == null || recorded.PlainSizeBytes != size || !string.Equals(recorded.PlainSha256, member.Sha256, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+                    $"'{ArchiveReader.Printable(name)}' in '{path}' " + (recorded == null ? "is not in its manifest." : "does not have the size and SHA-256 its manifest records."), path);
+            }
         }, cancellation));
         archive.FinishStored(cancellation);
         string? checksum = ChecksumFile.Beside(path);
@@ -252,6 +270,11 @@ internal static class ArchiveRestore
         if (members.Count == 0)
         {
             throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidData, $"'{path}' holds no SQLite database.", path);
+        }
+        if (manifest != null && request.Database == null && manifest.Members.FirstOrDefault(m => !members.Any(x => string.Equals(x.Name, m.BackupFile, StringComparison.Ordinal))) is BackupManifest absent)
+        {
+            throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+                $"'{ArchiveReader.Printable(absent.BackupFile)}', which the manifest of '{path}' records, is not in the archive.", path);
         }
         if (metadata != null && request.Database == null)
         {
