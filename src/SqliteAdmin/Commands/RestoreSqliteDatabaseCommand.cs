@@ -17,11 +17,16 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
 
     /// <summary>
     /// The database file to restore; created if missing. For an archive of several databases: a
-    /// database file named like each member (user_data.db), or a folder that receives them.
+    /// folder that receives them under their own names, or the database file named like one of them.
     /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
-    public string[] Destination { get; set; } = Array.Empty<string>();
+    public string Destination { get; set; } = "";
+
+    /// <summary>For an archive: further database files, each named like the member it receives (seed 002 keeps its two databases in two folders).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? MemberDestination { get; set; }
 
     /// <summary>With a folder as -Path: whose backup to restore. With an archive: which database in it (user_data for user_data.db).</summary>
     [Parameter]
@@ -51,7 +56,7 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
     /// <summary>Resolves the destination once.</summary>
     protected override void ValidateInvocation()
     {
-        _destinations = Destination.Select(FileSystemPath).ToArray();
+        _destinations = new[] { Destination }.Concat(MemberDestination ?? Array.Empty<string>()).Select(FileSystemPath).ToArray();
     }
 
     /// <summary>Restores the backup named (one per destination).</summary>
