@@ -50,15 +50,10 @@ internal static class ArchiveCatalog
                     return;
                 }
                 using var hashing = new HashingStream(Stream.Null, leaveOpen: true);
-                var head = new byte[SqliteFileProbe.HeaderSize];
-                int read = 0;
-                while (read < head.Length && data.Read(head, read, head.Length - read) is int n && n > 0)
-                {
-                    read += n;
-                }
+                (byte[] head, int read, bool isDatabase) = ArchiveReader.ReadHead(data, size);
                 hashing.Write(head, 0, read);
                 StreamPump.Copy(data, hashing, null, cancellation);
-                if (read < head.Length || !SqliteFileProbe.StartsWithMagic(head))
+                if (!isDatabase)
                 {
                     return; // another file in the archive (settings, a log): not a member
                 }

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using ICSharpCode.SharpZipLib.Tar;
+using SqliteAdmin.Core.Data;
 using SqliteAdmin.Core.Json;
 
 namespace SqliteAdmin.Core.Backups;
@@ -88,6 +89,17 @@ internal static class ArchiveReader
         {
             throw Hostile(path, $"its '{name}' is not UTF-8 text");
         }
+    }
+
+    /// <summary>
+    /// The first bytes of a member (at most <paramref name="max"/>), and whether they are an SQLite
+    /// database's header; the caller writes them before the rest of the data.
+    /// </summary>
+    public static (byte[] Head, int Length, bool IsDatabase) ReadHead(Stream data, long size, int max = SqliteFileProbe.HeaderSize)
+    {
+        var head = new byte[Math.Min(size, max)];
+        int read = ForeignBackup.ReadUpTo(data, head);
+        return (head, read, read >= SqliteFileProbe.HeaderSize && SqliteFileProbe.StartsWithMagic(head));
     }
 
     /// <summary>The database name a member file has: its name without extension.</summary>

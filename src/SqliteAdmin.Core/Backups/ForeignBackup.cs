@@ -181,6 +181,22 @@ internal sealed class ForeignBackup : IDisposable
         return backup;
     }
 
+    /// <summary>Whether the file's content (under the passphrase, if encrypted) is a tar archive.</summary>
+    public static bool IsArchive(string path, Passphrase? passphrase, CancellationToken cancellation)
+    {
+        using ForeignBackup? sniffed = TrySniff(path, cancellation);
+        if (sniffed == null || sniffed.Kind == ForeignHeader.Kind.Tar)
+        {
+            return sniffed != null;
+        }
+        if (sniffed.Kind != ForeignHeader.Kind.Unknown || passphrase == null)
+        {
+            return false;
+        }
+        using ForeignBackup opened = Open(path, passphrase, cancellation);
+        return opened.Kind == ForeignHeader.Kind.Tar;
+    }
+
     private void Peel(Passphrase? passphrase, CancellationToken cancellation)
     {
         for (int depth = 0; ; depth++)
@@ -301,7 +317,8 @@ internal sealed class ForeignBackup : IDisposable
         new(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
             $"'{Path}' decodes to more than the {limit} bytes free where it is decoded: stopped (a decompression bomb, or too little disk space).", Path);
 
-    private static int ReadUpTo(Stream stream, byte[] buffer)
+    /// <summary>Reads until the buffer is full or the stream ends; returns the bytes read.</summary>
+    internal static int ReadUpTo(Stream stream, byte[] buffer)
     {
         int read = 0;
         while (read < buffer.Length)

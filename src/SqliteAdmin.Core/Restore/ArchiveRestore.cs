@@ -49,7 +49,7 @@ internal static class ArchiveRestore
     public static List<RestoreResult> Run(RestoreRequest request, IReadOnlyList<string> destinations, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         string path = Path.GetFullPath(request.BackupPath);
-        if (!File.Exists(path) || !IsArchive(path, request.Passphrase, cancellation))
+        if (!File.Exists(path) || !ForeignBackup.IsArchive(path, request.Passphrase, cancellation))
         {
             if (destinations.Count != 1)
             {
@@ -73,22 +73,6 @@ internal static class ArchiveRestore
                 $"'{path}' is an archive another tool made (tar), without a SqliteAdmin manifest. To restore it, add -AllowNoManifest: each database in it is checked before any destination is touched.", path);
         }
         return RestoreArchive(path, request, manifest, destinations.Select(Path.GetFullPath).ToList(), progress, cancellation);
-    }
-
-    /// <summary>Whether the file's content (under the passphrase, if encrypted) is a tar archive.</summary>
-    private static bool IsArchive(string path, Passphrase? passphrase, CancellationToken cancellation)
-    {
-        using ForeignBackup? sniffed = ForeignBackup.TrySniff(path, cancellation);
-        if (sniffed == null || sniffed.Kind == ForeignHeader.Kind.Tar)
-        {
-            return sniffed != null;
-        }
-        if (sniffed.Kind != ForeignHeader.Kind.Unknown || passphrase == null)
-        {
-            return false;
-        }
-        using ForeignBackup opened = ForeignBackup.Open(path, passphrase, cancellation);
-        return opened.Kind == ForeignHeader.Kind.Tar;
     }
 
     private static List<RestoreResult> RestoreArchive(string path, RestoreRequest request, BackupManifest? manifest, List<string> destinations, IProgress<OperationProgress>? progress, CancellationToken cancellation)
@@ -204,15 +188,10 @@ internal static class ArchiveRestore
             {
                 return; // ours: the manifest beside the archive, already checked, is the one that counts
             }
-            var head = new byte[Math.Min(size, 100)];
-            int read = 0;
-            while (read < head.Length && data.Read(head, read, head.Length - read) is int n && n > 0)
-            {
-                read += n;
-            }
+            (byte[] head, int read, bool isDatabase) = ArchiveReader.ReadHead(data, size);
             string database = ArchiveReader.DatabaseOf(name);
             bool selected = request.Database == null || string.Equals(database, request.Database, StringComparison.OrdinalIgnoreCase);
-            if (!selected || read < 100 || !SqliteFileProbe.StartsWithMagic(head))
+            if (!selected || !isDatabase)
             {
                 if (selected && request.Database != null)
                 {

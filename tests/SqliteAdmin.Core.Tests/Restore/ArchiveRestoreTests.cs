@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using SqliteAdmin.Core.Backups;
+using SqliteAdmin.Core.Integrity;
 using SqliteAdmin.Core.Restore;
 using SqliteAdmin.Core.Tests.Backups;
 using SqliteAdmin.Core.Tests.Infrastructure;
@@ -257,6 +258,29 @@ public class ArchiveCatalogTests
         Assert.Equal(new[] { "user_data" }, listed[userOnly].Members.Select(m => m.Database));
         Assert.Equal(BackupCheckStatus.Corrupt, listed[lying].Status);
         Assert.Contains("missing", listed[lying].StatusMessage);
+    }
+
+    [Fact]
+    public void Test_SqliteIntegrity_checks_each_database_of_an_archive_and_reports_a_hostile_one_as_Corrupt()
+    {
+        using var folder = new TempFolder();
+        string damaged = ArchiveRestoreTests.SeedArchive(folder, "damaged_20250804_163829.tar.gz", stage: staging =>
+        {
+            using var stream = new FileStream(Path.Combine(staging, "user_data.db"), FileMode.Open);
+            stream.Position = 4096 * 2 + 10;
+            stream.Write(Enumerable.Repeat((byte)0xA5, 3000).ToArray());
+        });
+        string hostile = ArchiveRestoreTests.SeedArchive(folder, "hostile_20250804_163829.tar.gz", tarOptions: new[] { "--transform", "s,^user,../user," });
+
+        List<IntegrityResult> results = DatabaseIntegrity.CheckAll(new IntegrityRequest { Path = damaged }, null, CancellationToken.None);
+        List<IntegrityResult> refused = DatabaseIntegrity.CheckAll(new IntegrityRequest { Path = hostile }, null, CancellationToken.None);
+
+        Assert.Equal(new[] { "arrow_database.db", "user_data.db" }, results.Select(r => r.Member));
+        Assert.Equal(IntegrityStatus.Ok, results[0].Status);
+        Assert.NotEqual(IntegrityStatus.Ok, results[1].Status);
+        Assert.All(results, r => Assert.True(r.IsBackup));
+        Assert.Equal(IntegrityStatus.Corrupt, refused.Last().Status);
+        Assert.Contains("climbs out", refused.Last().Errors.Single());
     }
 
     private static string Move(string file, string folder)
