@@ -48,9 +48,9 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
     {
         foreach (object? value in MyInvocation.BoundParameters.Values)
         {
-            if (value is Duration { Unparsed: string text })
+            if (value is Duration { Unparsed: string text } invalid)
             {
-                throw Duration.Unreadable(text);
+                throw Duration.Unreadable(text, invalid.UnparsedWhy);
             }
         }
     }
@@ -250,7 +250,10 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
     /// <summary>
     /// The per-input loop of every cmdlet: each path is processed in turn; a failure on one is
     /// written as a non-terminating error (its target the path; then <paramref name="failed"/>) and
-    /// the rest continue; Ctrl+C ends the pipeline (PipelineStoppedException passes through).
+    /// the rest continue. PowerShell's own exceptions pass through as they did before this loop was
+    /// shared: Ctrl+C (PipelineStoppedException), a confirmation prompt the host cannot show, a
+    /// command further down the pipeline that throws, -ErrorAction/-WarningAction Stop — they end
+    /// the statement, so a script's try/catch sees them.
     /// </summary>
     protected void ForEachPath(IEnumerable<string> paths, Action<string> process, Action<string>? failed = null)
     {
@@ -260,7 +263,7 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
             {
                 process(path);
             }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
+            catch (Exception ex) when (ex is not RuntimeException and not PSInvalidOperationException)
             {
                 WriteFailure(ex, path);
                 failed?.Invoke(path);

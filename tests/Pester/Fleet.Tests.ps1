@@ -94,7 +94,8 @@ Remove-ExpiredBackup -Path $backups -KeepLast 1 -WhatIf
 
         $checks.Check | Should -Contain 'BackupVerified'
         $checks.Database | Select-Object -Unique | Should -Be $db
-        ($checks | Where-Object Check -eq 'Integrity').Status | Should -Be 'Warning' -Because 'a foreign-key violation is Inconsistent data in a sound file, not damage'
+        ($checks | Where-Object Check -eq 'Integrity').Status | Should -Be 'Fail'
+        ($checks | Where-Object Check -eq 'Integrity').Value | Should -Be 'Inconsistent' -Because 'a foreign-key violation is inconsistent data in a sound file, not damage'
         ($checks.Status -contains 'Fail') | Should -BeTrue
         @($checks | Where-Object { $_.Status -eq [SqliteAdmin.HealthStatus]::Fail }).Count | Should -BeGreaterThan 0
         $checks | ForEach-Object { $_.Message | Should -Not -BeNullOrEmpty }

@@ -174,3 +174,32 @@ Describe 'Errors: <Cmdlet>' -ForEach $cmdlets {
         Get-NamedPath $output $Names ([bool]$Parent) | Select-Object -Unique | Should -Be $good
     }
 }
+
+Describe 'PowerShell''s own errors end the statement, whichever input they happen on' {
+    BeforeAll {
+        $one = (New-TestDatabase -Path (Join-Path $TestDrive 'one.db')).FullName
+        $two = (New-TestDatabase -Path (Join-Path $TestDrive 'two.db')).FullName
+    }
+
+    It 'a command further down the pipeline that throws stops the cmdlet after the first object (not one error per input)' {
+        $seen = [System.Collections.Generic.List[object]]::new()
+        $caught = $null
+        try { Test-SqliteIntegrity $one, $two | ForEach-Object { $seen.Add($_); throw 'downstream' } } catch { $caught = $_ }
+
+        $caught.Exception.Message | Should -Be 'downstream'
+        $seen.Count | Should -Be 1
+    }
+
+    It '-WarningAction Stop ends the statement at the first warning instead of becoming one error per input' {
+        # -Checkpoint on a database not in WAL mode warns; Stop makes that warning terminating.
+        Invoke-TestScalar -Path $one -Sql 'PRAGMA journal_mode' | Should -Not -Be 'wal'
+        $caught = $null
+        $out = $null
+        try { $out = Invoke-SqliteVacuum $one, $two -Checkpoint -WarningAction Stop -ErrorVariable errs; $done = $true } catch { $caught = $_ }
+
+        $done | Should -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeLike 'ActionPreferenceStop*'
+        $errs | Where-Object { $_.TargetObject -eq $two } | Should -BeNullOrEmpty
+        $out | Should -BeNullOrEmpty
+    }
+}

@@ -102,6 +102,14 @@ Describe 'ShouldProcess: <Cmdlet>' -ForEach $writers {
         $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'HostFunctionNotImplemented,SqliteAdmin.Commands.*'
         Get-FolderState $fixture.Folder | Should -Be $before
     }
+
+    It 'and that failure ends the statement, so a script''s try/catch sees it and does not go on' {
+        $run = Invoke-HostedCommand -Script 'param($Act, $Fixture) try { & ([scriptblock]::Create($Act)) $Fixture @{}; "went on" } catch { "caught $($_.FullyQualifiedErrorId)" }' -Parameters @{ Act = $Act.ToString(); Fixture = $fixture }
+
+        $run.Output | Should -Not -Contain 'went on'
+        @($run.Output -like 'caught HostFunctionNotImplemented,*').Count | Should -Be 1
+        Get-FolderState $fixture.Folder | Should -Be $before
+    }
     }
 
     It 'still asks with -Confirm, even with -Force' {

@@ -165,4 +165,52 @@ Describe 'Durations bind the same way whichever way they are given' {
         $thrown.FullyQualifiedErrorId | Should -BeLike 'InvalidSpan,*'
         $thrown.Exception.Message | Should -Match 'months and years have no fixed length'
     }
+
+    It 'a number that was a span in an expression ($v = 30d) is refused with a hint to quote it' {
+        $v = 30d
+        $thrown = { Get-SyncLogReport $db -Last $v } | Should -Throw -PassThru
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InvalidSpan,*'
+        $thrown.Exception.Message | Should -Match "quote it: '30d'"
+    }
+
+    It 'a span too large to count is InvalidSpan; one longer than the calendar reaches back means since the beginning' {
+        foreach ($value in '99999999999d', '9999999999y') {
+            $thrown = { Get-SyncLogReport $db -Last $value -ErrorAction Stop } | Should -Throw -PassThru
+            $thrown.FullyQualifiedErrorId | Should -BeLike 'InvalidSpan,*' -Because $value
+        }
+        foreach ($value in '3000000d', '5000y') {
+            $report = Get-SyncLogReport $db -Last $value -ErrorAction Stop
+            $report.TotalSyncs | Should -Be (Get-SyncLogReport $db -Last 100y).TotalSyncs -Because $value
+            $report.From.Year | Should -Be 1
+        }
+    }
+}
+
+Describe 'Damaged versus inconsistent, the same words everywhere' {
+    BeforeAll {
+        $fk = (New-TestDatabase -Path (Join-Path $TestDrive 'fk.db')).FullName
+        Invoke-TestSql -Path $fk -Sql 'PRAGMA foreign_keys=OFF; CREATE TABLE parent(id INTEGER PRIMARY KEY); CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id)); INSERT INTO child VALUES (1, 42);'
+    }
+
+    It 'foreign-key violations alone are Inconsistent, not Corrupt, and still not healthy' {
+        $result = Test-SqliteIntegrity $fk
+        $result.Status | Should -Be 'Inconsistent'
+        $result.IsHealthy | Should -BeFalse
+        Test-SqliteIntegrity $fk -Quiet | Should -BeFalse
+    }
+
+    It 'Test-SqliteHealth says Inconsistent, advises against a restore, and -Quiet is still $false' {
+        $row = Test-SqliteHealth $fk -IntegrityMode Full | Where-Object Check -eq 'Integrity'
+        $row.Status | Should -Be 'Fail'
+        $row.Value | Should -Be 'Inconsistent'
+        $row.Message | Should -Match 'not damaged: do not restore'
+        Test-SqliteHealth $fk -IntegrityMode Full -Quiet | Should -BeFalse
+    }
+
+    It 'IntegrityStatus keeps its 0.1.0 numbers (Inconsistent is added at the end)' {
+        [int][SqliteAdmin.IntegrityStatus]::Ok | Should -Be 0
+        [int][SqliteAdmin.IntegrityStatus]::Corrupt | Should -Be 1
+        [int][SqliteAdmin.IntegrityStatus]::Unreadable | Should -Be 2
+        [int][SqliteAdmin.IntegrityStatus]::Inconsistent | Should -Be 3
+    }
 }

@@ -53,4 +53,24 @@ public class DurationTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Duration(TimeSpan.FromHours(-1)));
     }
+
+    [Fact]
+    public void Equal_values_are_equal_and_messages_quote_what_was_typed()
+    {
+        Assert.Equal(Duration.Parse("2w"), Duration.Parse("14d"));
+        Assert.Equal(Duration.Parse("14d").GetHashCode(), Duration.Parse("2w").GetHashCode());
+        Assert.NotEqual(Duration.Parse("1m"), Duration.Parse("30d"));
+        var ex = Assert.Throws<SqliteAdminException>(() => Duration.Parse("0d").ToTimeSpan());
+        Assert.StartsWith("'0d' is not a duration", ex.Message);
+    }
+
+    [Fact]
+    public void Too_large_to_count_is_InvalidSpan_and_longer_than_the_calendar_is_its_first_moment()
+    {
+        Assert.Equal(ErrorIds.InvalidSpan, Assert.Throws<SqliteAdminException>(() => Duration.Parse("99999999999d")).ErrorId);
+        Assert.Equal(ErrorIds.InvalidSpan, Assert.Throws<SqliteAdminException>(() => Duration.Parse("2000000000w")).ErrorId);
+        var now = new DateTime(2026, 12, 2, 0, 0, 0, DateTimeKind.Utc);
+        Assert.Equal(DateTime.MinValue, Duration.Parse("5000y").Before(now));
+        Assert.Equal(DateTimeKind.Utc, Duration.Parse("3000000d").Before(now).Kind);
+    }
 }

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using SqliteAdmin.Core.Data;
+using SqliteAdmin.Core.Databases;
 using SqliteAdmin.Core.IO;
 using SqliteAdmin.Core.Progress;
 
@@ -37,62 +38,11 @@ internal sealed class VacuumRequest
     public TimeSpan BusyTimeout { get; set; } = SqliteConnectionFactory.DefaultBusyTimeout;
 }
 
-/// <summary>The page figures of a database and what a vacuum request would do with it: read before anything is changed.</summary>
-internal sealed class VacuumPlan
-{
-    /// <summary>The database.</summary>
-    public string Path { get; set; } = "";
-    /// <summary>Size of the database file in bytes.</summary>
-    public long SizeBytes { get; set; }
-    /// <summary>Bytes per page.</summary>
-    public long PageSize { get; set; }
-    /// <summary>Pages in the database.</summary>
-    public long PageCount { get; set; }
-    /// <summary>Pages on the freelist.</summary>
-    public long FreelistCount { get; set; }
-    /// <summary>FreelistCount as a percentage of PageCount.</summary>
-    public double FreePercent => PageCount == 0 ? 0 : Math.Round(100.0 * FreelistCount / PageCount, 2);
-    /// <summary>Bytes in pages that hold data: what a vacuumed copy needs.</summary>
-    public long UsedBytes => (PageCount - FreelistCount) * PageSize;
-    /// <summary>journal_mode, lower case.</summary>
-    public string JournalMode { get; set; } = "";
-    /// <summary>auto_vacuum: 0 none, 1 full, 2 incremental.</summary>
-    public long AutoVacuum { get; set; }
-    /// <summary>Why the vacuum itself would be skipped; null when it would run.</summary>
-    public string? SkipReason { get; set; }
-    /// <summary>The steps that would run.</summary>
-    public List<MaintenanceOperation> Operations { get; } = new List<MaintenanceOperation>();
-
-    /// <summary>True in WAL mode.</summary>
-    public bool IsWal => JournalMode == "wal";
-
-    /// <summary>What will be done, in words, for -WhatIf and -Confirm.</summary>
-    public string Describe(VacuumRequest request)
-    {
-        var parts = new List<string>();
-        foreach (MaintenanceOperation operation in Operations)
-        {
-            parts.Add(operation switch
-            {
-                MaintenanceOperation.Vacuum when request.Mode == VacuumMode.Into =>
-                    $"VACUUM INTO a compacted copy ({DiskSpace.Format(UsedBytes)}, {FreePercent.ToString("0.##", CultureInfo.InvariantCulture)} % free now)",
-                MaintenanceOperation.Vacuum when request.Mode == VacuumMode.Incremental =>
-                    $"incremental vacuum of {(request.IncrementalPages is long n ? Math.Min(n, FreelistCount) : FreelistCount)} of {FreelistCount} free pages",
-                MaintenanceOperation.Vacuum =>
-                    $"VACUUM (about {DiskSpace.Format(SizeBytes - UsedBytes)} to reclaim, {FreePercent.ToString("0.##", CultureInfo.InvariantCulture)} % free)",
-                MaintenanceOperation.Checkpoint => "WAL checkpoint (TRUNCATE)",
-                _ => operation.ToString().ToUpperInvariant(),
-            });
-        }
-        return string.Join(", ", parts);
-    }
-}
-
 /// <summary>
 /// VACUUM in place, VACUUM INTO a new file, or incremental vacuum, with a free-space threshold, a
 /// disk-space check first, and ANALYZE / PRAGMA optimize / REINDEX / WAL checkpoint. Every step is
 /// one SQLite statement in its own transaction: a lock held elsewhere, a full disk or Ctrl+C rolls
-/// it back and leaves the database as it was.
+/// it back and leaves the database as it was. <see cref="VacuumPlanner"/> decides; this measures and runs.
 /// </summary>
 internal static class DatabaseVacuum
 {
@@ -104,7 +54,7 @@ internal static class DatabaseVacuum
     /// </summary>
     public static VacuumPlan Assess(VacuumRequest request, CancellationToken cancellation = default)
     {
-        Validate(request);
+        VacuumPlanner.Validate(request);
         string path = System.IO.Path.GetFullPath(request.Path);
         using SqliteConnection connection = SqliteConnectionFactory.OpenReadOnly(path, request.BusyTimeout);
         try
@@ -124,7 +74,7 @@ internal static class DatabaseVacuum
     /// </exception>
     public static VacuumResult Run(VacuumRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
-        Validate(request);
+        VacuumPlanner.Validate(request);
         var stopwatch = Stopwatch.StartNew();
         string path = System.IO.Path.GetFullPath(request.Path);
         string activity = $"Vacuuming {System.IO.Path.GetFileName(path)}";
@@ -145,12 +95,13 @@ internal static class DatabaseVacuum
             using (connection.InterruptOn(cancellation))
             {
                 plan = Plan(connection, path, request);
-                result.SizeBeforeBytes = plan.SizeBytes;
+                result.SizeBeforeBytes = plan.FileBytes;
                 result.FreePercentBefore = plan.FreePercent;
                 result.SkippedReason = plan.SkipReason;
+                warnings.AddRange(plan.Warnings);
                 if (request.Mode == VacuumMode.Into)
                 {
-                    temp = VacuumInto(connection, plan, request, destination!, activity, progress, operations, warnings, result, cancellation);
+                    temp = VacuumInto(connection, plan, request, destination!, activity, progress, operations, result, cancellation);
                 }
                 else
                 {
@@ -208,12 +159,9 @@ internal static class DatabaseVacuum
             else
             {
                 progress?.Report(new OperationProgress(activity, "Checking free disk space", 5));
-                var needs = new List<SpaceNeed>
-                {
-                    new SpaceNeed(DiskSpace.SqliteTempDirectory(), plan.UsedBytes, "SQLite's temporary copy"),
-                    new SpaceNeed(System.IO.Path.GetDirectoryName(plan.Path)!, plan.UsedBytes, plan.IsWal ? "the write-ahead log" : "the rollback journal"),
-                };
-                EnsureSpace(plan.Path, needs);
+                EnsureSpace(plan.Path,
+                    (DiskSpace.SqliteTempDirectory(), plan.UsedBytes, "SQLite's temporary copy"),
+                    (System.IO.Path.GetDirectoryName(plan.Path)!, plan.UsedBytes, plan.IsWal ? "the write-ahead log" : "the rollback journal"));
                 progress?.Report(new OperationProgress(activity, $"Rebuilding {DiskSpace.Format(plan.UsedBytes)} (VACUUM)", 10));
                 cancellation.ThrowIfCancellationRequested();
                 connection.ExecuteNonQuery("VACUUM;");
@@ -236,19 +184,15 @@ internal static class DatabaseVacuum
     }
 
     private static string? VacuumInto(SqliteConnection source, VacuumPlan plan, VacuumRequest request, string destination, string activity,
-        IProgress<OperationProgress>? progress, List<MaintenanceOperation> operations, List<string> warnings, VacuumResult result, CancellationToken cancellation)
+        IProgress<OperationProgress>? progress, List<MaintenanceOperation> operations, VacuumResult result, CancellationToken cancellation)
     {
         if (plan.SkipReason != null)
         {
-            if (request.Analyze || request.Optimize || request.Reindex)
-            {
-                warnings.Add("With -VacuumMode Into, -Analyze, -Optimize and -Reindex apply to the new copy; no copy was made, so they did not run.");
-            }
             return null;
         }
         string folder = System.IO.Path.GetDirectoryName(destination)!;
         progress?.Report(new OperationProgress(activity, "Checking free disk space", 5));
-        EnsureSpace(plan.Path, new List<SpaceNeed> { new SpaceNeed(folder, plan.UsedBytes, "the compacted copy") });
+        EnsureSpace(plan.Path, (folder, plan.UsedBytes, "the compacted copy"));
         string temp = DurableFile.TempPathIn(folder, "vacuum");
         try
         {
@@ -310,8 +254,7 @@ internal static class DatabaseVacuum
         cancellation.ThrowIfCancellationRequested();
         if (!plan.IsWal)
         {
-            warnings.Add($"The database is in journal mode '{plan.JournalMode}', not WAL: there is no WAL to checkpoint.");
-            return;
+            return; // the plan warns that there is no WAL to checkpoint
         }
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
@@ -337,95 +280,14 @@ internal static class DatabaseVacuum
         }
     }
 
-    private static VacuumPlan Plan(SqliteConnection connection, string path, VacuumRequest request)
-    {
-        var plan = new VacuumPlan
-        {
-            Path = path,
-            PageSize = connection.ExecuteScalar<long>("PRAGMA page_size;"),
-            PageCount = connection.ExecuteScalar<long>("PRAGMA page_count;"),
-            FreelistCount = connection.ExecuteScalar<long>("PRAGMA freelist_count;"),
-            JournalMode = connection.ExecuteScalar<string>("PRAGMA journal_mode;").ToLowerInvariant(),
-            AutoVacuum = connection.ExecuteScalar<long>("PRAGMA auto_vacuum;"),
-            SizeBytes = new FileInfo(path).Length,
-        };
-        if (request.Mode == VacuumMode.Incremental && plan.AutoVacuum != 2)
-        {
-            throw new SqliteAdminException(ErrorIds.VacuumModeNotApplicable, SqliteAdminErrorCategory.InvalidOperation,
-                $"'{path}' has auto_vacuum = {(plan.AutoVacuum == 1 ? "FULL" : "NONE")}; an incremental vacuum works only on auto_vacuum = INCREMENTAL databases. " +
-                "Use -VacuumMode Full, or set PRAGMA auto_vacuum = INCREMENTAL and run one full vacuum to enable it.", path);
-        }
-        if (request.MinFreePercent is double min && plan.FreePercent < min)
-        {
-            plan.SkipReason = string.Format(CultureInfo.InvariantCulture,
-                "Free pages are {0:0.##} % of the database ({1} of {2} pages), below -MinFreePercent {3:0.##} %: the vacuum is not worth it yet.",
-                plan.FreePercent, plan.FreelistCount, plan.PageCount, min);
-        }
-        else if (request.Mode == VacuumMode.Incremental && plan.FreelistCount == 0)
-        {
-            plan.SkipReason = "There are no free pages to release.";
-        }
-        if (plan.SkipReason == null)
-        {
-            plan.Operations.Add(MaintenanceOperation.Vacuum);
-        }
-        if (request.Reindex && (plan.SkipReason == null || request.Mode != VacuumMode.Into))
-        {
-            plan.Operations.Add(MaintenanceOperation.Reindex);
-        }
-        if (request.Analyze && (plan.SkipReason == null || request.Mode != VacuumMode.Into))
-        {
-            plan.Operations.Add(MaintenanceOperation.Analyze);
-        }
-        if (request.Optimize && (plan.SkipReason == null || request.Mode != VacuumMode.Into))
-        {
-            plan.Operations.Add(MaintenanceOperation.Optimize);
-        }
-        if (plan.IsWal && request.Mode != VacuumMode.Into && (request.Checkpoint || plan.SkipReason == null))
-        {
-            plan.Operations.Add(MaintenanceOperation.Checkpoint);
-        }
-        return plan;
-    }
+    private static VacuumPlan Plan(SqliteConnection connection, string path, VacuumRequest request) =>
+        VacuumPlanner.Plan(DatabaseFigures.Read(connection, path), request);
 
     private static double FreePercentOf(SqliteConnection connection)
     {
         long pages = connection.ExecuteScalar<long>("PRAGMA page_count;");
         long free = connection.ExecuteScalar<long>("PRAGMA freelist_count;");
-        return pages == 0 ? 0 : Math.Round(100.0 * free / pages, 2);
-    }
-
-    private static void Validate(VacuumRequest request)
-    {
-        string? problem = null;
-        if (request.Mode == VacuumMode.Into && string.IsNullOrWhiteSpace(request.Destination))
-        {
-            problem = "-VacuumMode Into needs -Destination: the file (or folder) for the compacted copy.";
-        }
-        else if (request.Mode != VacuumMode.Into && request.Destination != null)
-        {
-            problem = "-Destination is only used with -VacuumMode Into.";
-        }
-        else if (request.Mode != VacuumMode.Incremental && request.IncrementalPages != null)
-        {
-            problem = "-IncrementalPages is only used with -VacuumMode Incremental.";
-        }
-        else if (request.IncrementalPages is long pages && pages < 1)
-        {
-            problem = "-IncrementalPages must be 1 or more.";
-        }
-        else if (request.Mode == VacuumMode.Into && request.Checkpoint)
-        {
-            problem = "-Checkpoint changes the database in place; with -VacuumMode Into the database is only read. Run the checkpoint separately.";
-        }
-        else if (request.MinFreePercent is double min && (min < 0 || min > 100 || double.IsNaN(min)))
-        {
-            problem = "-MinFreePercent must be between 0 and 100.";
-        }
-        if (problem != null)
-        {
-            throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument, problem, request.Path);
-        }
+        return DatabaseFigures.FreePercentOf(free, pages);
     }
 
     private static string ResolveDestination(string source, string destination)
@@ -462,43 +324,13 @@ internal static class DatabaseVacuum
         }
     }
 
-    private readonly struct SpaceNeed
+    /// <summary>Measures the volumes of the folders and fails with InsufficientDiskSpace when the needs on one do not fit.</summary>
+    private static void EnsureSpace(string path, params (string Folder, long Bytes, string Purpose)[] needs)
     {
-        public SpaceNeed(string folder, long bytes, string purpose)
+        SqliteAdminException? shortfall = VacuumPlanner.SpaceShortfall(path, needs.Select(n => new SpaceNeed(DiskSpace.Of(n.Folder), n.Bytes, n.Purpose)).ToList());
+        if (shortfall != null)
         {
-            Folder = folder;
-            Bytes = bytes;
-            Purpose = purpose;
-        }
-
-        public string Folder { get; }
-        public long Bytes { get; }
-        public string Purpose { get; }
-    }
-
-    /// <summary>Fails with InsufficientDiskSpace when a volume has less free space than the needs on it add up to.</summary>
-    private static void EnsureSpace(string path, List<SpaceNeed> needs)
-    {
-        var byVolume = new Dictionary<string, (VolumeSpace Space, long Bytes, List<string> Purposes)>(StringComparer.Ordinal);
-        foreach (SpaceNeed need in needs)
-        {
-            VolumeSpace? space = DiskSpace.Of(need.Folder);
-            if (space == null)
-            {
-                continue; // the platform cannot tell; SQLite's own SQLITE_FULL handling still protects the database.
-            }
-            byVolume.TryGetValue(space.Volume, out var entry);
-            byVolume[space.Volume] = (space, entry.Bytes + need.Bytes, (entry.Purposes ?? new List<string>()).Append(need.Purpose).ToList());
-        }
-        foreach (var (space, bytes, purposes) in byVolume.Values)
-        {
-            if (space.AvailableBytes < bytes)
-            {
-                throw new SqliteAdminException(ErrorIds.InsufficientDiskSpace, SqliteAdminErrorCategory.ResourceUnavailable,
-                    $"Not enough disk space to vacuum '{path}': {string.Join(" and ", purposes)} need about {DiskSpace.Format(bytes)} on '{space.Volume}', " +
-                    $"but only {DiskSpace.Format(space.AvailableBytes)} is free. Nothing was changed. Free some space, or write a compacted copy to another volume with -VacuumMode Into -Destination.",
-                    path);
-            }
+            throw shortfall;
         }
     }
 

@@ -9,14 +9,15 @@ public enum IntegrityStatus
     /// <summary>No problem found.</summary>
     Ok,
     /// <summary>The file is damaged: SQLite's check found broken pages, records or indexes. Restore or repair it.</summary>
-    Corrupt,
+    Corrupt = 1,
+    /// <summary>The file could not be read as a database at all (bad header, unreadable schema).</summary>
+    Unreadable = 2,
     /// <summary>
     /// The file is sound but its data is not: foreign-key violations only (rows whose parent is
-    /// missing). Restoring a backup would lose good data; fix the rows instead.
+    /// missing). Restoring a backup would lose good data; fix the rows instead. (Added after 0.1.0;
+    /// the other values keep their numbers.)
     /// </summary>
-    Inconsistent,
-    /// <summary>The file could not be read as a database at all (bad header, unreadable schema).</summary>
-    Unreadable,
+    Inconsistent = 3,
 }
 
 /// <summary>A row whose foreign key points at a missing parent.</summary>

@@ -44,9 +44,10 @@ internal sealed class SyncLogRequest
 }
 
 /// <summary>
-/// Summarises a sync log inside SQLite: one streaming aggregate over the rows of the window
-/// (found through an index on the timestamp when there is one), bound parameters only, names
-/// checked against the schema, the database opened read-only. Memory does not grow with rows.
+/// Measures a sync log inside SQLite, for <see cref="SyncLogJudge"/> to judge: one streaming
+/// aggregate over the rows of the window (found through an index on the timestamp when there is
+/// one), bound parameters only, names checked against the schema, the database opened read-only.
+/// Memory does not grow with rows.
 /// </summary>
 internal static class SyncLogAnalyzer
 {
@@ -202,24 +203,26 @@ internal static class SyncLogAnalyzer
 
         public SyncLogReport Summarize()
         {
-            var report = new SyncLogReport { Path = _path, Table = _table.Table, From = _fromUtc, To = _toUtc };
+            SyncLogFigures figures = Measure();
+            var (status, alerts) = SyncLogJudge.Judge(figures, _request);
+            return figures.ToReport(status, alerts);
+        }
+
+        private SyncLogFigures Measure()
+        {
+            var figures = new SyncLogFigures { Path = _path, Table = _table.Table, From = _fromUtc, To = _toUtc };
             _progress?.Report(new OperationProgress(_activity, "Aggregating the window", 10));
             _cancellation.ThrowIfCancellationRequested();
             // When every stored timestamp lies in the window, one plain pass over the table needs no
             // per-row window test; it is kept only if no timestamp turned out unreadable.
-            if (!(CoversEverything(_from, _to) && TryWholeTable(report)))
+            if (!(CoversEverything(_from, _to) && TryWholeTable(figures)))
             {
-                AggregateWindow(report);
+                AggregateWindow(figures);
             }
-            report.Failed = report.TotalSyncs - report.Succeeded;
-            report.SuccessRate = Percent(report.Succeeded, report.TotalSyncs);
-            report.FailureRate = Percent(report.Failed, report.TotalSyncs);
-            report.ConflictRate = Percent(report.SyncsWithConflicts, report.TotalSyncs);
-            report.ConsecutiveFailures = _lastSuccess is double success ? CountAfter(success) : report.Failed;
-            report.SinceLastSuccess = _toUtc - (report.LastSuccess ?? _fromUtc);
-            report.TimestampFormat = DescribeTimestamps();
-            Judge(report);
-            return report;
+            figures.ConsecutiveFailures = _lastSuccess is double success ? CountAfter(success) : figures.Failed;
+            figures.TimestampFormat = DescribeTimestamps();
+            figures.TableEmpty = Scalar($"SELECT EXISTS (SELECT 1 FROM {_table.Quoted});") is long exists && exists == 0;
+            return figures;
         }
 
         /// <summary>The figures of <see cref="ReadFigures"/>, over the rows where <paramref name="guard"/> holds (all rows without one).</summary>
@@ -230,7 +233,7 @@ internal static class SyncLogAnalyzer
                    $"avg({V("dur")}), max({V("dur")}), max(t), max(CASE WHEN ok THEN t END), sqliteadmin_p95({V("dur")})";
         }
 
-        private bool TryWholeTable(SyncLogReport report)
+        private bool TryWholeTable(SyncLogFigures figures)
         {
             NearestRank.Register(_connection, 0.95);
             using SqliteCommand command = _connection.CreateCommand();
@@ -242,12 +245,12 @@ internal static class SyncLogAnalyzer
             {
                 return false;
             }
-            report.TotalSyncs = reader.GetInt64(1);
-            ReadFigures(reader, 2, report);
+            figures.TotalSyncs = reader.GetInt64(1);
+            ReadFigures(reader, 2, figures);
             return true;
         }
 
-        private void AggregateWindow(SyncLogReport report)
+        private void AggregateWindow(SyncLogFigures figures)
         {
             NearestRank.Register(_connection, 0.95);
             using SqliteCommand command = _connection.CreateCommand();
@@ -258,27 +261,27 @@ internal static class SyncLogAnalyzer
             BindCommon(command, _from, _to);
             using SqliteDataReader reader = command.ExecuteReader();
             reader.Read();
-            report.TotalSyncs = reader.GetInt64(0);
-            ReadFigures(reader, 1, report);
-            report.UnreadableTimestamps = reader.GetInt64(11);
+            figures.TotalSyncs = reader.GetInt64(0);
+            ReadFigures(reader, 1, figures);
+            figures.UnreadableTimestamps = reader.GetInt64(11);
         }
 
-        private void ReadFigures(SqliteDataReader reader, int first, SyncLogReport report)
+        private void ReadFigures(SqliteDataReader reader, int first, SyncLogFigures figures)
         {
             long Long(int i) => reader.IsDBNull(first + i) ? 0 : reader.GetInt64(first + i);
             double? Double(int i) => reader.IsDBNull(first + i) ? null : reader.GetDouble(first + i);
-            report.Succeeded = Long(0);
-            report.SyncsWithConflicts = Long(1);
-            report.Conflicts = Long(2);
-            report.RecordsPulled = Long(3);
-            report.RecordsPushed = Long(4);
-            report.AvgDurationMs = Double(5) is double avg ? Math.Round(avg, 1) : null;
-            report.MaxDurationMs = Double(6);
-            report.LastSync = Double(7) is double last ? TimestampSql.ToUtc(last) : null;
+            figures.Succeeded = Long(0);
+            figures.SyncsWithConflicts = Long(1);
+            figures.Conflicts = Long(2);
+            figures.RecordsPulled = Long(3);
+            figures.RecordsPushed = Long(4);
+            figures.AvgDurationMs = Double(5) is double avg ? Math.Round(avg, 1) : null;
+            figures.MaxDurationMs = Double(6);
+            figures.LastSync = Double(7) is double last ? TimestampSql.ToUtc(last) : null;
             // Kept exactly as SQLite computed it for the follow-up query; the DateTime is rounded to the millisecond.
             _lastSuccess = Double(8);
-            report.LastSuccess = _lastSuccess is double success ? TimestampSql.ToUtc(success) : null;
-            report.P95DurationMs = Double(9);
+            figures.LastSuccess = _lastSuccess is double success ? TimestampSql.ToUtc(success) : null;
+            figures.P95DurationMs = Double(9);
         }
 
         /// <summary>Syncs after the last success (all of them failed, or they would be the last success).</summary>
@@ -308,58 +311,6 @@ internal static class SyncLogAnalyzer
                 sample.Add(reader.IsDBNull(0) ? null : reader.GetValue(0));
             }
             return TimestampSql.Describe(sample, _request.ZonelessTimestampsAreLocal);
-        }
-
-        private void Judge(SyncLogReport report)
-        {
-            var critical = new List<string>();
-            var warnings = new List<string>();
-            string window = $"between {Show(report.From)} and {Show(report.To)}";
-            bool empty = Scalar($"SELECT EXISTS (SELECT 1 FROM {_table.Quoted});") is long exists && exists == 0;
-            if (empty)
-            {
-                critical.Add($"The {report.Table} table is empty: no sync has ever been logged in '{report.Path}'. Check that the application's sync runs and writes its log.");
-            }
-            else if (report.TotalSyncs == 0)
-            {
-                critical.Add($"No syncs were logged {window}. Check that the workstations are running and can reach the master database.");
-            }
-            else
-            {
-                TimeSpan overdue = _request.BusinessHours is BusinessHours hours
-                    ? hours.Between(report.LastSuccess ?? report.From, report.To)
-                    : report.SinceLastSuccess;
-                if (overdue >= _request.StaleAfter)
-                {
-                    string expected = _request.BusinessHours is BusinessHours b ? $" during business hours ({b})" : "";
-                    critical.Add(report.LastSuccess is DateTime last
-                        ? $"No successful sync for {Durations.Short(report.SinceLastSuccess)} (last success {Show(last)}); one is expected at least every {Durations.Short(_request.StaleAfter)}{expected}."
-                        : $"No successful sync {window}; one is expected at least every {Durations.Short(_request.StaleAfter)}{expected}.");
-                }
-                if (report.FailureRate > _request.MaxFailurePercent)
-                {
-                    critical.Add(string.Format(CultureInfo.InvariantCulture,
-                        "{0:0.##} % of syncs failed ({1} of {2}) {3}, above the {4:0.##} % limit.", report.FailureRate, report.Failed, report.TotalSyncs, window, _request.MaxFailurePercent));
-                }
-                if (report.ConflictRate > _request.MaxConflictPercent)
-                {
-                    warnings.Add(string.Format(CultureInfo.InvariantCulture,
-                        "{0:0.##} % of syncs had conflicts ({1} of {2}, {3} conflicts) {4}, above the {5:0.##} % limit. Look for users editing the same records.",
-                        report.ConflictRate, report.SyncsWithConflicts, report.TotalSyncs, report.Conflicts, window, _request.MaxConflictPercent));
-                }
-                if (report.ConsecutiveFailures > 0 && report.LastSync is DateTime latest)
-                {
-                    warnings.Add(report.ConsecutiveFailures == 1
-                        ? $"The latest sync ({Show(latest)}) failed."
-                        : $"The last {report.ConsecutiveFailures} syncs failed (latest {Show(latest)}).");
-                }
-            }
-            if (report.UnreadableTimestamps > 0)
-            {
-                warnings.Add($"{report.UnreadableTimestamps} row(s) of {report.Table} have a timestamp that cannot be read as a date or Unix time; they are not in the figures.");
-            }
-            report.Status = critical.Count > 0 ? SyncHealth.Critical : warnings.Count > 0 ? SyncHealth.Warning : SyncHealth.OK;
-            report.Alerts = critical.Concat(warnings).ToList();
         }
 
         public IReadOnlyList<SyncLogPeriod> GroupPeriods()
@@ -434,9 +385,9 @@ internal static class SyncLogAnalyzer
                 TotalSyncs = p.Value.Syncs,
                 Succeeded = p.Value.Succeeded,
                 Failed = p.Value.Syncs - p.Value.Succeeded,
-                FailureRate = Percent(p.Value.Syncs - p.Value.Succeeded, p.Value.Syncs),
+                FailureRate = SyncLogFigures.Percent(p.Value.Syncs - p.Value.Succeeded, p.Value.Syncs),
                 SyncsWithConflicts = p.Value.WithConflicts,
-                ConflictRate = Percent(p.Value.WithConflicts, p.Value.Syncs),
+                ConflictRate = SyncLogFigures.Percent(p.Value.WithConflicts, p.Value.Syncs),
                 Conflicts = p.Value.Conflicts,
                 AvgConflicts = p.Value.Syncs == 0 ? null : Math.Round((double)p.Value.Conflicts / p.Value.Syncs, 2),
                 RecordsPulled = p.Value.Pulled,
@@ -444,13 +395,7 @@ internal static class SyncLogAnalyzer
                 AvgDurationMs = p.Value.Durations == 0 ? null : Math.Round(p.Value.DurationSum / p.Value.Durations, 1),
             }).ToList();
         }
-
-        private string Show(DateTime utc) =>
-            new DateTimeOffset(DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeFromUtc(utc, _request.TimeZone), DateTimeKind.Unspecified),
-                _request.TimeZone.GetUtcOffset(utc)).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
     }
-
-    private static double Percent(long part, long whole) => whole == 0 ? 0 : Math.Round(100.0 * part / whole, 2);
 
     /// <summary>Running sums of one quarter hour, hour or day.</summary>
     private sealed class PeriodTotals

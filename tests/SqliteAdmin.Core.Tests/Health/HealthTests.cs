@@ -360,7 +360,7 @@ public class HealthTests
     }
 
     [Fact]
-    public void Foreign_key_violations_warn_only_in_the_full_check_and_say_the_file_is_not_damaged()
+    public void Foreign_key_violations_fail_only_the_full_check_and_say_the_file_is_not_damaged()
     {
         using var folder = new TempFolder();
         string db = TestDatabase.Create(folder.File("orders.db"));
@@ -371,7 +371,7 @@ public class HealthTests
 
         Assert.Equal(HealthStatus.Pass, quick.Status);
         Assert.Equal("quick_check ok", quick.Threshold);
-        Assert.Equal(HealthStatus.Warning, full.Status);
+        Assert.Equal(HealthStatus.Fail, full.Status);
         Assert.Equal("Inconsistent", full.Value);
         Assert.Contains("audit_log rowid 9001 -> batches", full.Message);
         Assert.Contains("not damaged: do not restore", full.Message);
