@@ -142,19 +142,6 @@ internal static class ArchiveBackup
                 Tier = request.Tier,
                 Method = request.Method.ToString(),
                 SqliteVersion = sqliteVersion,
-                PlainSizeBytes = stored.PlainSizeBytes,
-                PlainSha256 = stored.PlainSha256,
-                StoredSizeBytes = stored.StoredSizeBytes,
-                StoredSha256 = stored.StoredSha256,
-                Compression = "gzip",
-                CompressionLevel = request.CompressionLevel.ToString(),
-                Cipher = encrypt ? "aes-256-cbc" : null,
-                Kdf = encrypt ? "pbkdf2-hmac-sha256" : null,
-                Iterations = encrypt ? request.Iterations : null,
-                SaltHex = encrypt ? Hex.ToHex(keys!.Salt) : null,
-                HmacAlgorithm = encrypt ? "hmac-sha256" : null,
-                HmacKeyDerivation = encrypt ? "pbkdf2-hmac-sha256 output bytes 48-79 (same passphrase, salt, iterations); HMAC over the whole file" : null,
-                Hmac = stored.Hmac,
                 VerifyMode = request.Verify.ToString(),
                 Verified = request.Verify != IntegrityMode.None,
                 IntegrityResult = request.Verify == IntegrityMode.None ? "not run" : "ok",
@@ -162,6 +149,7 @@ internal static class ArchiveBackup
                 DurationMs = stopwatch.ElapsedMilliseconds,
                 Members = members.Select(m => m.Manifest).ToList(),
             };
+            manifest.SetStorage(stored, request.CompressionLevel, keys, request.Iterations);
             string manifestPath = Path.Combine(destination, fileName.ManifestFileName);
             DatabaseBackup.WriteNewFile(manifestPath, manifest.ToJson(), created);
             foreach ((_, string temp) in members)
@@ -179,20 +167,7 @@ internal static class ArchiveBackup
         }
         catch (Exception ex)
         {
-            foreach (string path in created)
-            {
-                DurableFile.TryDeleteDatabase(path);
-            }
-            if (ex is SqliteException sqlite)
-            {
-                throw SqliteErrors.Translate(sqlite, destination, cancellation);
-            }
-            if (DurableFile.IsFileSystemFailure(ex))
-            {
-                throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
-                    $"Cannot write the archive '{name}' to '{destination}': {ex.Message}", destination, ex);
-            }
-            throw;
+            throw DatabaseBackup.Undo(ex, created, destination, $"Cannot write the archive '{name}' to '{destination}'", cancellation);
         }
         finally
         {
@@ -206,55 +181,30 @@ internal static class ArchiveBackup
 
     /// <summary>tar → gzip (every core) → OpenSSL encryption → hash and HMAC → a new owner-only file, in one streaming pass.</summary>
     private static EncodeResult WriteArchive(string storedPath, string insideManifest, List<(BackupManifest Manifest, string Temp)> members, DateTime createdUtc,
-        BackupRequest request, OpenSslKeys? keys, Action<long> bytesDone, CancellationToken cancellation)
-    {
-        using FileStream output = OwnerOnlyFile.CreateNew(storedPath, StreamPump.BufferSize);
-        var stored = new HashingStream(output, leaveOpen: true, keys?.HmacKey);
-        Stream? encryptor = keys != null ? OpenSslEncryption.CreateEncryptor(stored, keys) : null;
-        var compressor = new ParallelGzipStream(encryptor ?? stored, request.CompressionLevel);
-        var plain = new HashingStream(compressor, leaveOpen: true);
-        try
+        BackupRequest request, OpenSslKeys? keys, Action<long> bytesDone, CancellationToken cancellation) =>
+        BackupEncoding.EncodeWith(storedPath, compress: true, request.CompressionLevel, keys, plain =>
         {
-            using (var tar = new TarOutputStream(plain, Encoding.UTF8) { IsStreamOwner = false })
+            using var tar = new TarOutputStream(plain, Encoding.UTF8) { IsStreamOwner = false };
+            byte[] manifest = new UTF8Encoding(false).GetBytes(insideManifest);
+            PutEntry(tar, ArchiveReader.ManifestEntry, manifest.Length, createdUtc);
+            tar.Write(manifest, 0, manifest.Length);
+            tar.CloseEntry();
+            long before = 0;
+            foreach ((BackupManifest member, string temp) in members)
             {
-                byte[] manifest = new UTF8Encoding(false).GetBytes(insideManifest);
-                PutEntry(tar, ArchiveReader.ManifestEntry, manifest.Length, createdUtc);
-                tar.Write(manifest, 0, manifest.Length);
-                tar.CloseEntry();
-                long before = 0;
-                foreach ((BackupManifest member, string temp) in members)
+                using var input = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, StreamPump.BufferSize);
+                if (input.Length != member.PlainSizeBytes)
                 {
-                    using var input = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, StreamPump.BufferSize);
-                    if (input.Length != member.PlainSizeBytes)
-                    {
-                        throw new SqliteAdminException(ErrorIds.BackupVerificationFailed, SqliteAdminErrorCategory.InvalidData,
-                            $"The copy of '{member.SourcePath}' changed size after it was checked; no archive was kept.", member.SourcePath);
-                    }
-                    PutEntry(tar, member.BackupFile, member.PlainSizeBytes, createdUtc);
-                    long start = before;
-                    StreamPump.Copy(input, tar, done => bytesDone(start + done), cancellation);
-                    tar.CloseEntry();
-                    before += member.PlainSizeBytes;
+                    throw new SqliteAdminException(ErrorIds.BackupVerificationFailed, SqliteAdminErrorCategory.InvalidData,
+                        $"The copy of '{member.SourcePath}' changed size after it was checked; no archive was kept.", member.SourcePath);
                 }
+                PutEntry(tar, member.BackupFile, member.PlainSizeBytes, createdUtc);
+                long start = before;
+                StreamPump.Copy(input, tar, done => bytesDone(start + done), cancellation);
+                tar.CloseEntry();
+                before += member.PlainSizeBytes;
             }
-        }
-        finally
-        {
-            plain.Dispose();
-            compressor.Dispose();
-            encryptor?.Dispose(); // writes the final padded block
-            stored.Dispose();
-        }
-        output.Flush(flushToDisk: true);
-        return new EncodeResult
-        {
-            PlainSizeBytes = plain.BytesHashed,
-            PlainSha256 = plain.Sha256Hex,
-            StoredSizeBytes = stored.BytesHashed,
-            StoredSha256 = stored.Sha256Hex,
-            Hmac = stored.HmacHex,
-        };
-    }
+        });
 
     private static void PutEntry(TarOutputStream tar, string name, long size, DateTime createdUtc)
     {

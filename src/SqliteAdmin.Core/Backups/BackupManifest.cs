@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Json;
 
 namespace SqliteAdmin.Core.Backups;
@@ -82,6 +83,25 @@ internal sealed class BackupManifest
     /// </summary>
     public List<BackupManifest> Members { get; set; } = new();
 #pragma warning restore CS1591
+
+    /// <summary>Records how the file is stored: plain and stored sizes and hashes, gzip (when <paramref name="compression"/> is given), and the encryption parameters and HMAC (never the key).</summary>
+    internal void SetStorage(EncodeResult stored, System.IO.Compression.CompressionLevel? compression, OpenSslKeys? keys, int iterations)
+    {
+        PlainSizeBytes = stored.PlainSizeBytes;
+        PlainSha256 = stored.PlainSha256;
+        StoredSizeBytes = stored.StoredSizeBytes;
+        StoredSha256 = stored.StoredSha256;
+        Compression = compression != null ? "gzip" : null;
+        CompressionLevel = compression?.ToString();
+        bool encrypted = keys != null;
+        Cipher = encrypted ? "aes-256-cbc" : null;
+        Kdf = encrypted ? "pbkdf2-hmac-sha256" : null;
+        Iterations = encrypted ? iterations : null;
+        SaltHex = encrypted ? Hex.ToHex(keys!.Salt) : null;
+        HmacAlgorithm = encrypted ? "hmac-sha256" : null;
+        HmacKeyDerivation = encrypted ? "pbkdf2-hmac-sha256 output bytes 48-79 (same passphrase, salt, iterations); HMAC over the whole file" : null;
+        Hmac = stored.Hmac;
+    }
 
     /// <summary>The manifest as JSON text.</summary>
     public string ToJson() => JsonTree.Write(ToTree());
