@@ -76,8 +76,15 @@ internal sealed class StoredBackup
                 $"'{folder}' is a folder: give -Database to say whose backup to restore (and -Before to go back in time).", folder);
         }
         DateTime? before = beforeLocalOrUtc?.ToUniversalTime();
-        List<BackupInfo> candidates = BackupCatalog.List(folder, database, recurse: false, cancellation)
-            .Where(b => b.Status == BackupCheckStatus.NotChecked && b.Verified).ToList();
+        List<BackupInfo> all = BackupCatalog.List(folder, database, recurse: false, cancellation);
+        // An archive holds several databases: it is restored by naming it, with -Database choosing a member.
+        List<BackupInfo> candidates = all.Where(b => b.Status == BackupCheckStatus.NotChecked && b.Verified && b.Members.Count == 0).ToList();
+        if (candidates.Count == 0 && all.Any(b => b.Members.Count > 0))
+        {
+            throw new SqliteAdminException(ErrorIds.NoBackupFound, SqliteAdminErrorCategory.ObjectNotFound,
+                $"The backups named '{database}' in '{folder}' are archives of several databases: give the archive itself, e.g. " +
+                $"Get-SqliteBackup '{folder}' -Database {database} | Select-Object -First 1 | Restore-SqliteDatabase -Destination <folder>.", folder);
+        }
         // One name, several source databases (site1/app.db and site2/app.db): only the series of the
         // destination itself may be picked by name; any other needs the backup named explicitly.
         List<string> sources = BackupSeries.SourcesOf(candidates);

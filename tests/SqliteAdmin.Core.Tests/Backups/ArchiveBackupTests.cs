@@ -113,6 +113,11 @@ public class ArchiveBackupTests
         Assert.Equal(2, all.Count);
         Assert.Equal(("arrow", "user"), (Marker(arrow), Marker(user)));
         Assert.All(all, r => Assert.Equal(made.CreatedUtc, r.BackupCreatedUtc));
+        // By folder and name an archive is not taken for one database's backup: the admin is told to name it.
+        var byName = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(new RestoreRequest { BackupPath = dest, Database = "tuner", BusyTimeout = TimeSpan.FromSeconds(5) },
+            new[] { user }, null, CancellationToken.None));
+        Assert.Equal(ErrorIds.NoBackupFound, byName.ErrorId);
+        Assert.Contains("archives", byName.Message);
     }
 
     [Fact]
