@@ -194,6 +194,28 @@ public class ArchiveRestoreTests
         Assert.Equal("user-old", Marker(real));
     }
 
+    [Fact]
+    public void An_entry_that_claims_more_bytes_than_the_disk_has_is_refused_before_anything_is_written()
+    {
+        using var folder = new TempFolder();
+        // A tar header claiming 10 TB (written by Python's tarfile), followed by a database's first bytes only.
+        string archive = folder.File("bomb_20250804_163829.tar.gz");
+        string script = "import tarfile,gzip,sys\n" +
+                        "ti = tarfile.TarInfo('user_data.db'); ti.size = 10 * 1024 ** 4\n" +
+                        "data = ti.tobuf(format=tarfile.GNU_FORMAT) + b'SQLite format 3\\x00' + bytes(496) + bytes(1024)\n" +
+                        "gzip.open(sys.argv[1], 'wb').write(data)\n";
+        File.WriteAllText(folder.File("bomb.py"), script);
+        Cli.Output("python3", folder.File("bomb.py"), archive);
+        var (arrow, user, app) = Live(folder);
+        FolderSnapshot before = FolderSnapshot.Take(app);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { arrow, user }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.DestinationNotWritable, ex.ErrorId);
+        Assert.Contains("bytes free", ex.Message);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+    }
+
     [Theory]
     [InlineData("parent")]
     [InlineData("absolute")]
