@@ -19,6 +19,7 @@
         'Invoke-SqliteVacuum'
         'Remove-ExpiredBackup'
         'Remove-SyncLogEntry'
+        'Repair-SqliteDatabase'
         'Restore-SqliteDatabase'
         'Test-SqliteHealth'
         'Test-SqliteIntegrity'

@@ -108,6 +108,10 @@ internal static class ErrorIds
     public const string ColumnNotFound = "ColumnNotFound";
     /// <summary>The user stopped the operation (Ctrl+C).</summary>
     public const string OperationStopped = "OperationStopped";
+    /// <summary>Repair-SqliteDatabase could not read the damaged database's schema (sqlite_schema on page 1), so no table could be salvaged.</summary>
+    public const string SchemaUnreadable = "SchemaUnreadable";
+    /// <summary>The database salvaged by Repair-SqliteDatabase failed its integrity check, or (with -Replace) its swap could not be verified; nothing was kept.</summary>
+    public const string RepairVerificationFailed = "RepairVerificationFailed";
     /// <summary>An unexpected failure; the message and inner exception say more.</summary>
     public const string UnexpectedError = "UnexpectedError";
 }

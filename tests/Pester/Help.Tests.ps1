@@ -28,8 +28,10 @@ Describe 'Help' {
         @($help.InputTypes.InputType).Count | Should -BeGreaterOrEqual 1
     }
 
-    It 'covers the ten cmdlets the module exports' {
-        (Get-Command -Module SqliteAdmin -CommandType Cmdlet).Count | Should -Be 10
+    It 'covers every cmdlet the manifest exports, and only those' {
+        $exported = (Import-PowerShellDataFile -LiteralPath $script:ModuleManifest).CmdletsToExport
+        @($exported).Count | Should -BeGreaterOrEqual 11
+        (Get-Command -Module SqliteAdmin -CommandType Cmdlet).Name | Sort-Object | Should -Be ($exported | Sort-Object)
     }
 
     It 'has the about_SqliteAdmin topic' {

@@ -18,6 +18,9 @@ BeforeDiscovery {
         @{ Cmdlet = 'Remove-SyncLogEntry'; HasForce = $true; High = $true
            Act = { param($f, $p) Remove-SyncLogEntry -Path $f.Database -KeepLast 10 @p }
            Changed = { param($f) [long](Invoke-TestScalar -Path $f.Database -Sql 'SELECT count(*) FROM sync_log') -eq 10 } }
+        @{ Cmdlet = 'Repair-SqliteDatabase'; HasForce = $true; High = $true
+           Act = { param($f, $p) Repair-SqliteDatabase -Path $f.Database -Replace @p }
+           Changed = { param($f) Test-Path -LiteralPath (Join-Path $f.Folder 'before_restore') } }
     )
 }
 

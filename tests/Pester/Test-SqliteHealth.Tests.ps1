@@ -130,5 +130,6 @@ DELETE FROM filler WHERE id % 4 <> 0;
 
         $integrity.Status | Should -Be 'Fail'
         $integrity.Message | Should -Match 'Restore-SqliteDatabase'
+        $integrity.Message | Should -Match 'where there is none, salvage .* with Repair-SqliteDatabase'
     }
 }

@@ -8,6 +8,7 @@ BeforeDiscovery {
         @{ Type = 'TableInfo'; Header = 'Name\s+RowCount'; Make = { param($f) (Get-SqliteDatabase $f.Db).Tables } }
         @{ Type = 'BackupInfo'; Header = 'Database\s+Tier\s+Format\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path'; Make = { param($f) Get-SqliteBackup $f.Backups } }
         @{ Type = 'RestoreResult'; Header = 'Destination\s+BackupCreatedUtc\s+Verified\s+Integrity\s+Duration\s+SafetyCopyPath'; Make = { param($f) Get-SqliteBackup $f.Backups | Restore-SqliteDatabase -Destination (Join-Path $f.Folder 'restored.db') -Force } }
+        @{ Type = 'RepairResult'; Header = 'Repair: .*app\.db -> .*salvaged\.db\s+Name\s+Type\s+Status\s+Recovered\s+Expected\s+Message'; Make = { param($f) Repair-SqliteDatabase $f.Db -Destination (Join-Path $f.Folder 'salvaged.db') -Force } }
         @{ Type = 'IntegrityResult'; Header = 'Path\s+Mode\s+Status\s+Errors\s+FkViolations\s+Duration\s+FirstProblem'; Make = { param($f) Test-SqliteIntegrity $f.Fk } }
         @{ Type = 'ForeignKeyViolation'; Header = 'Table\s+RowId\s+Parent\s+ForeignKeyIndex'; Make = { param($f) (Test-SqliteIntegrity $f.Fk).ForeignKeyViolations } }
         @{ Type = 'RetentionDecision'; Header = 'Database\s+Action\s+CreatedUtc\s+Tier\s+SizeBytes\s+Reasons\s+Path'; Make = { param($f) Remove-ExpiredBackup $f.Backups -KeepLast 1 -WhatIf } }

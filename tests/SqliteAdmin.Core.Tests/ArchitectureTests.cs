@@ -14,7 +14,7 @@ namespace SqliteAdmin.Core.Tests;
 public class ArchitectureTests
 {
     private static readonly string[] Shared = { "IO", "Data", "Compression", "Crypto", "Json", "Native", "Progress" };
-    private static readonly string[] Jobs = { "Backups", "Restore", "Integrity", "Maintenance", "Retention", "SyncLog", "Health", "Databases" };
+    private static readonly string[] Jobs = { "Backups", "Restore", "Integrity", "Maintenance", "Retention", "SyncLog", "Health", "Databases", "Repair" };
 
     private static string CoreSource()
     {

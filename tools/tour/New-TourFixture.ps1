@@ -71,6 +71,28 @@ try {
 }
 finally { $stream.Dispose() }
 
+# ora.db: seed 004's damaged database. shipped_items fills the first part of the file (written
+# first); two of its leaf pages (type byte 0x0D) lose their headers, as a failing disk leaves them.
+Invoke-TestSql -Path (In 'ora.db') -Sql @"
+CREATE TABLE shipped_items(id INTEGER PRIMARY KEY, sku TEXT NOT NULL, ship_date TEXT, quantity INTEGER);
+CREATE TABLE inventory_transactions(date TEXT, sku TEXT, quantity INTEGER, transaction_type TEXT, notes TEXT);
+CREATE TABLE inventory_current(sku TEXT PRIMARY KEY, current_quantity INTEGER, reorder_point INTEGER) WITHOUT ROWID;
+CREATE INDEX idx_shipped_date ON shipped_items(ship_date);
+CREATE VIEW low_stock AS SELECT * FROM inventory_current WHERE current_quantity < reorder_point;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 6000)
+  INSERT INTO shipped_items(sku, ship_date, quantity) SELECT 'SKU-' || (i % 400), date('2026-01-01', '+' || (i % 330) || ' days'), 1 + i % 12 FROM n;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 3000)
+  INSERT INTO inventory_transactions SELECT date('2026-01-01', '+' || (i % 330) || ' days'), 'SKU-' || (i % 400), i % 50, 'Receive', NULL FROM n;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM n WHERE i < 399)
+  INSERT INTO inventory_current SELECT 'SKU-' || i, i % 70, 20 FROM n;
+"@
+$oraBytes = [IO.File]::ReadAllBytes((In 'ora.db'))
+$leaves = @(for ($page = 3; $page * 4096 -lt $oraBytes.Length / 3; $page++) { if ($oraBytes[$page * 4096] -eq 0x0D) { $page } })
+foreach ($page in $leaves[3], $leaves[12]) {
+    for ($i = $page * 4096; $i -lt $page * 4096 + 24; $i++) { $oraBytes[$i] = $oraBytes[$i] -bxor 0xFF }
+}
+[IO.File]::WriteAllBytes((In 'ora.db'), $oraBytes)
+
 # tracker.db: a WAL database that lost most of its rows, so most of its pages are free.
 $trackerSql = @"
 PRAGMA journal_mode=wal;

@@ -55,7 +55,17 @@ internal static class SqliteConnectionFactory
     public static SqliteConnection OpenOrCreate(string path, TimeSpan busyTimeout) =>
         Open(path, SqliteOpenMode.ReadWriteCreate, busyTimeout, validate: false);
 
-    private static SqliteConnection Open(string path, SqliteOpenMode mode, TimeSpan busyTimeout, bool validate)
+    /// <summary>
+    /// Opens a damaged database to salvage from: read-write, because only a writable connection rolls a
+    /// hot journal back, so give it a private copy, never the original. <c>writable_schema</c> is on
+    /// before the first read, as the shell's .dump does: SQLite then reads a file shorter than its
+    /// header says and skips schema rows it cannot parse instead of refusing the whole database.
+    /// <c>query_only</c> keeps every statement from writing.
+    /// </summary>
+    public static SqliteConnection OpenDamagedCopy(string path, TimeSpan busyTimeout) =>
+        Open(path, SqliteOpenMode.ReadWrite, busyTimeout, validate: false, "PRAGMA writable_schema = ON; PRAGMA query_only = ON;");
+
+    private static SqliteConnection Open(string path, SqliteOpenMode mode, TimeSpan busyTimeout, bool validate, string firstPragmas = "")
     {
         if (validate)
         {
@@ -75,7 +85,7 @@ internal static class SqliteConnectionFactory
         try
         {
             connection.Open();
-            connection.ExecuteNonQuery(
+            connection.ExecuteNonQuery(firstPragmas +
                 $"PRAGMA busy_timeout = {busyMs}; PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0;");
             // Reading the schema cookie makes SQLite read page 1 now, so "not a database" and lock
             // errors surface here, at open, with the path in the message.

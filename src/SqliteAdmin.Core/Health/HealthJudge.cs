@@ -83,7 +83,7 @@ internal static class HealthJudge
                 $"{IntegrityCheck.Summarize(problems, mode)}. The file is not damaged: do not restore it; run Test-SqliteIntegrity -IntegrityMode Full for the rows and fix or remove them in the application.");
         }
         return new HealthCheck(path, HealthCheckNames.Integrity, HealthStatus.Fail, result.Status.ToString(), threshold,
-            $"{IntegrityCheck.Summarize(problems, mode)}. Stop the application, run Test-SqliteIntegrity -IntegrityMode Full for the details, and restore the newest verified backup with Restore-SqliteDatabase.");
+            $"{IntegrityCheck.Summarize(problems, mode)}. Stop the application, run Test-SqliteIntegrity -IntegrityMode Full for the details, and restore the newest verified backup with Restore-SqliteDatabase; where there is none, salvage what the file still holds with Repair-SqliteDatabase -Destination <new file> (the damaged file is never written).");
     }
 
     /// <summary>

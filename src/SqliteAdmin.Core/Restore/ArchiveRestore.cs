@@ -104,7 +104,7 @@ internal static class ArchiveRestore
             }
             foreach (Member member in members)
             {
-                DatabaseRestore.EnsureNotInUse(member.Destination, request.BusyTimeout);
+                DatabaseSwap.EnsureNotInUse(member.Destination, request.BusyTimeout);
             }
 
             // 3. One after the other through the single restore (integrity_check, safety copy, swap, hash).
@@ -140,7 +140,7 @@ internal static class ArchiveRestore
                 {
                     if (result.SafetyCopyPath != null)
                     {
-                        DatabaseRestore.PutOriginalBack(member.Destination, result.SafetyCopyPath, swapped: true, replaced);
+                        DatabaseSwap.PutOriginalBack(member.Destination, result.SafetyCopyPath, swapped: true, replaced);
                     }
                     else
                     {

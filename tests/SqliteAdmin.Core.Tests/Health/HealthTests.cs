@@ -350,6 +350,7 @@ public class HealthTests
         Assert.Equal(HealthStatus.Fail, full.Status);
         Assert.Equal("Corrupt", full.Value);
         Assert.Contains("Restore-SqliteDatabase", full.Message);
+        Assert.Contains("where there is none, salvage what the file still holds with Repair-SqliteDatabase", full.Message);
         // One line for an e-mail: SQLite's multi-line report is flattened, its header left out. The
         // wording is our SQLite's (3.53 says "Tree 3 page 3 cell 0", the CLI's older one "On tree page 3 cell 0").
         string firstProblem = IntegrityReportOfShippedSqlite(db).Split('\n').First(l => !l.StartsWith("*** in database"));

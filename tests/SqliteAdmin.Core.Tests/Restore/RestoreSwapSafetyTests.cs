@@ -126,7 +126,7 @@ public class RestoreSwapSafetyTests
             Assert.Equal("in-the-wal", reader.StandardOutput.ReadLine());
             Assert.True(new FileInfo(target + "-wal").Length > 0);
 
-            var ex = Assert.ThrowsAny<Exception>(() => { using var held = DatabaseRestore.SettleOldDatabase(target, TimeSpan.FromMilliseconds(500)); });
+            var ex = Assert.ThrowsAny<Exception>(() => { using var held = DatabaseSwap.SettleOldDatabase(target, TimeSpan.FromMilliseconds(500)); });
 
             var admin = Assert.IsType<SqliteAdminException>(ex);
             Assert.Equal(ErrorIds.DatabaseInUse, admin.ErrorId);
@@ -145,7 +145,7 @@ public class RestoreSwapSafetyTests
         using var folder = new TempFolder();
         string target = Db(folder.File("app.db"), "old", journal: "wal");
 
-        using (DatabaseRestore.OldDatabaseLock? held = DatabaseRestore.SettleOldDatabase(target, TimeSpan.FromSeconds(1)))
+        using (DatabaseSwap.OldDatabaseLock? held = DatabaseSwap.SettleOldDatabase(target, TimeSpan.FromSeconds(1)))
         {
             Assert.NotNull(held);
             Assert.False(File.Exists(target + "-wal"));

@@ -1,0 +1,524 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.Data.Sqlite;
+using SqliteAdmin.Core.Crypto;
+using SqliteAdmin.Core.Data;
+using SqliteAdmin.Core.Integrity;
+using SqliteAdmin.Core.IO;
+using SqliteAdmin.Core.Progress;
+using SqliteAdmin.Core.Restore;
+
+namespace SqliteAdmin.Core.Repair;
+
+/// <summary>
+/// Salvages a damaged database into a new file, seed 004's <c>sqlite3 db .dump | sqlite3 new.db</c>
+/// done better: the original is never written (it is read through a private copy, so even its hot
+/// journal is rolled back only into that copy); the schema is read around damage too; every table is
+/// read around its unreadable pages (<see cref="TableSalvage"/>); indexes are rebuilt from the rows,
+/// views and triggers created after the data; the result must pass integrity_check before it gets a
+/// final name, or, with <see cref="RepairRequest.Replace"/>, is swapped in the way a restore is.
+/// </summary>
+internal static class DatabaseRepair
+{
+    private const int SqliteInterrupt = 9;
+
+    /// <summary>Runs the repair described by <paramref name="request"/>; one result per table, index, view and trigger.</summary>
+    public static List<RepairResult> Run(RepairRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        string source = Path.GetFullPath(request.Source);
+        string activity = $"Repairing {Path.GetFileName(source)}";
+        SqliteFileProbe.EnsureDatabaseFile(source);
+        string destination = request.Replace ? source : CheckDestination(source, request);
+        string folder = Path.GetDirectoryName(destination)!;
+        DurableFile.EnsureFolder(folder);
+        List<string> users = DatabaseSwap.OtherUsersOf(source);
+        if (users.Count > 0)
+        {
+            throw new SqliteAdminException(ErrorIds.DatabaseInUse, SqliteAdminErrorCategory.ResourceBusy,
+                $"'{source}' is in use by {string.Join(", ", users)}. Stop the application before repairing: a file read while it is written is not one state of the database.", source);
+        }
+
+        string work = DurableFile.TempPathIn(folder, "repair-source");
+        string temp = DurableFile.TempPathIn(folder, "repair");
+        try
+        {
+            progress?.Report(new OperationProgress(activity, "Copying the damaged database", 0));
+            CopyAsFound(source, work, cancellation);
+            List<RepairResult> results;
+            using (SqliteConnection damaged = SqliteConnectionFactory.OpenDamagedCopy(work, request.BusyTimeout))
+            using (damaged.InterruptOn(cancellation))
+            {
+                OwnerOnlyFile.CreateEmpty(temp);
+                using SqliteConnection salvaged = SqliteConnectionFactory.OpenOrCreate(temp, request.BusyTimeout);
+                using (salvaged.InterruptOn(cancellation))
+                {
+                    results = new Salvage(damaged, salvaged, source, cancellation, (status, percent) =>
+                        progress?.Report(new OperationProgress(activity, status, 5 + percent * 80 / 100))).Run();
+                    progress?.Report(new OperationProgress(activity, "Checking integrity of the salvaged database", 85));
+                    List<string> problems = IntegrityCheck.Run(salvaged, IntegrityMode.Full, 100, cancellation);
+                    if (problems.Count > 0)
+                    {
+                        throw new SqliteAdminException(ErrorIds.RepairVerificationFailed, SqliteAdminErrorCategory.InvalidData,
+                            $"The database salvaged from '{source}' fails integrity_check, so it was not kept: {IntegrityCheck.Summarize(problems, IntegrityMode.Full)}", source);
+                    }
+                    salvaged.ExecuteScalar<string>("PRAGMA journal_mode = DELETE;");
+                }
+            }
+            SqliteConnection.ClearAllPools();
+            DurableFile.TryDeleteDatabase(work);
+            DurableFile.Flush(temp);
+
+            string? safetyCopy = null;
+            if (request.Replace)
+            {
+                string sha = FileHash.Compute(temp, null, null, cancellation).Sha256;
+                var swap = new DatabaseSwap(destination, request.SafetyCopyFolder, request.BusyTimeout, request.UtcNow, "repair", ErrorIds.RepairVerificationFailed,
+                    stage => progress?.Report(new OperationProgress(activity, stage, 95)));
+                try
+                {
+                    swap.KeepSafetyCopy(cancellation);
+                    swap.Replace(temp, sha, cancellation);
+                }
+                catch (Exception ex)
+                {
+                    throw swap.Undo(ex, cancellation);
+                }
+                safetyCopy = swap.SafetyFolder;
+            }
+            else
+            {
+                progress?.Report(new OperationProgress(activity, "Naming the salvaged database", 95));
+                Place(temp, destination, request.Force);
+            }
+            progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
+            foreach (RepairResult result in results)
+            {
+                result.Destination = destination;
+                result.Integrity = "ok";
+                result.Replaced = request.Replace;
+                result.SafetyCopyPath = safetyCopy;
+                result.Duration = stopwatch.Elapsed;
+            }
+            return results;
+        }
+        catch (Exception ex)
+        {
+            DurableFile.TryDeleteDatabase(temp);
+            DurableFile.TryDeleteDatabase(work);
+            throw ex switch
+            {
+                SqliteException sqlite => SqliteErrors.Translate(sqlite, source, cancellation),
+                _ when DurableFile.IsFileSystemFailure(ex) => new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
+                    $"Repairing '{source}' into '{destination}' failed: {ex.Message} Nothing was left under the destination's name; the damaged database was not changed.", destination, ex),
+                _ => ex is SqliteAdminException || ex is OperationCanceledException ? ex : new SqliteAdminException(ErrorIds.UnexpectedError, SqliteAdminErrorCategory.NotSpecified, ex.Message, source, ex),
+            };
+        }
+    }
+
+    private static string CheckDestination(string source, RepairRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Destination))
+        {
+            throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
+                $"Give -Destination (a new file for the salvaged database) or -Replace to repair '{source}'.", source);
+        }
+        string destination = DestinationFor(source, request.Destination!);
+        if (string.Equals(destination, source, RuntimeInformationCompare))
+        {
+            throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
+                $"-Destination is the damaged database '{source}' itself; use -Replace to swap the salvaged database in (it keeps a safety copy).", destination);
+        }
+        if (FileLinks.IsLink(destination))
+        {
+            throw new SqliteAdminException(ErrorIds.DestinationIsLink, SqliteAdminErrorCategory.InvalidArgument,
+                $"The repair destination '{destination}' is a symbolic link; give the path of a file.", destination);
+        }
+        if (File.Exists(destination) && !request.Force)
+        {
+            throw new SqliteAdminException(ErrorIds.DestinationExists, SqliteAdminErrorCategory.ResourceExists,
+                $"The repair destination '{destination}' already exists; give a new file name, or -Force to replace it.", destination);
+        }
+        return destination;
+    }
+
+    /// <summary>The file a repair of <paramref name="source"/> writes for -Destination: that file, or the source's name in that folder.</summary>
+    internal static string DestinationFor(string source, string destination)
+    {
+        string full = Path.GetFullPath(destination);
+        return Directory.Exists(full) ? Path.Combine(full, Path.GetFileName(source)) : full;
+    }
+
+    private static StringComparison RuntimeInformationCompare =>
+        System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux)
+            ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+
+    /// <summary>
+    /// Copies the database with its -wal and -journal (never -shm: SQLite rebuilds it) to a private,
+    /// owner-only name, so that whatever SQLite does on open (roll a hot journal back, replay a WAL)
+    /// happens to the copy, and the original stays byte for byte as it was.
+    /// </summary>
+    private static void CopyAsFound(string source, string work, CancellationToken cancellation)
+    {
+        foreach (string suffix in new[] { "", "-wal", "-journal" })
+        {
+            if (suffix.Length > 0 && !File.Exists(source + suffix))
+            {
+                continue;
+            }
+            using var input = new FileStream(source + suffix, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, StreamPump.BufferSize);
+            using FileStream output = OwnerOnlyFile.CreateNew(work + suffix);
+            StreamPump.Copy(input, output, null, cancellation);
+        }
+    }
+
+    /// <summary>Gives the finished file its name: never over an existing file unless forced, and then with that file's stale side files gone.</summary>
+    private static void Place(string temp, string destination, bool force)
+    {
+        if (force && File.Exists(destination))
+        {
+            // An old -wal or hot -journal beside the replaced file would be replayed into the new one on open.
+            DatabaseSwap.DeleteSideFiles(destination);
+            File.Replace(temp, destination, null);
+            DurableFile.FlushFolder(Path.GetDirectoryName(destination)!);
+            return;
+        }
+        DurableFile.MoveNoOverwrite(temp, destination);
+    }
+
+    /// <summary>One salvage: reads the damaged copy, writes the new database.</summary>
+    private sealed class Salvage
+    {
+        private readonly SqliteConnection _damaged, _salvaged;
+        private readonly string _source;
+        private readonly CancellationToken _cancellation;
+        private readonly Action<string, int> _step;
+
+        internal Salvage(SqliteConnection damaged, SqliteConnection salvaged, string source, CancellationToken cancellation, Action<string, int> step)
+        {
+            _damaged = damaged;
+            _salvaged = salvaged;
+            _source = source;
+            _cancellation = cancellation;
+            _step = step;
+        }
+
+        private sealed class SchemaRow
+        {
+            internal string Type = "", Name = "", Sql = "";
+        }
+
+        internal List<RepairResult> Run()
+        {
+            CopyHeaderSettings();
+            List<SchemaRow> schema = ReadSchema();
+            _salvaged.ExecuteNonQuery("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;");
+            var results = new List<RepairResult>();
+            List<SchemaRow> tables = schema.Where(r => r.Type == "table" && !IsInternal(r.Name)).ToList();
+            for (int i = 0; i < tables.Count; i++)
+            {
+                _step($"Table {tables[i].Name}", 100 * i / Math.Max(1, tables.Count));
+                results.Add(CopyTable(tables[i]));
+            }
+            CopySequences(schema);
+            _step("Indexes, views and triggers", 95);
+            // Indexes from the recovered rows; triggers last, so none fired while rows went in.
+            foreach (string type in new[] { "index", "view", "trigger" })
+            {
+                foreach (SchemaRow row in schema.Where(r => r.Type == type && r.Sql.Length > 0 && !IsInternal(r.Name)))
+                {
+                    results.Add(CreateObject(row));
+                }
+            }
+            NoteForeignKeyViolations(results);
+            return results;
+        }
+
+        private static bool IsInternal(string name) => name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase);
+
+        private void CopyHeaderSettings()
+        {
+            // Before the first table: page size, auto_vacuum and encoding only take effect on an empty database.
+            foreach (string pragma in new[] { "page_size", "auto_vacuum", "encoding", "user_version", "application_id" })
+            {
+                object? value;
+                try
+                {
+                    value = _damaged.ExecuteScalar<object>($"PRAGMA {pragma};");
+                }
+                catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
+                {
+                    continue;
+                }
+                string literal = value is string text ? "'" + text.Replace("'", "''") + "'" : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+                if (literal.Length > 0)
+                {
+                    _salvaged.ExecuteNonQuery($"PRAGMA {pragma} = {literal};");
+                }
+            }
+        }
+
+        private List<SchemaRow> ReadSchema()
+        {
+            var rows = new List<SchemaRow>();
+            var reader = new TableSalvage(_damaged, "sqlite_schema", new[] { "type", "name", "sql" }, "rowid", Array.Empty<string>(), row =>
+            {
+                if (row[1] is string type && row[2] is string name)
+                {
+                    rows.Add(new SchemaRow { Type = type, Name = name, Sql = row[3] as string ?? "" });
+                    return true;
+                }
+                return false;
+            }, _cancellation);
+            reader.Run();
+            if (rows.Count == 0 && reader.DamagedRanges > 0)
+            {
+                throw new SqliteAdminException(ErrorIds.SchemaUnreadable, SqliteAdminErrorCategory.InvalidData,
+                    $"The schema of '{_source}' (sqlite_schema, on page 1) is unreadable ({reader.FirstDamage}), so no table can be found by name: nothing was salvaged. " +
+                    "Restore the newest verified backup with Restore-SqliteDatabase.", _source);
+            }
+            return rows;
+        }
+
+        private RepairResult CopyTable(SchemaRow table)
+        {
+            var result = new RepairResult { Database = _source, Name = table.Name, Type = "table" };
+            bool existing = false;
+            try
+            {
+                _salvaged.ExecuteNonQuery(table.Sql + ";");
+            }
+            catch (SqliteException ex) when (ex.Message.IndexOf("already exists", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                existing = true; // a virtual table's shadow table, made with it: its rows are copied over the defaults
+            }
+            catch (SqliteException ex)
+            {
+                result.Status = RepairStatus.Failed;
+                result.RowsRecovered = 0;
+                result.Message = $"Not recreated: its definition in the damaged schema is not valid SQL any more ({ex.Message}).";
+                return result;
+            }
+            if (table.Sql.TrimStart().StartsWith("CREATE VIRTUAL", StringComparison.OrdinalIgnoreCase))
+            {
+                result.Status = RepairStatus.Complete;
+                result.Message = "Virtual table: recreated; its rows live in its shadow tables.";
+                return result;
+            }
+            var columns = new List<string>();
+            var allNames = new List<string>();
+            var keys = new List<(long Pk, string Name)>();
+            using (SqliteCommand info = _salvaged.CreateCommand())
+            {
+                info.CommandText = "SELECT name, hidden, pk FROM pragma_table_xinfo($t);";
+                info.Parameters.AddWithValue("$t", table.Name);
+                using SqliteDataReader reader = info.ExecuteReader();
+                while (reader.Read())
+                {
+                    string name = reader.GetString(0);
+                    allNames.Add(name);
+                    if (reader.GetInt64(1) == 0)
+                    {
+                        columns.Add(name); // hidden 2 and 3 are generated columns: computed, not copied
+                    }
+                    if (reader.GetInt64(2) > 0)
+                    {
+                        keys.Add((reader.GetInt64(2), name));
+                    }
+                }
+            }
+            string? rowid = RowidName(table.Name, allNames);
+            string quoted = SqlNames.Quote(table.Name);
+            using SqliteCommand insert = _salvaged.CreateCommand();
+            var names = (rowid != null ? new[] { rowid } : Array.Empty<string>()).Concat(columns).ToList();
+            insert.CommandText = $"INSERT OR {(existing ? "REPLACE" : "IGNORE")} INTO main.{quoted}({string.Join(", ", names.Select(SqlNames.Quote))}) " +
+                                 $"VALUES({string.Join(", ", names.Select((_, i) => "$p" + i))});";
+            // No declared type: each value binds as what it is (integer, real, text, blob), as it was stored.
+            SqliteParameter[] parameters = names.Select((_, i) => insert.Parameters.AddWithValue("$p" + i, DBNull.Value)).ToArray();
+            var salvage = new TableSalvage(_damaged, table.Name, columns, rowid, keys.OrderBy(k => k.Pk).Select(k => k.Name).ToList(), row =>
+            {
+                for (int i = 0; i < parameters.Length; i++)
+                {
+                    parameters[i].Value = row[i] ?? DBNull.Value;
+                }
+                return insert.ExecuteNonQuery() > 0;
+            }, _cancellation);
+            _salvaged.ExecuteNonQuery("BEGIN;");
+            try
+            {
+                salvage.Run();
+            }
+            catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) != SqliteInterrupt)
+            {
+                // The damaged copy cannot query the table at all (SQLite skipped its schema row): nothing to read.
+                salvage.NoteUnreadable(ex);
+            }
+            _salvaged.ExecuteNonQuery("COMMIT;");
+
+            result.RowsRecovered = salvage.Recovered;
+            result.RowsRejected = salvage.Rejected;
+            result.DamagedRanges = salvage.DamagedRanges;
+            result.RowsExpected = CountRows(table.Name, existing);
+            result.Status = salvage.DamagedRanges == 0 && (result.RowsExpected == null || result.RowsExpected == result.RowsRecovered)
+                ? RepairStatus.Complete
+                : salvage.Recovered == 0 ? RepairStatus.Failed : RepairStatus.Partial;
+            result.Message = Describe(salvage, result);
+            return result;
+        }
+
+        /// <summary>A name for the rowid that no column shadows; null for a WITHOUT ROWID table.</summary>
+        private string? RowidName(string table, List<string> columns)
+        {
+            foreach (string candidate in new[] { "rowid", "_rowid_", "oid" })
+            {
+                if (columns.Any(c => string.Equals(c, candidate, StringComparison.OrdinalIgnoreCase)))
+                {
+                    continue;
+                }
+                try
+                {
+                    _salvaged.ExecuteNonQuery($"SELECT {candidate} FROM main.{SqlNames.Quote(table)} LIMIT 0;");
+                    return candidate;
+                }
+                catch (SqliteException)
+                {
+                    return null; // "no such column": WITHOUT ROWID
+                }
+            }
+            return null;
+        }
+
+        /// <summary>count(*) over the table's own b-tree in the damaged original; null when damage stops the count.</summary>
+        private long? CountRows(string table, bool shadow)
+        {
+            try
+            {
+                return _damaged.ExecuteScalar<long>($"SELECT count(*) FROM main.{SqlNames.Quote(table)}{(shadow ? "" : " NOT INDEXED")};");
+            }
+            catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
+            {
+                return null;
+            }
+        }
+
+        private static string Describe(TableSalvage salvage, RepairResult result)
+        {
+            var parts = new List<string>();
+            if (salvage.DamagedRanges > 0)
+            {
+                string ranges = string.Join(", ", salvage.LostRanges.Take(5).Select(r =>
+                    r.From == null && r.To == null ? "rows in unknown key ranges"
+                    : r.From == r.To ? $"rowid {r.From}"
+                    : $"rowids {(r.From?.ToString(CultureInfo.InvariantCulture) ?? "…")}–{(r.To?.ToString(CultureInfo.InvariantCulture) ?? "…")}"))
+                    + (salvage.LostRanges.Count > 5 ? $" and {salvage.LostRanges.Count - 5} more" : "");
+                parts.Add($"Unreadable: {ranges} (SQLite: {SqliteMessage(salvage.FirstDamage)}).");
+            }
+            if (result.RowsExpected != null && result.RowsExpected != result.RowsRecovered)
+            {
+                parts.Add($"{result.RowsExpected - result.RowsRecovered} of {result.RowsExpected} rows not recovered.");
+            }
+            if (salvage.RecoveredFromDamagedPages > 0)
+            {
+                parts.Add($"{salvage.RecoveredFromDamagedPages} row(s) were read from damaged pages (in rowid order, inside the damaged range).");
+            }
+            if (salvage.Rejected > 0)
+            {
+                parts.Add($"{salvage.Rejected} row(s) read from damaged pages were out of order or broke a constraint, and were left out.");
+            }
+            return string.Join(" ", parts);
+        }
+
+        /// <summary>"database disk image is malformed" out of "SQLite Error 11: 'database disk image is malformed'.".</summary>
+        private static string SqliteMessage(string? message)
+        {
+            message ??= "";
+            int open = message.IndexOf('\''), close = message.LastIndexOf('\'');
+            return open >= 0 && close > open ? message.Substring(open + 1, close - open - 1) : message;
+        }
+
+        /// <summary>AUTOINCREMENT counters: never below the original's, so no deleted id is ever handed out again.</summary>
+        private void CopySequences(List<SchemaRow> schema)
+        {
+            if (!schema.Any(r => r.Type == "table" && string.Equals(r.Name, "sqlite_sequence", StringComparison.OrdinalIgnoreCase)) ||
+                _salvaged.ExecuteScalar<long>("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence';") == 0)
+            {
+                return;
+            }
+            using SqliteCommand update = _salvaged.CreateCommand();
+            update.CommandText = "UPDATE sqlite_sequence SET seq = max(seq, $seq) WHERE name = $name;";
+            SqliteParameter name = update.Parameters.Add("$name", SqliteType.Text), seq = update.Parameters.Add("$seq", SqliteType.Integer);
+            using SqliteCommand insert = _salvaged.CreateCommand();
+            insert.CommandText = "INSERT INTO sqlite_sequence(name, seq) SELECT $name, $seq WHERE EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = $name);";
+            insert.Parameters.Add("$name", SqliteType.Text);
+            insert.Parameters.Add("$seq", SqliteType.Integer);
+            try
+            {
+                var sequences = new TableSalvage(_damaged, "sqlite_sequence", new[] { "name", "seq" }, "rowid", Array.Empty<string>(), row =>
+                {
+                    name.Value = row[1] ?? DBNull.Value;
+                    seq.Value = row[2] ?? DBNull.Value;
+                    if (update.ExecuteNonQuery() > 0)
+                    {
+                        return true;
+                    }
+                    insert.Parameters[0].Value = name.Value;
+                    insert.Parameters[1].Value = seq.Value;
+                    return insert.ExecuteNonQuery() > 0;
+                }, _cancellation);
+                sequences.Run();
+            }
+            catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
+            {
+                // Unreadable: the counters stay at the highest rowid recovered, which the inserts set.
+            }
+        }
+
+        private RepairResult CreateObject(SchemaRow row)
+        {
+            var result = new RepairResult { Database = _source, Name = row.Name, Type = row.Type, Status = RepairStatus.Complete };
+            try
+            {
+                _salvaged.ExecuteNonQuery(row.Sql + ";");
+                if (row.Type == "index")
+                {
+                    result.Message = "Rebuilt from the recovered rows.";
+                }
+            }
+            catch (SqliteException ex)
+            {
+                result.Status = RepairStatus.Failed;
+                result.Message = $"Not recreated ({ex.Message}).";
+            }
+            return result;
+        }
+
+        /// <summary>Rows whose parent row was lost with a damaged page: said on the child table's result.</summary>
+        private void NoteForeignKeyViolations(List<RepairResult> results)
+        {
+            var counts = new Dictionary<string, (long Rows, HashSet<string> Parents)>(StringComparer.OrdinalIgnoreCase);
+            using (SqliteCommand check = _salvaged.CreateCommand())
+            {
+                check.CommandText = "PRAGMA foreign_key_check;";
+                using SqliteDataReader reader = check.ExecuteReader();
+                while (reader.Read())
+                {
+                    string table = reader.GetString(0);
+                    counts.TryGetValue(table, out var entry);
+                    entry.Parents ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                    entry.Parents.Add(reader.GetString(2));
+                    counts[table] = (entry.Rows + 1, entry.Parents);
+                }
+            }
+            foreach (RepairResult result in results.Where(r => r.Type == "table" && counts.ContainsKey(r.Name)))
+            {
+                var (rows, parents) = counts[result.Name];
+                result.Message = (result.Message + $" {rows} row(s) refer to rows of {string.Join(", ", parents)} that were not recovered (PRAGMA foreign_key_check).").Trim();
+            }
+        }
+    }
+}
