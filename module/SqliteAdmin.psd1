@@ -13,9 +13,11 @@
     TypesToProcess       = @('SqliteAdmin.types.ps1xml')
     CmdletsToExport      = @(
         'Backup-SqliteDatabase'
+        'Export-SqliteData'
         'Get-SqliteBackup'
         'Get-SqliteDatabase'
         'Get-SyncLogReport'
+        'Invoke-SqliteQuery'
         'Invoke-SqliteVacuum'
         'Remove-ExpiredBackup'
         'Remove-SyncLogEntry'

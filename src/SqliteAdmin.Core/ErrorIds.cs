@@ -106,6 +106,18 @@ internal static class ErrorIds
     public const string InvalidParameterCombination = "InvalidParameterCombination";
     /// <summary>A column named by a parameter does not exist in the table.</summary>
     public const string ColumnNotFound = "ColumnNotFound";
+    /// <summary>SQLite refused to prepare the SQL (syntax error, unknown table or column); the message says where.</summary>
+    public const string QueryInvalid = "QueryInvalid";
+    /// <summary>The SQL would change the database, which is open read-only (give -ReadWrite); nothing was run.</summary>
+    public const string WriteNotAllowed = "WriteNotAllowed";
+    /// <summary>A statement failed while it ran (a constraint, a function error).</summary>
+    public const string QueryFailed = "QueryFailed";
+    /// <summary>The SQL uses a parameter that -Parameter gives no value for, or a positional (?) parameter.</summary>
+    public const string QueryParameterMissing = "QueryParameterMissing";
+    /// <summary>A -Parameter value SQLite cannot hold (not a number, text, date, byte array or null), or a name given twice.</summary>
+    public const string QueryParameterInvalid = "QueryParameterInvalid";
+    /// <summary>The export file could not be written (disk full, permissions); nothing was left under its name.</summary>
+    public const string ExportWriteFailed = "ExportWriteFailed";
     /// <summary>The user stopped the operation (Ctrl+C).</summary>
     public const string OperationStopped = "OperationStopped";
     /// <summary>Repair-SqliteDatabase could not read the damaged database's schema (sqlite_schema on page 1), so no table could be salvaged.</summary>

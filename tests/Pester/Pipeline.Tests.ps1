@@ -18,6 +18,9 @@ BeforeDiscovery {
         # A missing database is a Fail row of Test-SqliteHealth, not an error; a path outside the file system is.
         @{ Cmdlet = 'Test-SqliteHealth'; Kind = 'Database'; Names = 'Database'; Paths = @{ BackupPath = 'backups' }; Arguments = @{}; Bad = 'Env:PATH'; ErrorId = 'NotFileSystemPath' }
         @{ Cmdlet = 'Remove-SyncLogEntry'; Kind = 'Database'; Names = 'Path'; Paths = @{}; Arguments = @{ KeepLast = 10; Force = $true }; Bad = 'missing.db'; ErrorId = 'DatabaseNotFound' }
+        # The query answers with the file SQLite opened, so each row names its database.
+        @{ Cmdlet = 'Invoke-SqliteQuery'; Kind = 'Database'; Names = 'Path'; Paths = @{}; Arguments = @{ Query = "SELECT file AS Path FROM pragma_database_list WHERE name = 'main'" }; Bad = 'missing.db'; ErrorId = 'DatabaseNotFound' }
+        @{ Cmdlet = 'Export-SqliteData'; Kind = 'Database'; Names = 'Path'; Paths = @{ Destination = 'export.csv' }; Arguments = @{ Table = 'sync_log'; Force = $true }; Bad = 'missing.db'; ErrorId = 'DatabaseNotFound' }
         @{ Cmdlet = 'Repair-SqliteDatabase'; Kind = 'Database'; Names = 'Database'; Paths = @{ Destination = 'salvaged.db' }; Arguments = @{ Force = $true }; Bad = 'missing.db'; ErrorId = 'DatabaseNotFound' }
     )
     $forms = 'String', 'Get-ChildItem', 'Path property', 'FullName property', 'PSPath property'
@@ -26,7 +29,7 @@ BeforeDiscovery {
     $objectCases = @(
     ) + @(foreach ($name in 'Restore-SqliteDatabase', 'Test-SqliteIntegrity', 'Get-SqliteBackup', 'Remove-ExpiredBackup') {
         @{ Source = 'Get-SqliteBackup' } + ($cmdlets | Where-Object Cmdlet -eq $name)
-    }) + @(foreach ($name in 'Backup-SqliteDatabase', 'Test-SqliteIntegrity', 'Invoke-SqliteVacuum', 'Get-SyncLogReport', 'Test-SqliteHealth', 'Remove-SyncLogEntry', 'Repair-SqliteDatabase') {
+    }) + @(foreach ($name in 'Backup-SqliteDatabase', 'Test-SqliteIntegrity', 'Invoke-SqliteVacuum', 'Get-SyncLogReport', 'Test-SqliteHealth', 'Remove-SyncLogEntry', 'Repair-SqliteDatabase', 'Invoke-SqliteQuery', 'Export-SqliteData') {
         @{ Source = 'Get-SqliteDatabase' } + ($cmdlets | Where-Object Cmdlet -eq $name)
     })
 }

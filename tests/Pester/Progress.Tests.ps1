@@ -12,6 +12,8 @@ BeforeDiscovery {
         @{ Cmdlet = 'Get-SqliteDatabase'; Script = 'param($Db, $Folder) Get-SqliteDatabase -Path $Db' }
         @{ Cmdlet = 'Test-SqliteHealth'; Script = 'param($Db, $Folder) Test-SqliteHealth -Path $Db -BackupPath (Join-Path $Folder backups)' }
         @{ Cmdlet = 'Remove-SyncLogEntry'; Script = 'param($Db, $Folder) Remove-SyncLogEntry -Path $Db -KeepLast 10 -Force' }
+        # A query's row count is not known before the end: rows and megabytes so far, percentage -1 (unknown).
+        @{ Cmdlet = 'Export-SqliteData'; Unknown = $true; Script = 'param($Db, $Folder) Export-SqliteData -Path $Db -Table sync_log -Destination (Join-Path $Folder ([guid]::NewGuid().ToString() + ''.csv''))' }
     )
     $stopCases = @(
         @{ Name = 'an online backup'; Records = 3; Script = 'param($Db, $Out) Backup-SqliteDatabase -Path $Db -Destination $Out -PagesPerStep 16' }
@@ -19,6 +21,7 @@ BeforeDiscovery {
         @{ Name = 'a VACUUM INTO copy'; Records = 3; Script = 'param($Db, $Out) $null = New-Item -ItemType Directory -Path $Out -Force; Invoke-SqliteVacuum -Path $Db -VacuumMode Into -Destination $Out' }
         @{ Name = 'a vacuum in place'; Records = 3; Script = 'param($Db, $Out) Invoke-SqliteVacuum -Path $Db' }
         @{ Name = 'an integrity check'; Records = 1; Script = 'param($Db, $Out) Test-SqliteIntegrity -Path $Db' }
+        @{ Name = 'a CSV export'; Records = 2; Script = 'param($Db, $Out) Export-SqliteData -Path $Db -Query ''WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i, ''''row '''' || i FROM n'' -Destination (Join-Path $Out rows.csv)' }
     )
 }
 
@@ -47,7 +50,7 @@ Describe 'Write-Progress' {
         $run.Progress.Count | Should -BeGreaterThan 1
         foreach ($record in $run.Progress) {
             $record.PercentComplete | Should -BeOfType [int]
-            $record.PercentComplete | Should -BeGreaterOrEqual 0 -Because "$($record.Activity): $($record.StatusDescription)"
+            $record.PercentComplete | Should -BeGreaterOrEqual ($(if ($Unknown -and $record.RecordType -ne 'Completed') { -1 } else { 0 })) -Because "$($record.Activity): $($record.StatusDescription)"
             $record.PercentComplete | Should -BeLessOrEqual 100
             $record.Activity | Should -Not -BeNullOrEmpty
         }

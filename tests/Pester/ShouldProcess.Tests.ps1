@@ -18,6 +18,13 @@ BeforeDiscovery {
         @{ Cmdlet = 'Remove-SyncLogEntry'; HasForce = $true; High = $true
            Act = { param($f, $p) Remove-SyncLogEntry -Path $f.Database -KeepLast 10 @p }
            Changed = { param($f) [long](Invoke-TestScalar -Path $f.Database -Sql 'SELECT count(*) FROM sync_log') -eq 10 } }
+        # Only with -ReadWrite: a read-only query changes nothing and asks nothing.
+        @{ Cmdlet = 'Invoke-SqliteQuery'; HasForce = $false; High = $false
+           Act = { param($f, $p) Invoke-SqliteQuery -Path $f.Database -Query 'DELETE FROM sync_log WHERE id > 10' -ReadWrite @p }
+           Changed = { param($f) [long](Invoke-TestScalar -Path $f.Database -Sql 'SELECT count(*) FROM sync_log') -eq 10 } }
+        @{ Cmdlet = 'Export-SqliteData'; HasForce = $true; High = $false
+           Act = { param($f, $p) Export-SqliteData -Path $f.Database -Table sync_log -Destination (Join-Path $f.Folder 'export.csv') @p }
+           Changed = { param($f) Test-Path -LiteralPath (Join-Path $f.Folder 'export.csv') } }
         @{ Cmdlet = 'Repair-SqliteDatabase'; HasForce = $true; High = $true
            Act = { param($f, $p) Repair-SqliteDatabase -Path $f.Database -Replace @p }
            Changed = { param($f) Test-Path -LiteralPath (Join-Path $f.Folder 'before_restore') } }

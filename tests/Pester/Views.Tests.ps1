@@ -16,6 +16,7 @@ BeforeDiscovery {
         @{ Type = 'SyncLogReport'; Header = 'Path\s+Status\s+Syncs\s+Success%\s+Conflict%\s+P95ms\s+LastSuccess\s+Alerts'; Make = { param($f) Get-SyncLogReport $f.Db -Since '2026-11-01' } }
         @{ Type = 'SyncLogPeriod'; Header = 'Period\s+Syncs\s+Succeeded\s+Failed\s+Failure%\s+Conflict%\s+Conflicts\s+Pulled\s+Pushed\s+AvgMs'; Make = { param($f) Get-SyncLogReport $f.Db -Since '2026-11-01' -GroupBy Day } }
         @{ Type = 'SyncLogPruneResult'; Header = 'Path\s+Table\s+Removed\s+Remaining\s+OldestKept\s+NewestKept\s+Unreadable'; Make = { param($f) Remove-SyncLogEntry $f.Db -KeepLast 10 -Force } }
+        @{ Type = 'ExportResult'; Header = 'Path\s+Destination\s+Rows\s+Size\s+Duration\s+Table / Query'; Make = { param($f) Export-SqliteData $f.Db -Table sync_log -Destination (Join-Path $f.Folder 'sync.csv') } }
         @{ Type = 'HealthCheck'; Header = 'Check\s+Status\s+Value\s+Threshold\s+Message'; Make = { param($f) Test-SqliteHealth $f.Db -BackupPath $f.Backups } }
     )
 }

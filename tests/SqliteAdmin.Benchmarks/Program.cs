@@ -11,7 +11,7 @@ using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Crypto;
 
 // Usage:
-//   SqliteAdmin.Benchmarks [--size 1GB|64MB] [--runs 3] [--work DIR] [--out FILE] [--only TEXT] [--pwsh PATH|none] [--module PSD1]
+//   SqliteAdmin.Benchmarks [--size 1GB|64MB] [--runs 3] [--work DIR] [--out FILE] [--only TEXT] [--pwsh PATH|none] [--module PSD1] [--export-rows 10000000]
 //   SqliteAdmin.Benchmarks op <operation> <database> <folder>     (internal: one measured run of ours)
 // Needs sqlite3, gzip, openssl and sha256sum on PATH (the baselines). Each row also runs the cmdlet
 // in `pwsh -NoProfile -NonInteractive -File`, importing out/SqliteAdmin/SqliteAdmin.psd1; pwsh is
@@ -23,7 +23,7 @@ if (args.Length > 0 && args[0] == "op")
 var options = Options.Parse(args);
 return Benchmark.Run(options);
 
-internal sealed record Options(long SizeBytes, string SizeLabel, int Runs, string Work, string? Out, string? Only, string? Pwsh, string? Module)
+internal sealed record Options(long SizeBytes, string SizeLabel, int Runs, string Work, string? Out, string? Only, string? Pwsh, string? Module, long ExportRows)
 {
     public static Options Parse(string[] args)
     {
@@ -34,6 +34,7 @@ internal sealed record Options(long SizeBytes, string SizeLabel, int Runs, strin
         string? only = null;
         string? pwsh = null;
         string? module = null;
+        long exportRows = 10_000_000;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -45,13 +46,14 @@ internal sealed record Options(long SizeBytes, string SizeLabel, int Runs, strin
                 case "--only": only = args[++i]; break;
                 case "--pwsh": pwsh = args[++i]; break;
                 case "--module": module = args[++i]; break;
+                case "--export-rows": exportRows = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
         string digits = new(size.TakeWhile(char.IsDigit).ToArray());
         string unit = size.Substring(digits.Length).ToUpperInvariant();
         long bytes = long.Parse(digits, CultureInfo.InvariantCulture) * unit switch { "GB" or "G" or "GIB" => 1L << 30, "MB" or "M" or "MIB" => 1L << 20, _ => throw new ArgumentException("size like 64MB or 1GB") };
-        return new Options(bytes, size.ToUpperInvariant(), runs, work, output, only, pwsh, module);
+        return new Options(bytes, size.ToUpperInvariant(), runs, work, output, only, pwsh, module, exportRows);
     }
 }
 
@@ -68,6 +70,14 @@ internal static class Benchmark
     public static string SyncLogInput(string work) => SyncLogDatabase(work);
     /// <inheritdoc cref="RetentionInput"/>
     public static string RestoreInput(string db, string work) => RestoreSource(db, work);
+    /// <inheritdoc cref="RetentionInput"/>
+    public static string ExportInput(string work) => ExportDatabase(work);
+
+    /// <summary>Rows of the CSV export row's table (--export-rows; 10 M by default).</summary>
+    private static long _exportRows = 10_000_000;
+
+    /// <summary>What the CSV export row exports, ours and the shell's alike.</summary>
+    public const string ExportQuery = "SELECT * FROM audit_export;";
 
     private static readonly (string Name, string Baseline, string Target)[] Operations =
     {
@@ -80,6 +90,7 @@ internal static class Benchmark
         ("retention plan over 100 000 backup files", "find dir -type f", "≤ 3"),
         ("sync-log report, 10 M rows (summary)", "seed 003's GROUP BY query in sqlite3", "≤ 1.5"),
         ("sync-log report, 10 M rows (-GroupBy Day)", "seed 003's GROUP BY query in sqlite3", "≤ 1.5"),
+        ("CSV export 10M rows vs sqlite3 -header -csv", "sqlite3 -header -csv db \"SELECT * FROM audit_export;\" > file", "≤ 1.2"),
     };
 
     // Seed 003's "conflict summary" query over the whole log (the window covers all 10 M rows).
@@ -90,22 +101,43 @@ internal static class Benchmark
     /// <summary>A sync_log of 10 million syncs, one every 3 seconds up to 10 minutes ago (about 347 days), indexed on timestamp; made once.</summary>
     private static string SyncLogDatabase(string work)
     {
-        string db = Path.Combine(work, "synclog-10M.db");
-        if (File.Exists(db))
-        {
-            return db;
-        }
-        string partial = db + ".partial";
-        File.Delete(partial);
-        Shell("sqlite3", partial,
+        return MadeOnce(Path.Combine(work, "synclog-10M.db"),
             "PRAGMA journal_mode=wal; CREATE TABLE sync_log(id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, status TEXT NOT NULL, records_pulled INTEGER, records_pushed INTEGER, conflicts INTEGER, duration_ms INTEGER, error TEXT);" +
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 10000000) " +
             "INSERT INTO sync_log(timestamp, status, records_pulled, records_pushed, conflicts, duration_ms) " +
             "SELECT datetime(strftime('%s', 'now') - 600 - (10000000 - i) * 3, 'unixepoch'), CASE WHEN abs(random()) % 20 = 0 THEN 'error' ELSE 'success' END, " +
             "abs(random()) % 200, abs(random()) % 50, CASE WHEN abs(random()) % 25 = 0 THEN 1 + abs(random()) % 4 ELSE 0 END, 200 + abs(random()) % 5000 FROM n;" +
             "CREATE INDEX idx_sync_log_timestamp ON sync_log(timestamp); PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+
+    /// <summary>A database that sqlite3 makes from <paramref name="sql"/> once (under a .partial name until complete).</summary>
+    private static string MadeOnce(string db, string sql)
+    {
+        if (File.Exists(db))
+        {
+            return db;
+        }
+        string partial = db + ".partial";
+        File.Delete(partial);
+        Shell("sqlite3", partial, sql);
         File.Move(partial, db);
         return db;
+    }
+
+    /// <summary>
+    /// An audit log of --export-rows rows (seed 000's audit_log shape plus a REAL), made once: text with
+    /// the odd comma, quote and line break, integers, NULLs and REALs, as the export guides export.
+    /// </summary>
+    private static string ExportDatabase(string work)
+    {
+        return MadeOnce(Path.Combine(work, $"export-{_exportRows}.db"),
+            "CREATE TABLE audit_export(id INTEGER PRIMARY KEY, ts TEXT, batch INTEGER, strain TEXT, field TEXT, old TEXT, new TEXT, grams REAL);" +
+            $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < {_exportRows}) " +
+            "INSERT INTO audit_export(ts, batch, strain, field, old, new, grams) " +
+            "SELECT strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + i * 3, 'unixepoch'), 1 + abs(random()) % 40000, 'strain-' || (abs(random()) % 500), " +
+            "CASE abs(random()) % 4 WHEN 0 THEN 'stage' WHEN 1 THEN 'notes' WHEN 2 THEN 'grams' ELSE 'status' END, " +
+            "CASE WHEN i % 50 = 0 THEN 'said \"hold\", then' || char(10) || 'released' ELSE 'stage-' || (abs(random()) % 6) END, " +
+            "CASE WHEN i % 17 = 0 THEN NULL ELSE 'stage-' || (abs(random()) % 6) END, (abs(random()) % 1000000) / 7.0 FROM n;");
     }
 
     /// <summary>A folder of 100 000 backups (10 databases, hourly) with manifests, made once; the newest of each is verified.</summary>
@@ -170,6 +202,7 @@ internal static class Benchmark
 
     public static int Run(Options options)
     {
+        _exportRows = options.ExportRows;
         Directory.CreateDirectory(options.Work);
         string db = Path.Combine(options.Work, $"bench-{options.SizeLabel}.db");
         if (!File.Exists(db))
@@ -255,6 +288,10 @@ internal static class Benchmark
         {
             input = SyncLogDatabase(work);
         }
+        if (operation.StartsWith("CSV export", StringComparison.Ordinal))
+        {
+            input = ExportDatabase(work);
+        }
         if (operation.StartsWith("restore", StringComparison.Ordinal))
         {
             // Restore over an existing database, as an admin does: the safety copy is part of the cost.
@@ -311,6 +348,26 @@ internal static class Benchmark
             Console.WriteLine($"{report.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)} {me.PeakWorkingSet64}");
             return 0;
         }
+        if (operation.StartsWith("CSV export", StringComparison.Ordinal))
+        {
+            var export = Stopwatch.StartNew();
+            var result = SqliteAdmin.Core.Export.CsvExport.Run(new SqliteAdmin.Core.Export.ExportRequest
+            {
+                Path = db, Query = ExportQuery, Destination = Path.Combine(folder, "audit_export.csv"),
+            }, null, CancellationToken.None);
+            export.Stop();
+            Process me = Process.GetCurrentProcess();
+            me.Refresh();
+            long peak = me.PeakWorkingSet64;
+            // The shell's file for the same query, kept beside the database by the baseline: ours must be the same bytes.
+            string shellFile = db + ".shell.csv";
+            if (File.Exists(shellFile) && !SameBytes(shellFile, result.Destination))
+            {
+                throw new InvalidOperationException("our CSV differs from sqlite3's");
+            }
+            Console.WriteLine($"{export.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)} {peak}");
+            return 0;
+        }
         if (operation.StartsWith("retention", StringComparison.Ordinal))
         {
             var plan = Stopwatch.StartNew();
@@ -355,6 +412,27 @@ internal static class Benchmark
         self.Refresh();
         Console.WriteLine($"{stopwatch.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)} {self.PeakWorkingSet64}");
         return 0;
+    }
+
+    /// <summary>Two files with the same bytes, compared in 1 MB pieces (after the measurement).</summary>
+    private static bool SameBytes(string a, string b)
+    {
+        using FileStream first = File.OpenRead(a), second = File.OpenRead(b);
+        if (first.Length != second.Length)
+        {
+            return false;
+        }
+        byte[] x = new byte[1 << 20], y = new byte[1 << 20];
+        int n;
+        while ((n = first.Read(x, 0, x.Length)) > 0)
+        {
+            second.ReadExactly(y, 0, n);
+            if (!x.AsSpan(0, n).SequenceEqual(y.AsSpan(0, n)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int RunOursCheckOrRestore(string operation, string input, string folder)
@@ -407,6 +485,18 @@ internal static class Benchmark
             Shell("find", retention, "-type", "f");
             list.Stop();
             return list.Elapsed.TotalSeconds;
+        }
+        if (operation.StartsWith("CSV export", StringComparison.Ordinal))
+        {
+            string source = ExportDatabase(work);
+            string file = Path.Combine(folder, "audit_export.csv");
+            var export = Stopwatch.StartNew();
+            // As the guides run it: the shell's output redirected into a file.
+            Shell("/bin/sh", "-c", "sqlite3 -header -csv \"$0\" \"$1\" > \"$2\"", source, ExportQuery, file);
+            export.Stop();
+            File.Copy(file, source + ".shell.csv", overwrite: true);
+            Directory.Delete(folder, recursive: true);
+            return export.Elapsed.TotalSeconds;
         }
         if (operation.StartsWith("sync-log", StringComparison.Ordinal))
         {
@@ -568,6 +658,10 @@ internal sealed class PwshRunner
         else if (operation.StartsWith("sync-log", StringComparison.Ordinal))
         {
             command = $"Get-SyncLogReport -LiteralPath {Quote(Benchmark.SyncLogInput(work))} -Last 400d" + (operation.Contains("GroupBy") ? " -GroupBy Day" : "");
+        }
+        else if (operation.StartsWith("CSV export", StringComparison.Ordinal))
+        {
+            command = $"Export-SqliteData -LiteralPath {Quote(Benchmark.ExportInput(work))} -Query {Quote(Benchmark.ExportQuery)} -Destination {Quote(Path.Combine(folder, "audit_export.csv"))}";
         }
         else if (operation.StartsWith("restore", StringComparison.Ordinal))
         {

@@ -124,6 +124,19 @@ $($syncRows -join ",`n");
 DELETE FROM sync_log WHERE timestamp > datetime('now');
 "@
 
+# preroll_tracker.db: seed 000's audit log (every change to a batch), for the query and export tour.
+Invoke-TestSql -Path (In 'preroll_tracker.db') -Sql @"
+CREATE TABLE audit_log(id INTEGER PRIMARY KEY, ts TEXT NOT NULL, batch INTEGER, strain TEXT, field TEXT, old TEXT, new TEXT);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 400)
+  INSERT INTO audit_log(ts, batch, strain, field, old, new)
+  SELECT strftime('%Y-%m-%dT%H:%M:%S', '2024-11-20', '+' || (i * 43) || ' hours'), 100 + i % 23,
+         CASE i % 3 WHEN 0 THEN 'Blue Dream' WHEN 1 THEN 'Sour "D"' ELSE 'Ärger Kush' END,
+         CASE i % 4 WHEN 0 THEN 'stage' WHEN 1 THEN 'grams' WHEN 2 THEN 'notes' ELSE 'stage' END,
+         CASE i % 4 WHEN 1 THEN (i % 50) * 2.5 WHEN 2 THEN NULL ELSE 'trim' END,
+         CASE i % 4 WHEN 1 THEN (i % 50) * 2.5 - 0.5 WHEN 2 THEN 'moved to shelf ' || (i % 7) || ', rechecked' ELSE 'cure' END
+  FROM n;
+"@
+
 # gfs/: 20 nightly backups of quotes.db at 01:00 local time, the newest last night.
 $gfs = In 'gfs'
 $lastNight = [DateTime]::Today.AddHours(1)

@@ -9,6 +9,16 @@ internal static class SqlNames
     /// <summary>Quotes an SQL identifier: double quotes, embedded quotes doubled.</summary>
     public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 
+    /// <summary>The table or view named <paramref name="name"/> (case-insensitive) as the schema spells it, or null.</summary>
+    public static string? FindTableOrView(SqliteConnection connection, string name)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name = $name COLLATE NOCASE;";
+        command.Parameters.AddWithValue("$name", name);
+        using SqliteDataReader reader = command.ExecuteReader();
+        return reader.Read() ? reader.GetString(0) : null;
+    }
+
     /// <summary>Names of user tables (not sqlite_* internals), sorted.</summary>
     public static List<string> ListUserTables(SqliteConnection connection)
     {

@@ -53,17 +53,7 @@ internal sealed class SyncLogTable
     /// <exception cref="SqliteAdminException">TableNotFound or ColumnNotFound, naming what exists instead.</exception>
     public static SyncLogTable Resolve(SqliteConnection connection, string path, SyncLogColumns names, params string[] roles)
     {
-        string? table = null;
-        using (SqliteCommand command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name = $name COLLATE NOCASE;";
-            command.Parameters.AddWithValue("$name", names.Table ?? "");
-            using SqliteDataReader reader = command.ExecuteReader();
-            if (reader.Read())
-            {
-                table = reader.GetString(0);
-            }
-        }
+        string? table = SqlNames.FindTableOrView(connection, names.Table ?? "");
         if (table == null)
         {
             List<string> tables = SqlNames.ListUserTables(connection);
