@@ -44,6 +44,12 @@ internal static class ErrorIds
     public const string ManifestInvalid = "ManifestInvalid";
     /// <summary>A file given as a backup does not have a SqliteAdmin backup name.</summary>
     public const string NotABackup = "NotABackup";
+    /// <summary>An archive holds a link, a device, an absolute name or one that climbs out with "..": it is refused as a whole.</summary>
+    public const string ArchiveUnsafe = "ArchiveUnsafe";
+    /// <summary>An archive restore was asked for a database the archive does not hold, or has no destination for one.</summary>
+    public const string ArchiveMemberNotFound = "ArchiveMemberNotFound";
+    /// <summary>Two databases with one file name were given for one archive.</summary>
+    public const string ArchiveMemberConflict = "ArchiveMemberConflict";
     /// <summary>A retention span such as 30d or 1y2m could not be read.</summary>
     public const string InvalidSpan = "InvalidSpan";
     /// <summary>Remove-ExpiredBackup was given no rule: it would remove everything.</summary>

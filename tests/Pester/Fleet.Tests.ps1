@@ -111,7 +111,7 @@ Remove-ExpiredBackup -Path $backups -KeepLast 1 -WhatIf
     It 'is shown with the module''s table view: <Type>' -ForEach @(
         @{ Type = 'DatabaseInfo'; Header = 'Size\(MB\)\s+Wal\(MB\)\s+Journal' }
         @{ Type = 'IntegrityResult'; Header = 'FkViolations\s+Duration\s+FirstProblem' }
-        @{ Type = 'BackupInfo'; Header = 'Database\s+Tier\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path' }
+        @{ Type = 'BackupInfo'; Header = 'Database\s+Tier\s+Format\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path' }
         @{ Type = 'SyncLogReport'; Header = 'Syncs\s+Success%\s+Conflict%\s+P95ms\s+LastSuccess\s+Alerts' }
         @{ Type = 'HealthCheck'; Header = 'Check\s+Status\s+Value\s+Threshold\s+Message' }
         @{ Type = 'RetentionDecision'; Header = 'Database\s+Action\s+CreatedUtc\s+Tier\s+SizeBytes\s+Reasons\s+Path' }

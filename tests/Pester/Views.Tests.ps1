@@ -6,7 +6,7 @@ BeforeDiscovery {
     $views = @(
         @{ Type = 'DatabaseInfo'; Header = 'Name\s+Size\(MB\)\s+Wal\(MB\)\s+Journal\s+Free%\s+Tables\s+Indexes\s+UserVersion\s+LastWriteTimeUtc'; Make = { param($f) Get-SqliteDatabase $f.Db } }
         @{ Type = 'TableInfo'; Header = 'Name\s+RowCount'; Make = { param($f) (Get-SqliteDatabase $f.Db).Tables } }
-        @{ Type = 'BackupInfo'; Header = 'Database\s+Tier\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path'; Make = { param($f) Get-SqliteBackup $f.Backups } }
+        @{ Type = 'BackupInfo'; Header = 'Database\s+Tier\s+Format\s+CreatedUtc\s+SizeBytes\s+WhenMade\s+Status\s+Path'; Make = { param($f) Get-SqliteBackup $f.Backups } }
         @{ Type = 'RestoreResult'; Header = 'Destination\s+BackupCreatedUtc\s+Verified\s+Integrity\s+Duration\s+SafetyCopyPath'; Make = { param($f) Get-SqliteBackup $f.Backups | Restore-SqliteDatabase -Destination (Join-Path $f.Folder 'restored.db') -Force } }
         @{ Type = 'RepairResult'; Header = 'Repair: .*app\.db -> .*salvaged\.db\s+Name\s+Type\s+Status\s+Recovered\s+Expected\s+Message'; Make = { param($f) Repair-SqliteDatabase $f.Db -Destination (Join-Path $f.Folder 'salvaged.db') -Force } }
         @{ Type = 'IntegrityResult'; Header = 'Path\s+Mode\s+Status\s+Errors\s+FkViolations\s+Duration\s+FirstProblem'; Make = { param($f) Test-SqliteIntegrity $f.Fk } }

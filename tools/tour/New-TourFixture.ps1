@@ -157,3 +157,22 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 50000)
 DELETE FROM batches WHERE id % 3 = 0;
 PRAGMA wal_checkpoint(TRUNCATE);
 "@
+
+# runbook/: what seed 000's script has been writing for months, made with the real sqlite3, gzip
+# and openssl (this part of the tour needs them): a sqlite3 .backup copy every six hours and the
+# gzip | openssl enc -pbkdf2 copy it uploads, with the runbook's own key.
+$runbook = In 'runbook'
+$null = New-Item -ItemType Directory -Path $runbook
+Invoke-TestSql -Path (In 'preroll_tracker.db') -Sql "CREATE TABLE titles(id INTEGER PRIMARY KEY, name TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 500) INSERT INTO titles(name) SELECT 'title ' || i FROM n;"
+$env:TOUR_RUNBOOK_KEY = 'correct horse battery staple'
+foreach ($stamp in '20261130_060000', '20261130_120000', '20261130_180000', '20261201_000000') {
+    $copy = Join-Path $runbook "preroll_tracker.db.backup_$stamp"
+    & sqlite3 (In 'preroll_tracker.db') ".backup '$copy'"
+    & bash -c "gzip -c '$copy' | openssl enc -aes-256-cbc -salt -pbkdf2 -iter 10000 -md sha256 -pass env:TOUR_RUNBOOK_KEY -out '$copy.enc'"
+}
+Remove-Item Env:TOUR_RUNBOOK_KEY
+
+# arrow_database.db and user_data.db: seed 002's two databases, for the archive part of the tour.
+foreach ($name in 'arrow_database', 'user_data') {
+    Invoke-TestSql -Path (In "$name.db") -Sql "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 2000) INSERT INTO items(name) SELECT '$name ' || i FROM n;"
+}

@@ -16,18 +16,25 @@ namespace SqliteAdmin.Core.Backups;
 internal static class BackupCatalog
 {
     /// <summary>Lists backups in <paramref name="folder"/> (or the one backup file it names), newest first.</summary>
-    public static List<BackupInfo> List(string folder, string? database, bool recurse, CancellationToken cancellation)
+    /// <remarks>
+    /// With <paramref name="foreign"/>, files other tools made (sqlite3 .backup copies, gzip, openssl
+    /// enc, tar archives) are listed too, recognised from their first bytes.
+    /// </remarks>
+    public static List<BackupInfo> List(string folder, string? database, bool recurse, CancellationToken cancellation, bool foreign = false)
     {
         folder = Path.GetFullPath(folder);
         if (File.Exists(folder))
         {
             // One backup file named directly (or piped from Get-SqliteBackup).
-            if (!BackupFileName.TryParse(Path.GetFileName(folder), out BackupFileName? single) || FileLinks.IsLink(folder))
+            bool ours = BackupFileName.TryParse(Path.GetFileName(folder), out BackupFileName? single);
+            BackupInfo? named = FileLinks.IsLink(folder) ? null : ours ? Describe(folder, single!, foreign, cancellation) : foreign ? DescribeForeign(folder, cancellation) : null;
+            if (named == null)
             {
                 throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
-                    $"'{folder}' is not a SqliteAdmin backup file (name <database>_<tier>_<yyyyMMdd_HHmmss>.db[.gz][.enc]); give a backup file or the folder that holds backups.", folder);
+                    foreign ? $"'{folder}' is not a backup: not a SqliteAdmin backup, an SQLite database, gzip, an OpenSSL-encrypted file or a tar archive (read from its first bytes)."
+                            : $"'{folder}' is not a SqliteAdmin backup file (name <database>_<tier>_<yyyyMMdd_HHmmss>.db[.gz][.enc]); give a backup file or the folder that holds backups.", folder);
             }
-            return new List<BackupInfo> { Describe(folder, single!) };
+            return new List<BackupInfo> { named };
         }
         if (!Directory.Exists(folder))
         {
@@ -38,17 +45,134 @@ internal static class BackupCatalog
         foreach (string path in EnumerateFiles(folder, recurse))
         {
             cancellation.ThrowIfCancellationRequested();
-            if (!BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name) || FileLinks.IsLink(path))
+            if (FileLinks.IsLink(path))
             {
+                continue;
+            }
+            if (!BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name))
+            {
+                if (foreign && MayBeForeign(path) && DescribeForeign(path, cancellation) is BackupInfo other
+                    && (database == null || string.Equals(other.Database, database, StringComparison.OrdinalIgnoreCase)))
+                {
+                    found.Add((other, new BackupFileName(other.Database, BackupTier.Manual, other.CreatedUtc, other.Compressed, other.Encrypted)));
+                }
                 continue;
             }
             if (database != null && !string.Equals(name!.Database, database, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
-            found.Add((Describe(path, name!), name!));
+            found.Add((Describe(path, name!, foreign, cancellation), name!));
         }
         return found.OrderByDescending(f => f.Info.CreatedUtc).ThenByDescending(f => f.Name.Sequence).Select(f => f.Info).ToList();
+    }
+
+    /// <summary>Files that are never a backup themselves: manifests, checksums, SQLite's side files, our temp and lock files.</summary>
+    private static bool MayBeForeign(string path)
+    {
+        string name = Path.GetFileName(path);
+        return !name.StartsWith(DurableFile.TempPrefix, StringComparison.Ordinal)
+            && !new[] { ".json", ".sha256", ".md5", "-wal", "-shm", "-journal", ".lock", ".log", ".txt" }.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase))
+            && FileLinks.IsRegularFile(path);
+    }
+
+    /// <summary>A file another tool made, described from its name and its first bytes; null when it is none of the formats.</summary>
+    public static BackupInfo? DescribeForeign(string path, CancellationToken cancellation)
+    {
+        using ForeignBackup? sniffed = ForeignBackup.TrySniff(path, cancellation);
+        if (sniffed == null)
+        {
+            return null;
+        }
+        ForeignBackupName name = ForeignBackupName.Parse(path);
+        var info = new BackupInfo
+        {
+            Database = name.Database,
+            Path = path,
+            Tier = BackupTier.Manual,
+            CreatedUtc = name.CreatedUtc,
+            SizeBytes = new FileInfo(path).Length,
+            Status = BackupCheckStatus.NoManifest,
+        };
+        MarkForeign(info, sniffed, name.TimeFromName ? "" : " Its time is the file's last write time (none in its name).");
+        if (sniffed.Kind == ForeignHeader.Kind.Tar)
+        {
+            try
+            {
+                using ForeignBackup archive = ForeignBackup.Open(path, null, cancellation);
+                ArchiveCatalog.Describe(archive, info, verify: false, cancellation);
+            }
+            catch (SqliteAdminException ex)
+            {
+                info.Status = BackupCheckStatus.Corrupt;
+                info.StatusMessage = ex.Message;
+            }
+        }
+        return info;
+    }
+
+    private static void MarkForeign(BackupInfo info, ForeignBackup sniffed, string note)
+    {
+        info.Foreign = true;
+        info.Format = sniffed.Format;
+        info.Compressed = sniffed.Compressed;
+        info.Encrypted = sniffed.Encrypted;
+        info.ChecksumPath = ChecksumFile.Beside(info.Path);
+        info.StatusMessage = $"Foreign backup ({info.Format}) without a manifest" +
+            (info.ChecksumPath != null ? $"; -Verify compares it with {Path.GetFileName(info.ChecksumPath)}." : "; -Verify reads it to its end (nothing recorded to compare it with).") + note;
+    }
+
+    /// <summary>
+    /// Re-reads a foreign backup to its end through every layer (CRC-32 of gzip, padding of the
+    /// cipher, the SQLite header) and compares a .sha256 beside it; sets Status.
+    /// </summary>
+    public static void VerifyForeign(BackupInfo info, Passphrase? passphrase, CancellationToken cancellation)
+    {
+        if (info.Encrypted && passphrase == null)
+        {
+            info.StatusMessage = $"Foreign backup ({info.Format}) is encrypted: give -Passphrase, -Credential or -PassphraseVariable to verify it.";
+            return;
+        }
+        try
+        {
+            using ForeignBackup backup = ForeignBackup.Open(info.Path, passphrase, cancellation);
+            info.Format = backup.Format;
+            if (backup.Kind == ForeignHeader.Kind.Tar)
+            {
+                // Each database in the archive hashed and its header checked; what the metadata says it holds must be there.
+                ArchiveCatalog.Describe(backup, info, verify: true, cancellation);
+                if (info.ChecksumPath != null)
+                {
+                    ChecksumFile.Check(info.ChecksumPath, info.Path, backup.StoredSha256, null);
+                }
+                info.Sha256 = backup.StoredSha256;
+                ArchiveMemberInfo? bad = info.Members.FirstOrDefault(m => m.Status != "Ok");
+                info.Status = bad != null || info.Members.Count == 0 ? BackupCheckStatus.Corrupt : info.ChecksumPath != null ? BackupCheckStatus.Ok : BackupCheckStatus.Readable;
+                info.StatusMessage = bad != null ? $"Archive ({info.Format}): '{bad.Name}' is {(bad.Status ?? "unknown").ToLowerInvariant()}."
+                    : info.Members.Count == 0 ? $"Archive ({info.Format}) holds no SQLite database."
+                    : $"Archive ({info.Format}) of {info.Members.Count} database(s), read to its end without damage" + (info.ChecksumPath != null ? $"; matches {Path.GetFileName(info.ChecksumPath)}." : "; nothing recorded to compare it with.");
+                info.CheckedUtc = DateTime.UtcNow;
+                return;
+            }
+            EncodeResult result = backup.CopyContentTo(Stream.Null, long.MaxValue, null, cancellation);
+            if (info.ChecksumPath != null)
+            {
+                ChecksumFile.Check(info.ChecksumPath, info.Path, result.StoredSha256, result.PlainSha256);
+            }
+            info.Sha256 = result.StoredSha256;
+            info.PlainSha256 = backup.Kind == ForeignHeader.Kind.Sqlite ? result.PlainSha256 : null;
+            info.PlainSizeBytes = backup.Kind == ForeignHeader.Kind.Sqlite ? result.PlainSizeBytes : null;
+            info.Status = info.ChecksumPath != null ? BackupCheckStatus.Ok : BackupCheckStatus.Readable;
+            info.StatusMessage = info.ChecksumPath != null
+                ? $"Foreign backup ({info.Format}): matches {Path.GetFileName(info.ChecksumPath)}."
+                : $"Foreign backup ({info.Format}): read to its end without damage; nothing recorded to compare it with.";
+        }
+        catch (SqliteAdminException ex) when (ex.ErrorId is ErrorIds.BackupCorrupt or ErrorIds.WrongPassphraseOrCorrupt or ErrorIds.NotABackup or ErrorIds.ArchiveUnsafe)
+        {
+            info.Status = ex.ErrorId == ErrorIds.WrongPassphraseOrCorrupt ? BackupCheckStatus.HmacMismatch : BackupCheckStatus.Corrupt;
+            info.StatusMessage = ex.Message;
+        }
+        info.CheckedUtc = DateTime.UtcNow;
     }
 
     /// <summary>The newest backup file of each name in <paramref name="folder"/>, found from the file names alone.</summary>
@@ -72,12 +196,21 @@ internal static class BackupCatalog
     }
 
     /// <summary>Describes one backup file from its manifest (or its name, when the manifest is missing or invalid).</summary>
-    public static BackupInfo Describe(string path, BackupFileName name)
+    public static BackupInfo Describe(string path, BackupFileName name) => Describe(path, name, foreign: false, CancellationToken.None);
+
+    /// <summary>As <see cref="Describe(string, BackupFileName)"/>; with <paramref name="foreign"/> a file with our name and no manifest is read as a foreign backup.</summary>
+    public static BackupInfo Describe(string path, BackupFileName name, bool foreign, CancellationToken cancellation)
     {
         string manifestPath = path + ".json";
         if (!File.Exists(manifestPath))
         {
-            return FromName(path, name, BackupCheckStatus.NoManifest, "No manifest: made by another tool, or the backup was interrupted before its manifest was written.");
+            BackupInfo bare = FromName(path, name, BackupCheckStatus.NoManifest, "No manifest: made by another tool, or the backup was interrupted before its manifest was written.");
+            using ForeignBackup? sniffed = foreign && FileLinks.IsRegularFile(path) ? ForeignBackup.TrySniff(path, cancellation) : null;
+            if (sniffed != null)
+            {
+                MarkForeign(bare, sniffed, "");
+            }
+            return bare;
         }
         try
         {
@@ -104,7 +237,7 @@ internal static class BackupCatalog
     public static BackupInfo ToInfo(string path, string manifestPath, BackupManifest manifest) => new()
     {
         Database = manifest.Database,
-        SourcePath = manifest.SourcePath,
+        SourcePath = manifest.SourcePath.Length == 0 ? null : manifest.SourcePath,
         Path = path,
         ManifestPath = manifestPath,
         Tier = manifest.Tier,
@@ -125,6 +258,16 @@ internal static class BackupCatalog
         IncludedFiles = manifest.IncludedFiles.Select(f => SideFilePath(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, f.StoredName))
             .Where(p => p != null).Select(p => p!).ToList(),
         SqliteVersion = manifest.SqliteVersion,
+        Format = (manifest.Members.Count > 0 ? "tar" : "db") + (manifest.Compression != null ? ".gz" : "") + (manifest.Cipher != null ? ".enc" : ""),
+        Members = manifest.Members.Select(m => new ArchiveMemberInfo
+        {
+            Database = m.Database,
+            Name = m.BackupFile,
+            SizeBytes = m.PlainSizeBytes,
+            Sha256 = m.PlainSha256,
+            TableCount = m.Tables.Count,
+            SourcePath = m.SourcePath,
+        }).ToList(),
         Iterations = manifest.Iterations,
         Status = BackupCheckStatus.NotChecked,
     };
@@ -135,6 +278,11 @@ internal static class BackupCatalog
     /// </summary>
     public static void Verify(BackupInfo info, Passphrase? passphrase, CancellationToken cancellation)
     {
+        if (info.Foreign)
+        {
+            VerifyForeign(info, passphrase, cancellation);
+            return;
+        }
         if (info.ManifestPath == null || info.Status is BackupCheckStatus.NoManifest or BackupCheckStatus.ManifestInvalid)
         {
             return;
@@ -187,10 +335,43 @@ internal static class BackupCatalog
             info.Status = problem == null ? BackupCheckStatus.Ok : hmacMismatch ? BackupCheckStatus.HmacMismatch : BackupCheckStatus.Corrupt;
             info.StatusMessage = problem;
             info.CheckedUtc = DateTime.UtcNow;
+            if (problem == null && manifest.Members.Count > 0 && (manifest.Cipher == null || passphrase != null))
+            {
+                VerifyMembers(info, manifest, passphrase, cancellation);
+            }
         }
         finally
         {
             keys?.Dispose();
+        }
+    }
+
+    /// <summary>Reads an archive of ours through and compares each member's size and SHA-256 with its manifest.</summary>
+    private static void VerifyMembers(BackupInfo info, BackupManifest manifest, Passphrase? passphrase, CancellationToken cancellation)
+    {
+        var found = new BackupInfo { Path = info.Path };
+        try
+        {
+            using ForeignBackup archive = ForeignBackup.Open(info.Path, passphrase, cancellation);
+            ArchiveCatalog.Describe(archive, found, verify: true, cancellation);
+        }
+        catch (SqliteAdminException ex)
+        {
+            info.Status = ex.ErrorId == ErrorIds.WrongPassphraseOrCorrupt ? BackupCheckStatus.HmacMismatch : BackupCheckStatus.Corrupt;
+            info.StatusMessage = ex.Message;
+            return;
+        }
+        foreach (ArchiveMemberInfo member in info.Members)
+        {
+            BackupManifest recorded = manifest.Members.First(m => m.BackupFile == member.Name);
+            ArchiveMemberInfo? read = found.Members.FirstOrDefault(m => string.Equals(m.Name, member.Name, StringComparison.Ordinal));
+            member.Status = read == null ? "Missing"
+                : read.SizeBytes == recorded.PlainSizeBytes && string.Equals(read.Sha256, recorded.PlainSha256, StringComparison.OrdinalIgnoreCase) ? "Ok" : "Corrupt";
+        }
+        if (info.Members.FirstOrDefault(m => m.Status != "Ok") is ArchiveMemberInfo bad)
+        {
+            info.Status = BackupCheckStatus.Corrupt;
+            info.StatusMessage = $"'{bad.Name}' in the archive is {bad.Status!.ToLowerInvariant()}: it does not match the manifest.";
         }
     }
 

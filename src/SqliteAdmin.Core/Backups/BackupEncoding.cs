@@ -37,18 +37,27 @@ internal static class BackupEncoding
         Action<long>? bytesDone, CancellationToken cancellation)
     {
         using var input = new FileStream(plainPath, FileMode.Open, FileAccess.Read, FileShare.Read, StreamPump.BufferSize);
-        using var plain = new HashingStream(input, leaveOpen: true);
+        return EncodeWith(storedPath, compress, level, keys, top => StreamPump.Copy(input, top, bytesDone, cancellation));
+    }
+
+    /// <summary>
+    /// The one encoding pipeline: what <paramref name="writePlain"/> writes is hashed, gzipped on
+    /// every core, encrypted as OpenSSL does, and hashed and HMACed into a new owner-only file.
+    /// </summary>
+    public static EncodeResult EncodeWith(string storedPath, bool compress, CompressionLevel level, OpenSslKeys? keys, Action<Stream> writePlain)
+    {
         using FileStream output = OwnerOnlyFile.CreateNew(storedPath, StreamPump.BufferSize);
         var stored = new HashingStream(output, leaveOpen: true, keys?.HmacKey);
         Stream? encryptor = keys != null ? OpenSslEncryption.CreateEncryptor(stored, keys) : null;
         Stream? compressor = compress ? new ParallelGzipStream(encryptor ?? stored, level) : null;
-        Stream top = compressor ?? encryptor ?? stored;
+        var plain = new HashingStream(compressor ?? encryptor ?? stored, leaveOpen: true);
         try
         {
-            StreamPump.Copy(plain, top, bytesDone, cancellation);
+            writePlain(plain);
         }
         finally
         {
+            plain.Dispose();
             compressor?.Dispose();
             encryptor?.Dispose(); // writes the final padded block, then disposes 'stored'
             stored.Dispose();

@@ -7,14 +7,16 @@ namespace SqliteAdmin.Core.Backups;
 /// <summary>
 /// The one place backup files are named and recognised:
 /// <c>&lt;database&gt;_&lt;tier&gt;_&lt;yyyyMMdd_HHmmss&gt;[_n].db[.gz][.enc]</c>, time in UTC,
-/// <c>_n</c> only when two backups fall in the same second.
+/// <c>_n</c> only when two backups fall in the same second; a multi-database archive is
+/// <c>&lt;set&gt;_&lt;tier&gt;_&lt;yyyyMMdd_HHmmss&gt;[_n].tar.gz[.enc]</c>.
 /// Not a package: the grammar is ours and no library knows it; parsed by hand (not a regular expression) for speed in folders of 100 000 backups.
 /// </summary>
 internal sealed class BackupFileName
 {
     /// <summary>Creates a name.</summary>
-    public BackupFileName(string database, BackupTier tier, DateTime createdUtc, bool compressed, bool encrypted, int sequence = 0)
+    public BackupFileName(string database, BackupTier tier, DateTime createdUtc, bool compressed, bool encrypted, int sequence = 0, bool archive = false)
     {
+        Archive = archive;
         Database = database;
         Tier = tier;
         CreatedUtc = new DateTime(createdUtc.Ticks - createdUtc.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
@@ -33,6 +35,8 @@ internal sealed class BackupFileName
     public bool Compressed { get; }
     /// <summary>Whether the name ends in .enc.</summary>
     public bool Encrypted { get; }
+    /// <summary>A multi-database archive (.tar.gz), its Database the name of the set.</summary>
+    public bool Archive { get; }
     /// <summary>0, or the same-second collision suffix.</summary>
     public int Sequence { get; }
 
@@ -40,13 +44,13 @@ internal sealed class BackupFileName
     public string FileName =>
         $"{Database}_{Tier.ToString().ToLowerInvariant()}_{CreatedUtc.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}" +
         (Sequence > 0 ? "_" + Sequence.ToString(CultureInfo.InvariantCulture) : "") +
-        ".db" + (Compressed ? ".gz" : "") + (Encrypted ? ".enc" : "");
+        (Archive ? ".tar" : ".db") + (Compressed ? ".gz" : "") + (Encrypted ? ".enc" : "");
 
     /// <summary>The manifest's file name: the backup's name plus .json.</summary>
     public string ManifestFileName => FileName + ".json";
 
     /// <summary>The same name with the next collision suffix.</summary>
-    public BackupFileName NextSequence() => new(Database, Tier, CreatedUtc, Compressed, Encrypted, Sequence + 1);
+    public BackupFileName NextSequence() => new(Database, Tier, CreatedUtc, Compressed, Encrypted, Sequence + 1, Archive);
 
     /// <summary>The database name a source file gets in backup names: its file name without extension.</summary>
     public static string DatabaseNameOf(string sourcePath)
@@ -70,7 +74,8 @@ internal sealed class BackupFileName
         int end = fileName.Length;
         bool encrypted = StripSuffix(fileName, ref end, ".enc");
         bool compressed = StripSuffix(fileName, ref end, ".gz");
-        if (!StripSuffix(fileName, ref end, ".db") || !TakeLast(fileName, ref end, out int token, out int length))
+        bool archive = false;
+        if (!StripSuffix(fileName, ref end, ".db") && !(archive = compressed && StripSuffix(fileName, ref end, ".tar")) || !TakeLast(fileName, ref end, out int token, out int length))
         {
             return false;
         }
@@ -92,7 +97,7 @@ internal sealed class BackupFileName
             return false;
         }
         var created = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc);
-        parsed = new BackupFileName(fileName.Substring(0, end), tier, created, compressed, encrypted, sequence);
+        parsed = new BackupFileName(fileName.Substring(0, end), tier, created, compressed, encrypted, sequence, archive);
         return true;
     }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Json;
 
 namespace SqliteAdmin.Core.Backups;
@@ -76,10 +77,37 @@ internal sealed class BackupManifest
     public int Restarts { get; set; }
     public long DurationMs { get; set; }
     public List<IncludedFileEntry> IncludedFiles { get; set; } = new();
+    /// <summary>
+    /// A multi-database archive's databases, each described as a single backup is (BackupFile is
+    /// its name inside the archive); empty for a single backup.
+    /// </summary>
+    public List<BackupManifest> Members { get; set; } = new();
 #pragma warning restore CS1591
 
+    /// <summary>Records how the file is stored: plain and stored sizes and hashes, gzip (when <paramref name="compression"/> is given), and the encryption parameters and HMAC (never the key).</summary>
+    internal void SetStorage(EncodeResult stored, System.IO.Compression.CompressionLevel? compression, OpenSslKeys? keys, int iterations)
+    {
+        PlainSizeBytes = stored.PlainSizeBytes;
+        PlainSha256 = stored.PlainSha256;
+        StoredSizeBytes = stored.StoredSizeBytes;
+        StoredSha256 = stored.StoredSha256;
+        Compression = compression != null ? "gzip" : null;
+        CompressionLevel = compression?.ToString();
+        bool encrypted = keys != null;
+        Cipher = encrypted ? "aes-256-cbc" : null;
+        Kdf = encrypted ? "pbkdf2-hmac-sha256" : null;
+        Iterations = encrypted ? iterations : null;
+        SaltHex = encrypted ? Hex.ToHex(keys!.Salt) : null;
+        HmacAlgorithm = encrypted ? "hmac-sha256" : null;
+        HmacKeyDerivation = encrypted ? "pbkdf2-hmac-sha256 output bytes 48-79 (same passphrase, salt, iterations); HMAC over the whole file" : null;
+        Hmac = stored.Hmac;
+    }
+
     /// <summary>The manifest as JSON text.</summary>
-    public string ToJson()
+    public string ToJson() => JsonTree.Write(ToTree());
+
+    /// <summary>The manifest as a JSON tree.</summary>
+    internal List<KeyValuePair<string, object?>> ToTree()
     {
         var root = new List<KeyValuePair<string, object?>>
         {
@@ -100,21 +128,36 @@ internal sealed class BackupManifest
             new("userVersion", UserVersion),
             new("applicationId", ApplicationId),
             new("tables", Tables.Select(t => (object?)new List<KeyValuePair<string, object?>> { new("name", t.Key), new("rowCount", t.Value) }).ToList()),
-            new("plain", Members(("sizeBytes", PlainSizeBytes), ("sha256", PlainSha256))),
-            new("stored", Members(("sizeBytes", StoredSizeBytes), ("sha256", StoredSha256))),
-            new("compression", Compression == null ? null : Members(("algorithm", Compression), ("level", CompressionLevel))),
-            new("encryption", Cipher == null ? null : Members(
+            new("plain", Object(("sizeBytes", PlainSizeBytes), ("sha256", PlainSha256))),
+            new("stored", Object(("sizeBytes", StoredSizeBytes), ("sha256", StoredSha256))),
+            new("compression", Compression == null ? null : Object(("algorithm", Compression), ("level", CompressionLevel))),
+            new("encryption", Cipher == null ? null : Object(
                 ("cipher", Cipher), ("kdf", Kdf), ("iterations", Iterations), ("salt", SaltHex),
-                ("hmac", Members(("algorithm", HmacAlgorithm), ("keyDerivation", HmacKeyDerivation), ("value", Hmac))))),
-            new("verification", Members(("mode", VerifyMode), ("verified", Verified), ("result", IntegrityResult))),
+                ("hmac", Object(("algorithm", HmacAlgorithm), ("keyDerivation", HmacKeyDerivation), ("value", Hmac))))),
+            new("verification", Object(("mode", VerifyMode), ("verified", Verified), ("result", IntegrityResult))),
             new("restarts", Restarts),
             new("durationMs", DurationMs),
-            new("includedFiles", IncludedFiles.Select(f => (object?)Members(
+            new("includedFiles", IncludedFiles.Select(f => (object?)Object(
                 ("storedName", f.StoredName), ("sourcePath", f.SourcePath), ("sizeBytes", f.SizeBytes),
                 ("sha256", f.Sha256), ("storedSha256", f.StoredSha256), ("hmac", f.Hmac), ("salt", f.SaltHex))).ToList()),
         };
-        return JsonTree.Write(root);
+        if (Members.Count > 0)
+        {
+            root.Add(new("members", Members.Select(m => (object?)m.ToTree()).ToList()));
+        }
+        return root;
     }
+
+    /// <summary>The manifest inside an archive: the archive's name and time and its members (the archive's own hashes are only beside it).</summary>
+    internal static string ArchiveInsideJson(string archive, DateTime createdUtc, string moduleVersion, IEnumerable<BackupManifest> members) =>
+        JsonTree.Write(new List<KeyValuePair<string, object?>>
+        {
+            new("formatVersion", CurrentFormatVersion),
+            new("moduleVersion", moduleVersion),
+            new("archive", archive),
+            new("createdUtc", createdUtc.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)),
+            new("members", members.Select(m => (object?)m.ToTree()).ToList()),
+        });
 
     /// <summary>The most PBKDF2 iterations a manifest may ask for (Backup-SqliteDatabase -Iterations allows no more).</summary>
     public const int MaxIterations = 100_000_000;
@@ -170,9 +213,37 @@ internal sealed class BackupManifest
     }
 
     /// <summary>Parses and validates manifest JSON; throws FormatException naming the first bad field.</summary>
-    public static BackupManifest Parse(string json)
+    public static BackupManifest Parse(string json) =>
+        FromFields(new Fields(JsonTree.Parse(json) as Dictionary<string, object?> ?? throw new FormatException("the top level is not an object"), ""), member: false);
+
+    /// <summary>The members of the manifest inside an archive (<see cref="ArchiveInsideJson"/>), checked as a manifest's are.</summary>
+    internal static List<BackupManifest> ParseArchiveInside(string json)
     {
         var root = new Fields(JsonTree.Parse(json) as Dictionary<string, object?> ?? throw new FormatException("the top level is not an object"), "");
+        if (root.Long("formatVersion", 1, int.MaxValue) > CurrentFormatVersion)
+        {
+            throw new FormatException("the archive's manifest is of a newer format; update SqliteAdmin");
+        }
+        return ParseMembers(root);
+    }
+
+    private static List<BackupManifest> ParseMembers(Fields root)
+    {
+        var members = new List<BackupManifest>();
+        foreach (Fields member in root.OptionalObjects("members"))
+        {
+            BackupManifest parsed = FromFields(member, member: true);
+            if (members.Any(m => string.Equals(m.BackupFile, parsed.BackupFile, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new FormatException($"two members are named '{Printable(parsed.BackupFile)}'");
+            }
+            members.Add(parsed);
+        }
+        return members;
+    }
+
+    private static BackupManifest FromFields(Fields root, bool member)
+    {
         var m = new BackupManifest
         {
             FormatVersion = (int)root.Long("formatVersion", 1, int.MaxValue),
@@ -247,6 +318,10 @@ internal sealed class BackupManifest
                 throw new FormatException($"side file '{Printable(entry.StoredName)}' does not belong to backup '{Printable(m.BackupFile)}'");
             }
             m.IncludedFiles.Add(entry);
+        }
+        if (!member)
+        {
+            m.Members = ParseMembers(root);
         }
         return m;
     }
@@ -395,6 +470,9 @@ internal sealed class BackupManifest
         public Fields Object(string name) =>
             Value(name) is Dictionary<string, object?> o ? new Fields(o, _prefix + name + ".") : throw Wrong(name, "is null or not an object");
 
+        public IEnumerable<Fields> OptionalObjects(string name) =>
+            _members.TryGetValue(name, out object? value) && value != null ? Objects(name) : Enumerable.Empty<Fields>();
+
         public Fields? OptionalObject(string name) =>
             _members.TryGetValue(name, out object? value) && value != null ? Object(name) : null;
 
@@ -418,6 +496,6 @@ internal sealed class BackupManifest
         }
     }
 
-    private static List<KeyValuePair<string, object?>> Members(params (string Name, object? Value)[] members) =>
+    private static List<KeyValuePair<string, object?>> Object(params (string Name, object? Value)[] members) =>
         members.Select(m => new KeyValuePair<string, object?>(m.Name, m.Value)).ToList();
 }

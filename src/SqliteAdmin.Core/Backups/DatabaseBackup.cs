@@ -131,19 +131,6 @@ internal static class DatabaseBackup
                 UserVersion = facts.UserVersion,
                 ApplicationId = facts.ApplicationId,
                 Tables = facts.Tables.Select(t => new KeyValuePair<string, long?>(t.Name, t.RowCount)).ToList(),
-                PlainSizeBytes = stored.PlainSizeBytes,
-                PlainSha256 = stored.PlainSha256,
-                StoredSizeBytes = stored.StoredSizeBytes,
-                StoredSha256 = stored.StoredSha256,
-                Compression = request.Compress ? "gzip" : null,
-                CompressionLevel = request.Compress ? request.CompressionLevel.ToString() : null,
-                Cipher = encrypt ? "aes-256-cbc" : null,
-                Kdf = encrypt ? "pbkdf2-hmac-sha256" : null,
-                Iterations = encrypt ? request.Iterations : null,
-                SaltHex = encrypt ? Hex.ToHex(keys!.Salt) : null,
-                HmacAlgorithm = encrypt ? "hmac-sha256" : null,
-                HmacKeyDerivation = encrypt ? "pbkdf2-hmac-sha256 output bytes 48-79 (same passphrase, salt, iterations); HMAC over the whole file" : null,
-                Hmac = stored.Hmac,
                 VerifyMode = request.Verify.ToString(),
                 Verified = request.Verify != IntegrityMode.None,
                 IntegrityResult = IntegrityCheck.Summarize(problems, request.Verify),
@@ -151,6 +138,7 @@ internal static class DatabaseBackup
                 DurationMs = stopwatch.ElapsedMilliseconds,
                 IncludedFiles = sideFiles.Select(s => s.Entry).ToList(),
             };
+            manifest.SetStorage(stored, request.Compress ? request.CompressionLevel : null, keys, request.Iterations);
             string manifestPath = Path.Combine(destination, name.ManifestFileName);
             WriteNewFile(manifestPath, manifest.ToJson(), created);
 
@@ -192,20 +180,7 @@ internal static class DatabaseBackup
         }
         catch (Exception ex)
         {
-            foreach (string path in created)
-            {
-                DurableFile.TryDeleteDatabase(path);
-            }
-            if (ex is SqliteException sqlite)
-            {
-                throw SqliteErrors.Translate(sqlite, source, cancellation);
-            }
-            if (DurableFile.IsFileSystemFailure(ex))
-            {
-                throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
-                    $"Cannot write the backup of '{source}' to '{destination}': {ex.Message}", destination, ex);
-            }
-            throw;
+            throw Undo(ex, created, source, $"Cannot write the backup of '{source}' to '{destination}'", cancellation);
         }
         finally
         {
@@ -214,7 +189,25 @@ internal static class DatabaseBackup
         }
     }
 
-    private static OnlineBackupCopier.Outcome CopyDatabase(SqliteConnection source, string plainTemp, string journalMode, BackupRequest request, string sourcePath,
+    /// <summary>After a failure: removes every file the run wrote and returns what to throw (SQLite and file system errors in the module's words).</summary>
+    internal static Exception Undo(Exception ex, List<string> created, string target, string cannotWrite, CancellationToken cancellation)
+    {
+        foreach (string path in created)
+        {
+            DurableFile.TryDeleteDatabase(path);
+        }
+        if (ex is SqliteException sqlite)
+        {
+            return SqliteErrors.Translate(sqlite, target, cancellation);
+        }
+        if (DurableFile.IsFileSystemFailure(ex))
+        {
+            return new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError, $"{cannotWrite}: {ex.Message}", target, ex);
+        }
+        return ex;
+    }
+
+    internal static OnlineBackupCopier.Outcome CopyDatabase(SqliteConnection source, string plainTemp, string journalMode, BackupRequest request, string sourcePath,
         string activity, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         bool wal = string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase);
@@ -272,7 +265,7 @@ internal static class DatabaseBackup
         return outcome;
     }
 
-    private static (DatabaseInfo, List<string>) CheckCopy(string plainTemp, BackupRequest request, CancellationToken cancellation)
+    internal static (DatabaseInfo, List<string>) CheckCopy(string plainTemp, BackupRequest request, CancellationToken cancellation)
     {
         List<string> problems;
         using (SqliteConnection copy = SqliteConnectionFactory.OpenReadOnly(plainTemp, request.BusyTimeout))
@@ -335,7 +328,7 @@ internal static class DatabaseBackup
     }
 
     /// <summary>Renames the temp to the backup's name, taking the next _n suffix while a file (or its manifest) has that name.</summary>
-    private static string MoveToFreeName(string temp, string folder, ref BackupFileName name)
+    internal static string MoveToFreeName(string temp, string folder, ref BackupFileName name)
     {
         for (int attempt = 0; attempt < 1000; attempt++, name = name.NextSequence())
         {
@@ -358,7 +351,7 @@ internal static class DatabaseBackup
             $"No free backup name for {name.Database} in '{folder}'.", folder);
     }
 
-    private static void WriteNewFile(string path, string text, List<string> created)
+    internal static void WriteNewFile(string path, string text, List<string> created)
     {
         string temp = DurableFile.TempPathIn(Path.GetDirectoryName(path)!, "json");
         created.Add(temp);

@@ -12,14 +12,18 @@ namespace SqliteAdmin.Core.Backups;
 /// <summary>A backup being read (by a restore or an integrity check): found, described by its manifest, checked, decoded.</summary>
 internal sealed class StoredBackup
 {
-    private StoredBackup(string path, BackupManifest? manifest, DateTime? createdUtc, bool compressed, bool encrypted)
+    private StoredBackup(string path, BackupManifest? manifest, DateTime? createdUtc, bool compressed, bool encrypted, bool foreign = false)
     {
         Path = path;
         Manifest = manifest;
         CreatedUtc = createdUtc;
         Compressed = compressed;
         Encrypted = encrypted;
+        Foreign = foreign;
     }
+
+    /// <summary>Made by another tool: no manifest; the format is read from the content, a .sha256 beside it is compared.</summary>
+    public bool Foreign { get; }
 
     public string Path { get; }
     public BackupManifest? Manifest { get; }
@@ -55,9 +59,9 @@ internal sealed class StoredBackup
         if (!allowNoManifest)
         {
             throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
-                $"'{path}' is not a SqliteAdmin backup. To restore a plain SQLite file (made by sqlite3 .backup or a copy), add -AllowNoManifest; its integrity check still runs.", path);
+                $"'{path}' is not a SqliteAdmin backup. {AllowNoManifestHint}", path);
         }
-        return Plain(path);
+        return ForeignFile(path);
     }
 
     /// <summary>A file with a backup name, described by its manifest (or refused without one unless allowed).</summary>
@@ -72,8 +76,15 @@ internal sealed class StoredBackup
                 $"'{folder}' is a folder: give -Database to say whose backup to restore (and -Before to go back in time).", folder);
         }
         DateTime? before = beforeLocalOrUtc?.ToUniversalTime();
-        List<BackupInfo> candidates = BackupCatalog.List(folder, database, recurse: false, cancellation)
-            .Where(b => b.Status == BackupCheckStatus.NotChecked && b.Verified).ToList();
+        List<BackupInfo> all = BackupCatalog.List(folder, database, recurse: false, cancellation);
+        // An archive holds several databases: it is restored by naming it, with -Database choosing a member.
+        List<BackupInfo> candidates = all.Where(b => b.Status == BackupCheckStatus.NotChecked && b.Verified && b.Members.Count == 0).ToList();
+        if (candidates.Count == 0 && all.Any(b => b.Members.Count > 0))
+        {
+            throw new SqliteAdminException(ErrorIds.NoBackupFound, SqliteAdminErrorCategory.ObjectNotFound,
+                $"The backups named '{database}' in '{folder}' are archives of several databases: give the archive itself, e.g. " +
+                $"Get-SqliteBackup '{folder}' -Database {database} | Select-Object -First 1 | Restore-SqliteDatabase -Destination <folder>.", folder);
+        }
         // One name, several source databases (site1/app.db and site2/app.db): only the series of the
         // destination itself may be picked by name; any other needs the backup named explicitly.
         List<string> sources = BackupSeries.SourcesOf(candidates);
@@ -116,24 +127,27 @@ internal sealed class StoredBackup
                     $"Backup '{info.Path}' failed its check when it was made and is not restored: {info.StatusMessage}", info.Path);
             case BackupCheckStatus.NoManifest:
             case BackupCheckStatus.ManifestInvalid:
-                if (!allowNoManifest || info.Compressed || info.Encrypted)
+                if (!allowNoManifest)
                 {
                     throw new SqliteAdminException(ErrorIds.ManifestInvalid, SqliteAdminErrorCategory.InvalidData,
-                        $"Backup '{info.Path}' cannot be checked against its manifest: {info.StatusMessage} " +
-                        (info.Compressed || info.Encrypted ? "A compressed or encrypted backup is restored only with its manifest."
-                                                           : "Add -AllowNoManifest to restore it as a plain SQLite file; its integrity check still runs."), info.Path);
+                        $"Backup '{info.Path}' cannot be checked against its manifest: {info.StatusMessage} {AllowNoManifestHint}", info.Path);
                 }
-                return Plain(info.Path);
+                return ForeignFile(info.Path);
             default:
                 return new StoredBackup(info.Path, BackupManifest.Read(info.ManifestPath!), info.CreatedUtc, info.Compressed, info.Encrypted);
         }
     }
 
-    private static StoredBackup Plain(string path)
+    private const string AllowNoManifestHint =
+        "To restore a backup another tool made (sqlite3 .backup, gzip, openssl enc), add -AllowNoManifest: its format is read from its content, " +
+        "a .sha256 beside it is compared, and its integrity check still runs.";
+
+    /// <summary>A backup without a manifest, restored as what its content turns out to be.</summary>
+    public static StoredBackup ForeignFile(string path)
     {
         EnsureRegularFile(path);
-        SqliteFileProbe.EnsureDatabaseFile(path);
-        return new StoredBackup(path, null, null, compressed: false, encrypted: false);
+        ForeignBackup sniffed = ForeignBackup.Sniff(path, CancellationToken.None);
+        return new StoredBackup(path, null, ForeignBackupName.Parse(path).CreatedUtc, sniffed.Compressed, sniffed.Encrypted, foreign: true);
     }
 
     /// <summary>A FIFO or device under a backup's name would make the read wait forever, or read something else.</summary>
@@ -193,12 +207,48 @@ internal sealed class StoredBackup
     /// <summary>Decodes into a new owner-only file and checks size and SHA-256; returns the SHA-256.</summary>
     public string DecodeTo(string temp, Action<long> progress, CancellationToken cancellation, Passphrase? passphrase)
     {
+        if (Foreign)
+        {
+            return DecodeForeignTo(temp, progress, cancellation, passphrase);
+        }
         EncodeResult result = BackupEncoding.Decode(Path, temp, Compressed, Encrypted ? passphrase : null,
             Manifest?.Iterations ?? OpenSslEncryption.DefaultIterations, Manifest?.PlainSizeBytes ?? long.MaxValue, progress, cancellation);
         if (Manifest != null && (result.PlainSizeBytes != Manifest.PlainSizeBytes || !string.Equals(result.PlainSha256, Manifest.PlainSha256, StringComparison.OrdinalIgnoreCase)))
         {
             throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
                 $"Backup '{Path}' decodes to {result.PlainSizeBytes} bytes with a different SHA-256 than its manifest records ({Manifest.PlainSizeBytes} bytes): it is damaged.", Path);
+        }
+        return result.PlainSha256;
+    }
+
+    /// <summary>
+    /// Decodes a foreign backup layer by layer into a new owner-only file, stopping where the disk
+    /// would be full (a decompression bomb), and compares a .sha256 beside it; returns the SHA-256.
+    /// </summary>
+    private string DecodeForeignTo(string temp, Action<long> progress, CancellationToken cancellation, Passphrase? passphrase)
+    {
+        if (Encrypted && passphrase == null)
+        {
+            throw new SqliteAdminException(ErrorIds.PassphraseRequired, SqliteAdminErrorCategory.InvalidArgument,
+                $"Backup '{Path}' is encrypted (openssl enc): give -Passphrase, -Credential or -PassphraseVariable.", Path);
+        }
+        using ForeignBackup backup = ForeignBackup.Open(Path, passphrase, cancellation);
+        if (backup.Kind != ForeignHeader.Kind.Sqlite)
+        {
+            throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
+                $"'{Path}' ({backup.Format}) holds a tar archive, not one database: restore it as an archive.", Path);
+        }
+        long limit = DiskSpace.Of(System.IO.Path.GetDirectoryName(temp)!)?.AvailableBytes ?? long.MaxValue;
+        EncodeResult result;
+        using (FileStream output = OwnerOnlyFile.CreateNew(temp, StreamPump.BufferSize))
+        {
+            result = backup.CopyContentTo(output, limit, progress, cancellation);
+            output.Flush(flushToDisk: true);
+        }
+        string? checksum = ChecksumFile.Beside(Path);
+        if (checksum != null)
+        {
+            ChecksumFile.Check(checksum, Path, result.StoredSha256, result.PlainSha256);
         }
         return result.PlainSha256;
     }

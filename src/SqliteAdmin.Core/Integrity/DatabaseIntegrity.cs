@@ -41,6 +41,83 @@ internal sealed class IntegrityRequest
 /// </summary>
 internal static class DatabaseIntegrity
 {
+    /// <summary>
+    /// Checks what <paramref name="request"/> names: one result, or one per database of a
+    /// multi-database archive (ours, or another tool's tar), each extracted in turn into a private
+    /// temp folder, checked and deleted.
+    /// </summary>
+    public static List<IntegrityResult> CheckAll(IntegrityRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    {
+        string path = System.IO.Path.GetFullPath(request.Path);
+        if (!File.Exists(path) || !ForeignBackup.IsArchive(path, request.Passphrase, cancellation))
+        {
+            return new List<IntegrityResult> { Check(request, progress, cancellation) };
+        }
+        var stopwatch = Stopwatch.StartNew();
+        var mode = request.Mode == IntegrityMode.Quick ? IntegrityMode.Quick : IntegrityMode.Full;
+        var results = new List<IntegrityResult>();
+        string activity = $"Checking {System.IO.Path.GetFileName(path)}";
+        IntegrityResult Whole(IntegrityStatus status, string error) => new() { Path = path, Mode = mode, IsBackup = true, Status = status, Errors = new[] { error }, Duration = stopwatch.Elapsed };
+        if (BackupFileName.TryParse(System.IO.Path.GetFileName(path), out BackupFileName? name) && name!.Archive && File.Exists(path + ".json"))
+        {
+            try
+            {
+                StoredBackup.FromFile(path, name, allowNoManifest: false).CheckStoredFile(request.Passphrase, cancellation);
+            }
+            catch (SqliteAdminException ex) when (ex.ErrorId is ErrorIds.BackupCorrupt or ErrorIds.WrongPassphraseOrCorrupt)
+            {
+                return new List<IntegrityResult> { Whole(IntegrityStatus.Corrupt, ex.Message) };
+            }
+        }
+        string? privateFolder = request.TempFolder == null ? OwnerOnlyFile.CreatePrivateFolder() : null;
+        try
+        {
+            using ForeignBackup archive = ForeignBackup.Open(path, request.Passphrase, cancellation);
+            archive.Translate(() => ArchiveReader.Read(archive.Content, path, (member, size, data) =>
+            {
+                (byte[] head, int read, bool isDatabase) = ArchiveReader.ReadHead(data, size);
+                if (!isDatabase)
+                {
+                    return; // the metadata, a settings file: not a database of the archive
+                }
+                string temp = System.IO.Path.Combine(request.TempFolder ?? privateFolder!, DurableFile.TempPrefix + "check-" + Guid.NewGuid().ToString("N"));
+                try
+                {
+                    using (FileStream output = OwnerOnlyFile.CreateNew(temp, StreamPump.BufferSize))
+                    {
+                        output.Write(head, 0, read);
+                        StreamPump.Copy(data, output, null, cancellation);
+                    }
+                    var memberStopwatch = Stopwatch.StartNew();
+                    var result = new IntegrityResult { Path = path, Mode = mode, IsBackup = true, Member = member };
+                    progress?.Report(new OperationProgress(activity, $"Checking {member}", 50));
+                    CheckDatabase(temp, request, result, activity, progress, cancellation);
+                    result.Duration = memberStopwatch.Elapsed;
+                    results.Add(result);
+                }
+                finally
+                {
+                    DurableFile.TryDeleteDatabase(temp);
+                }
+            }, cancellation));
+            archive.FinishStored(cancellation);
+        }
+        catch (SqliteAdminException ex) when (ex.ErrorId is ErrorIds.BackupCorrupt or ErrorIds.WrongPassphraseOrCorrupt or ErrorIds.ArchiveUnsafe)
+        {
+            results.Add(Whole(IntegrityStatus.Corrupt, ex.Message));
+        }
+        finally
+        {
+            DurableFile.TryDeleteFolder(privateFolder);
+        }
+        if (results.Count == 0)
+        {
+            results.Add(Whole(IntegrityStatus.Unreadable, $"'{path}' is an archive that holds no SQLite database."));
+        }
+        progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
+        return results;
+    }
+
     /// <summary>Checks what <paramref name="request"/> names.</summary>
     public static IntegrityResult Check(IntegrityRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
@@ -49,10 +126,17 @@ internal static class DatabaseIntegrity
         var result = new IntegrityResult { Path = path, Mode = request.Mode == IntegrityMode.Quick ? IntegrityMode.Quick : IntegrityMode.Full };
         string activity = $"Checking {System.IO.Path.GetFileName(path)}";
 
-        if (File.Exists(path) && BackupFileName.TryParse(System.IO.Path.GetFileName(path), out BackupFileName? name) && (name!.Compressed || name.Encrypted))
+        if (File.Exists(path) && BackupFileName.TryParse(System.IO.Path.GetFileName(path), out BackupFileName? name) && (name!.Compressed || name.Encrypted)
+            && File.Exists(path + ".json"))
         {
             result.IsBackup = true;
-            CheckBackup(path, name, request, result, activity, progress, cancellation);
+            CheckBackup(StoredBackup.FromFile(path, name, allowNoManifest: false), request, result, activity, progress, cancellation);
+        }
+        else if (File.Exists(path) && IsEncoded(path, cancellation))
+        {
+            // Another tool's gzip or openssl file (or ours without its manifest): read by its content.
+            result.IsBackup = true;
+            CheckBackup(StoredBackup.ForeignFile(path), request, result, activity, progress, cancellation);
         }
         else
         {
@@ -63,11 +147,16 @@ internal static class DatabaseIntegrity
         return result;
     }
 
-    private static void CheckBackup(string path, BackupFileName name, IntegrityRequest request, IntegrityResult result, string activity,
+    private static bool IsEncoded(string path, CancellationToken cancellation)
+    {
+        using ForeignBackup? sniffed = ForeignBackup.TrySniff(path, cancellation);
+        return sniffed != null && sniffed.Layers.Count > 0;
+    }
+
+    private static void CheckBackup(StoredBackup backup, IntegrityRequest request, IntegrityResult result, string activity,
         IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         progress?.Report(new OperationProgress(activity, "Checking the backup's hash", 0));
-        var backup = StoredBackup.FromFile(path, name, allowNoManifest: false);
         try
         {
             backup.CheckStoredFile(request.Passphrase, cancellation);

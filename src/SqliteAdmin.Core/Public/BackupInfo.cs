@@ -20,6 +20,8 @@ public enum BackupCheckStatus
     HmacMismatch,
     /// <summary>The backup itself failed verification when it was made.</summary>
     FailedVerification,
+    /// <summary>A foreign backup read to its end without damage (gzip CRC-32, cipher padding, SQLite header), but with no manifest or .sha256 to compare it with.</summary>
+    Readable,
 }
 
 /// <summary>One backup: what Backup-SqliteDatabase made, or what Get-SqliteBackup found.</summary>
@@ -31,6 +33,23 @@ public sealed class BackupInfo
     public string? SourcePath { get; set; }
     /// <summary>Full path of the backup file.</summary>
     public string Path { get; set; } = "";
+    /// <summary>
+    /// Made by another tool (sqlite3 .backup, gzip, openssl enc, tar), or by this module without its
+    /// manifest: nothing records what it holds; Format is read from its content.
+    /// </summary>
+    public bool Foreign { get; set; }
+    /// <summary>
+    /// What the file is, read from its content, as a file name would spell it: db, db.gz, db.gz.enc,
+    /// db.enc.gz, tar.gz; "enc" when it is encrypted and no passphrase was given to look inside.
+    /// </summary>
+    public string? Format { get; set; }
+    /// <summary>
+    /// The databases inside a multi-database archive (empty for a single backup): from its manifest,
+    /// from the archive's metadata when that comes first, or, with -Verify, from every entry.
+    /// </summary>
+    public IReadOnlyList<ArchiveMemberInfo> Members { get; set; } = Array.Empty<ArchiveMemberInfo>();
+    /// <summary>A .sha256 file beside a foreign backup, compared by -Verify and by restore; null when there is none.</summary>
+    public string? ChecksumPath { get; set; }
     /// <summary>Full path of its manifest, or null when there is none.</summary>
     public string? ManifestPath { get; set; }
     /// <summary>Whether a readable manifest describes this backup.</summary>

@@ -62,6 +62,8 @@ public sealed class IntegrityResult
     public IReadOnlyList<ForeignKeyViolation> ForeignKeyViolations { get; set; } = Array.Empty<ForeignKeyViolation>();
     /// <summary>Whether the file checked was a backup (decoded to a temp file first).</summary>
     public bool IsBackup { get; set; }
+    /// <summary>The database inside a multi-database archive this result is for (one result per member); null otherwise.</summary>
+    public string? Member { get; set; }
     /// <summary>How long the check took.</summary>
     public TimeSpan Duration { get; set; }
 }

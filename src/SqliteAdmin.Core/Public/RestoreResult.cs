@@ -9,6 +9,8 @@ public sealed class RestoreResult
     public string Destination { get; set; } = "";
     /// <summary>The backup it was restored from.</summary>
     public string BackupPath { get; set; } = "";
+    /// <summary>The database inside a multi-database archive that was restored here (user_data.db); null for a single backup.</summary>
+    public string? Member { get; set; }
     /// <summary>When that backup was taken (UTC).</summary>
     public DateTime? BackupCreatedUtc { get; set; }
     /// <summary>Folder holding the previous database and its side files; null when there was none.</summary>

@@ -25,6 +25,8 @@ public sealed class RetentionDecision
     public DateTime CreatedUtc { get; set; }
     /// <summary>Tier from its name.</summary>
     public BackupTier Tier { get; set; }
+    /// <summary>Made by another tool and considered because -IncludeForeign named it; its .sha256 goes with it.</summary>
+    public bool Foreign { get; set; }
     /// <summary>Bytes of the backup and its side files (its manifest, a few KB, is removed with it but not counted).</summary>
     public long SizeBytes { get; set; }
     /// <summary>Keep, Remove (planned) or Removed.</summary>

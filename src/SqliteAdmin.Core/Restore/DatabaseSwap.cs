@@ -373,7 +373,7 @@ internal sealed class DatabaseSwap
     }
 
     /// <summary>Puts the database and side files from the safety copy back, byte for byte.</summary>
-    private static void PutOriginalBack(string destination, string safetyFolder, bool swapped, UnixFileStatus? replaced)
+    internal static void PutOriginalBack(string destination, string safetyFolder, bool swapped, UnixFileStatus? replaced)
     {
         foreach (string side in SideSuffixes.Select(s => destination + s))
         {

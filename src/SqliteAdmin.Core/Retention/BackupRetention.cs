@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.IO;
@@ -17,6 +18,9 @@ internal static class BackupRetention
 {
     /// <summary>The reason given to the backup that is kept because it is the newest verified one.</summary>
     public const string NewestVerifiedReason = "newest verified backup (always kept)";
+
+    /// <summary>The reason given to the newest backup of a group with foreign backups of which none could be verified.</summary>
+    public const string NewestUnverifiableReason = "newest backup, none could be verified (always kept)";
 
     /// <summary>A backup as retention sees it: from its name, with its manifest read only on demand.</summary>
     public sealed class Candidate
@@ -35,6 +39,9 @@ internal static class BackupRetention
             _folder = folder;
             SideFiles = sideFiles;
         }
+
+        /// <summary>Made by another tool (recognised by content, named by the admin's pattern): no manifest; its .sha256 is its side file.</summary>
+        internal bool Foreign { get; set; }
 
         /// <summary>Its side files as the folder listing found them; null when not listed (then looked up on removal).</summary>
         internal IReadOnlyList<string>? SideFiles { get; }
@@ -56,11 +63,21 @@ internal static class BackupRetention
     /// only, or the one backup file <paramref name="folder"/> names (Get-SqliteBackup output).
     /// Links are skipped; anything else is NotABackup.
     /// </summary>
-    public static List<Candidate> Find(string folder, string? database, bool recurse)
+    /// <remarks>
+    /// With <paramref name="foreign"/>, files another tool made whose names it matches are
+    /// candidates too, when their content is a backup (an SQLite database, gzip, OpenSSL, tar):
+    /// without it no file the module did not write is ever considered.
+    /// </remarks>
+    public static List<Candidate> Find(string folder, string? database, bool recurse, Func<string, bool>? foreign = null)
     {
         folder = System.IO.Path.GetFullPath(folder);
         if (File.Exists(folder))
         {
+            if (foreign != null && !BackupFileName.TryParse(System.IO.Path.GetFileName(folder), out _) && foreign(System.IO.Path.GetFileName(folder))
+                && ForeignCandidate(folder, System.IO.Path.GetDirectoryName(folder)!) is Candidate named)
+            {
+                return database != null && !string.Equals(named.Name.Database, database, StringComparison.OrdinalIgnoreCase) ? new List<Candidate>() : new List<Candidate> { named };
+            }
             if (!BackupFileName.TryParse(System.IO.Path.GetFileName(folder), out BackupFileName? single) || FileLinks.IsLink(folder))
             {
                 throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidArgument,
@@ -94,6 +111,7 @@ internal static class BackupRetention
             // lstat) only when it is a backup or belongs to one. DirectoryInfo's listing would
             // lstat every entry on Unix, foreign files included, and on one core.
             var backups = new List<(string Path, string Name, BackupFileName Parsed)>();
+            var foreignFiles = new List<string>();
             Dictionary<string, List<string>>? sideFiles = null;
             foreach (string path in Directory.EnumerateFiles(current))
             {
@@ -104,6 +122,11 @@ internal static class BackupRetention
                     {
                         backups.Add((path, name, parsed!));
                     }
+                    continue;
+                }
+                if (foreign != null && foreign(name))
+                {
+                    foreignFiles.Add(path);
                     continue;
                 }
                 string? owner = SideFileOwner(name);
@@ -159,8 +182,38 @@ internal static class BackupRetention
                     found.Add(candidate);
                 }
             }
+            // Foreign files are read (their first bytes) only when the admin's pattern names them.
+            foreach (string path in foreignFiles)
+            {
+                if (ForeignCandidate(path, folderPath) is Candidate other
+                    && (database == null || string.Equals(other.Name.Database, database, StringComparison.OrdinalIgnoreCase)))
+                {
+                    found.Add(other);
+                }
+            }
         }
         return found;
+    }
+
+    /// <summary>A foreign file as a candidate, when its content is a backup and it is a regular file (never a link); null otherwise.</summary>
+    private static Candidate? ForeignCandidate(string path, string folder)
+    {
+        if (path.EndsWith(".sha256", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return null; // a pattern such as preroll_tracker* must not make a checksum or a manifest a backup of its own
+        }
+        long size = SizeUnlessLink(path, out bool isFile);
+        if (!isFile || !FileLinks.IsRegularFile(path) || BackupCatalog.DescribeForeign(path, CancellationToken.None) is not BackupInfo info)
+        {
+            return null;
+        }
+        var sides = new List<string>();
+        if (info.ChecksumPath != null && !FileLinks.IsLink(info.ChecksumPath))
+        {
+            sides.Add(info.ChecksumPath);
+            size += SizeUnlessLink(info.ChecksumPath);
+        }
+        return new Candidate(path, new BackupFileName(info.Database, BackupTier.Manual, info.CreatedUtc, info.Compressed, info.Encrypted), size, folder, sides) { Foreign = true };
     }
 
     /// <summary>The size of a companion file; 0 for a link or a file that is not there.</summary>
@@ -303,17 +356,26 @@ internal static class BackupRetention
     {
         List<RetentionVerdict<Candidate>> verdicts = RetentionPlanner.Apply(group, c => c.Name.CreatedUtc, c => c.Path, policy, utcNow, zone);
         string? protectedPath = NewestVerified(verdicts.Select(v => v.Item));
+        string protectedReason = NewestVerifiedReason;
+        if (protectedPath == null && verdicts.Count > 0 && verdicts.Any(v => v.Item.Foreign))
+        {
+            // Nothing in a group with foreign backups could be verified (encrypted ones cannot be read
+            // without the passphrase): the newest stays, so a policy never removes the last copy.
+            protectedPath = verdicts[0].Item.Path;
+            protectedReason = NewestUnverifiableReason;
+        }
         var decisions = new List<RetentionDecision>(verdicts.Count);
         foreach (RetentionVerdict<Candidate> verdict in verdicts)
         {
             bool keep = verdict.Keep || verdict.Item.Path == protectedPath;
-            IReadOnlyList<string> reasons = verdict.Item.Path == protectedPath ? verdict.Reasons.Append(NewestVerifiedReason).ToList() : verdict.Reasons;
+            IReadOnlyList<string> reasons = verdict.Item.Path == protectedPath ? verdict.Reasons.Append(protectedReason).ToList() : verdict.Reasons;
             decisions.Add(new RetentionDecision
             {
                 Database = verdict.Item.Name.Database,
                 Path = verdict.Item.Path,
                 CreatedUtc = verdict.Item.Name.CreatedUtc,
                 Tier = verdict.Item.Name.Tier,
+                Foreign = verdict.Item.Foreign,
                 SizeBytes = verdict.Item.SizeBytes,
                 Action = keep ? RetentionAction.Keep : RetentionAction.Remove,
                 Reasons = keep ? reasons : NoRuleKeepsIt,
@@ -377,6 +439,20 @@ internal static class BackupRetention
     {
         foreach (Candidate candidate in newestFirst)
         {
+            if (candidate.Foreign)
+            {
+                // No manifest says it was verified: it is, when it reads to its end through every
+                // layer and matches the .sha256 beside it, if any. Encrypted ones cannot be read here.
+                if (BackupCatalog.DescribeForeign(candidate.Path, CancellationToken.None) is BackupInfo foreign && !foreign.Encrypted)
+                {
+                    BackupCatalog.VerifyForeign(foreign, null, CancellationToken.None);
+                    if (foreign.Status is BackupCheckStatus.Ok or BackupCheckStatus.Readable)
+                    {
+                        return candidate.Path;
+                    }
+                }
+                continue;
+            }
             BackupInfo info = BackupCatalog.Describe(candidate.Path, candidate.Name);
             if (info.Verified && info.Status == BackupCheckStatus.NotChecked)
             {

@@ -40,6 +40,14 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
     [ValidateRange(0.001, 86400)]
     public double MaxWriterBlock { get; set; }
 
+    /// <summary>
+    /// Put every database given (-Path, the pipeline) into one archive of this name,
+    /// &lt;name&gt;_&lt;tier&gt;_&lt;time&gt;.tar.gz[.enc], instead of one backup each.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Archive { get; set; }
+
     /// <summary>Tier recorded in the file name and manifest (drives retention).</summary>
     [Parameter]
     public BackupTier Tier { get; set; } = BackupTier.Manual;
@@ -104,11 +112,59 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
     /// <summary>Backs up each database; a failure on one is a non-terminating error and the rest continue.</summary>
     protected override void ProcessPath(string path)
     {
+        if (Archive != null)
+        {
+            _archiveMembers.Add(path); // archived together once every input is known
+            return;
+        }
         if (!ShouldProcess(path, $"Back up to '{_destination}'"))
         {
             return;
         }
-        var request = new BackupRequest
+        BackupRequest request = Request(path);
+        BackupOutcome outcome = RunWithProgress((progress, stop) => DatabaseBackup.Run(request, progress, stop));
+        foreach (string warning in outcome.Warnings)
+        {
+            WriteWarning(warning);
+        }
+        foreach (SqliteAdminException failure in outcome.CopyFailures)
+        {
+            WriteFailure(failure, failure.Target);
+        }
+        WriteObject(outcome.Backup);
+    }
+
+    /// <summary>With -Archive: one archive of every database given.</summary>
+    protected override void EndProcessing()
+    {
+        if (Archive == null || _archiveMembers.Count == 0 || StopToken.IsCancellationRequested)
+        {
+            return;
+        }
+        if (!ShouldProcess(string.Join(", ", _archiveMembers), $"Back up into one archive '{Archive}' in '{_destination}'"))
+        {
+            return;
+        }
+        if (CopyTo != null || IncludeFile != null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CopyTo and -IncludeFile are not supported with -Archive yet."), "ArchiveOptionNotSupported", ErrorCategory.InvalidArgument, Archive));
+        }
+        BackupRequest request = Request(_archiveMembers[0]);
+        request.Compress = true;
+        try
+        {
+            WriteObject(RunWithProgress((progress, stop) => ArchiveBackup.Run(_archiveMembers, Archive, request, progress, stop)));
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteFailure(ex, Archive);
+        }
+    }
+
+    private readonly System.Collections.Generic.List<string> _archiveMembers = new();
+
+    private BackupRequest Request(string path) =>
+        new()
         {
             SourcePath = path,
             Destination = _destination,
@@ -126,16 +182,5 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
             IncludeFiles = (IncludeFile ?? Array.Empty<string>()).Select(FileSystemPath).ToList(),
             BusyTimeout = BusyTimeoutSpan,
         };
-        BackupOutcome outcome = RunWithProgress((progress, stop) => DatabaseBackup.Run(request, progress, stop));
-        foreach (string warning in outcome.Warnings)
-        {
-            WriteWarning(warning);
-        }
-        foreach (SqliteAdminException failure in outcome.CopyFailures)
-        {
-            WriteFailure(failure, failure.Target);
-        }
-        WriteObject(outcome.Backup);
-    }
 
 }

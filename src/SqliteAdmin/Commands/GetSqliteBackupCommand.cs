@@ -75,7 +75,7 @@ public sealed class GetSqliteBackupCommand : SqliteAdminCmdlet
         bool reported = false;
         try
         {
-            List<BackupInfo> backups = BackupCatalog.List(folder, Database, Recurse, StopToken);
+            List<BackupInfo> backups = BackupCatalog.List(folder, Database, Recurse, StopToken, foreign: true);
             for (int i = 0; i < backups.Count; i++)
             {
                 BackupInfo backup = backups[i];

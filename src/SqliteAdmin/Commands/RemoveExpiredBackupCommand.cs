@@ -14,6 +14,7 @@ public sealed class RemoveExpiredBackupCommand : PathInputCmdlet
 {
     private readonly List<BackupRetention.Candidate> _candidates = new();
     private RetentionPolicy _policy = new();
+    private Func<string, bool>? _foreign;
 
     /// <summary>Only backups of this database.</summary>
     [Parameter]
@@ -64,6 +65,15 @@ public sealed class RemoveExpiredBackupCommand : PathInputCmdlet
     [DurationArgument]
     public Duration? OlderThan { get; set; }
 
+    /// <summary>
+    /// Also consider backups another tool made whose file names match these wildcard patterns
+    /// (e.g. '*.db.gz.enc', 'preroll_tracker.db.backup_*'), when their content is a backup.
+    /// </summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? IncludeForeign { get; set; }
+
     /// <summary>Skip the confirmation prompt (and nothing else).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -81,12 +91,18 @@ public sealed class RemoveExpiredBackupCommand : PathInputCmdlet
             OlderThan = OlderThan,
         };
         BackupRetention.Plan(Array.Empty<BackupRetention.Candidate>(), _policy, DateTime.UtcNow, TimeZoneInfo.Local); // refuses an empty policy
+        if (IncludeForeign != null)
+        {
+            // Matched as file names, case-insensitively on every platform: a pattern names a series, not a path.
+            var patterns = IncludeForeign.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToList();
+            _foreign = name => patterns.Any(p => p.IsMatch(name));
+        }
     }
 
     /// <summary>Collects the backups named (folders, or backup files such as Get-SqliteBackup output).</summary>
     protected override void ProcessPath(string path)
     {
-        _candidates.AddRange(BackupRetention.Find(path, Database, Recurse));
+        _candidates.AddRange(BackupRetention.Find(path, Database, Recurse, _foreign));
     }
 
     /// <summary>Plans over everything collected, removes what no rule keeps (after ShouldProcess), and explains each backup.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using SqliteAdmin.Core;
 using SqliteAdmin.Core.Crypto;
@@ -11,15 +12,23 @@ namespace SqliteAdmin.Commands;
 [OutputType(typeof(RestoreResult))]
 public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
 {
-    private string _destination = "";
+    private string[] _destinations = Array.Empty<string>();
     private int _restores;
 
-    /// <summary>The database file to restore; created if missing.</summary>
+    /// <summary>
+    /// The database file to restore; created if missing. For an archive of several databases: a
+    /// folder that receives them under their own names, or the database file named like one of them.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = "";
 
-    /// <summary>With a folder as -Path: whose backup to restore.</summary>
+    /// <summary>For an archive: further database files, each named like the member it receives (seed 002 keeps its two databases in two folders).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? MemberDestination { get; set; }
+
+    /// <summary>With a folder as -Path: whose backup to restore. With an archive: which database in it (user_data for user_data.db).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Database { get; set; }
@@ -47,7 +56,7 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
     /// <summary>Resolves the destination once.</summary>
     protected override void ValidateInvocation()
     {
-        _destination = FileSystemPath(Destination);
+        _destinations = new[] { Destination }.Concat(MemberDestination ?? Array.Empty<string>()).Select(FileSystemPath).ToArray();
     }
 
     /// <summary>Restores the backup named (one per destination).</summary>
@@ -57,10 +66,10 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
         {
             // Piping every backup in a folder would restore each in turn and leave the oldest.
             WriteFailure(new SqliteAdminException(ErrorIds.MoreThanOneBackup, SqliteAdminErrorCategory.InvalidArgument,
-                $"More than one backup was given for '{_destination}'; '{backup}' was not restored. Pick one, e.g. Get-SqliteBackup ... | Select-Object -First 1.", backup), backup);
+                $"More than one backup was given for '{string.Join("', '", _destinations)}'; '{backup}' was not restored. Pick one, e.g. Get-SqliteBackup ... | Select-Object -First 1.", backup), backup);
             return;
         }
-        if (!ShouldProcessUnlessForced(Force, _destination, $"Restore from '{backup}' (the current database is kept as a safety copy)"))
+        if (!ShouldProcessUnlessForced(Force, string.Join(", ", _destinations), $"Restore from '{backup}' (the current database is kept as a safety copy)"))
         {
             return;
         }
@@ -69,13 +78,13 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
             BackupPath = backup,
             Database = Database,
             Before = Before,
-            Destination = _destination,
+
             Passphrase = ResolvedPassphrase,
             SafetyCopyFolder = SafetyCopyPath == null ? null : FileSystemPath(SafetyCopyPath),
             AllowNoManifest = AllowNoManifest,
             BusyTimeout = BusyTimeoutSpan,
         };
-        WriteObject(RunWithProgress((progress, stop) => DatabaseRestore.Run(request, progress, stop)));
+        WriteObject(RunWithProgress((progress, stop) => ArchiveRestore.Run(request, _destinations, progress, stop)), enumerateCollection: true);
     }
 
 }

@@ -49,8 +49,10 @@ public sealed class TestSqliteIntegrityCommand : PassphrasePathCmdlet
             Passphrase = ResolvedPassphrase,
             BusyTimeout = BusyTimeoutSpan,
         };
-        IntegrityResult result = RunWithProgress((progress, stop) => DatabaseIntegrity.Check(request, progress, stop));
-        WriteObject(Quiet ? result.IsHealthy : result);
+        foreach (IntegrityResult result in RunWithProgress((progress, stop) => DatabaseIntegrity.CheckAll(request, progress, stop)))
+        {
+            WriteObject(Quiet ? result.IsHealthy : result);
+        }
     }
 
     /// <summary>After the error for an input that failed has been written.</summary>
