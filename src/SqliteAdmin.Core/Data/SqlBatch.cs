@@ -181,7 +181,7 @@ internal sealed class SqlBatch : IDisposable
     /// <summary>Prepare errors that an earlier statement of the same SQL can cause or cure (CREATE, DROP, ALTER, ATTACH).</summary>
     private static readonly string[] SchemaDependentErrors =
     {
-        "no such ", "unknown database", "already exists", "there is already another", "has no column named",
+        "no such table", "no such column", "no such index", "no such view", "no such trigger", "unknown database", "already exists", "there is already another", "has no column named",
         " columns but ", "duplicate column name", "ambiguous column name",
     };
 

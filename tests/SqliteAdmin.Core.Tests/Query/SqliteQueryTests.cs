@@ -182,6 +182,7 @@ public class SqliteQueryTests
     [InlineData("INSERT INTO t VALUES (6); SELEC v FROM t;")]
     [InlineData("CREATE TABLE n(a); INSERT INTO n VALUES (1); INSERT INTO t VALUES (6); SELECT * FROM t WHERE AND v = 1;")]
     [InlineData("INSERT INTO t VALUES (6); SELECT count(*) FROM missing; SELECT 'unterminated FROM t;")]
+    [InlineData("INSERT INTO t VALUES (6); SELECT cuont(*) FROM t;")]
     public void ASyntaxErrorAnywhereStopsReadWriteSqlBeforeAnythingRuns(string sql)
     {
         using var folder = new TempFolder();
