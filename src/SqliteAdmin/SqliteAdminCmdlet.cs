@@ -188,6 +188,27 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
         return true;
     }
 
+    // Destination files written (or being written) by this invocation: see ClaimDestination.
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Claims a destination file for one input of this invocation. A file that an earlier input of
+    /// the same call wrote is never replaced by a later one, even with -Force: that is a
+    /// <see cref="ErrorIds.DestinationExists"/> error for the later input, whose work is not done.
+    /// <paramref name="notDone"/> ends the message ("was not repaired. Give -Destination a folder.").
+    /// </summary>
+    protected void ClaimDestination(string destination, string input, string notDone)
+    {
+        if (!_written.Add(destination))
+        {
+            throw new SqliteAdminException(ErrorIds.DestinationExists, SqliteAdminErrorCategory.ResourceExists,
+                $"'{destination}' was written by this command for another input; '{input}' {notDone}", input);
+        }
+    }
+
+    /// <summary>Gives a claim back when the input's work was not done after all (declined by ShouldProcess).</summary>
+    protected void ReleaseDestination(string destination) => _written.Remove(destination);
+
     /// <summary>
     /// A file-system path for a parameter that names a file or folder that may not exist yet
     /// (-Destination, -CopyTo): resolved against the current PowerShell location, no wildcards.

@@ -114,6 +114,42 @@ Describe 'Write safety' {
         @(Get-ChildItem -LiteralPath (Split-Path $db) -Force).Name | Should -Be 'sync.csv', 'tracker.db'
     }
 
+    It 'never lets a later input of the same call overwrite a file an earlier one wrote, even with -Force (DestinationExists)' {
+        $m1 = New-Db
+        $m2 = New-Db
+        $root = Split-Path (Split-Path $m1)
+        Invoke-TestSql -Path $m1 -Sql "CREATE TABLE t(v TEXT); INSERT INTO t VALUES('from_m1');"
+        Invoke-TestSql -Path $m2 -Sql "CREATE TABLE t(v TEXT); INSERT INTO t VALUES('from_m2');"
+        $one = Join-Path $root ([guid]::NewGuid().ToString('N') + '.csv')
+
+        $result = @(Export-SqliteData $m1, $m2 -Table t -Destination $one -Force -ErrorVariable failures -ErrorAction SilentlyContinue)
+
+        $result.Count | Should -Be 1
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'DestinationExists,SqliteAdmin.Commands.ExportSqliteDataCommand'
+        Get-Content -LiteralPath $one | Should -Be 'v', 'from_m1'
+
+        # A folder destination: both databases are tracker.db, so both would be tracker_t.csv.
+        $folder = Join-Path $root ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $folder
+        $result = @(Export-SqliteData $m1, $m2 -Table t, sync_log -Destination $folder -Force -ErrorVariable failures -ErrorAction SilentlyContinue)
+
+        $result.Count | Should -Be 2
+        $failures.Count | Should -Be 2
+        $failures.FullyQualifiedErrorId | Should -Be 'DestinationExists,SqliteAdmin.Commands.ExportSqliteDataCommand', 'DestinationExists,SqliteAdmin.Commands.ExportSqliteDataCommand'
+        Get-Content -LiteralPath (Join-Path $folder 'tracker_t.csv') | Should -Be 'v', 'from_m1'
+    }
+
+    It 'refuses the database''s own -wal, -shm and -journal as destination, even with -Force (InvalidParameterCombination)' {
+        $db = New-Db
+        Invoke-TestSql -Path $db -Sql "PRAGMA journal_mode=WAL;"
+        foreach ($suffix in '', '-wal', '-shm', '-journal') {
+            { Export-SqliteData $db -Query 'SELECT 1' -Destination "$db$suffix" -Force -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidParameterCombination,SqliteAdmin.Commands.ExportSqliteDataCommand'
+        }
+        @(Invoke-SqliteQuery $db 'SELECT count(*) AS n FROM sync_log').n | Should -Be 300
+    }
+
     It 'refuses a query that writes (WriteNotAllowed): the database and the folder stay as they were' {
         $db = New-Db
         $before = Get-FolderState (Split-Path $db)

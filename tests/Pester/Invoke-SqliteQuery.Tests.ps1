@@ -60,6 +60,34 @@ Describe 'Rows' {
         $count | Should -Be 10
     }
 
+    It '-As Scalar still runs the statements after the one that gives the value (their rows discarded)' {
+        $db = New-Db
+
+        $count = Invoke-SqliteQuery $db "SELECT count(*) FROM sync_log; INSERT INTO sync_log(timestamp, status) VALUES ('2026-12-01', 'scalar-after'); SELECT 'ignored';" -ReadWrite -As Scalar -Confirm:$false
+
+        $count | Should -Be 100
+        Invoke-TestScalar -Path $db -Sql "SELECT count(*) FROM sync_log WHERE status = 'scalar-after'" | Should -Be 1
+    }
+
+    It 'renames columns named like PowerShell''s own members (PSObject, PSBase…) as it renames repeats' {
+        $db = New-Db
+
+        $row = Invoke-SqliteQuery $db 'SELECT 1 AS "PSObject", 2 AS psbase, 3 AS PSAdapted, 4 AS PSExtended, 5 AS PSTypeNames, 6 AS id'
+
+        @($row.PSObject.Properties.Name) | Should -Be 'PSObject_2', 'psbase_2', 'PSAdapted_2', 'PSExtended_2', 'PSTypeNames_2', 'id'
+        $row.PSObject_2 | Should -Be 1
+        $row.PSTypeNames_2 | Should -Be 5
+    }
+
+    It 'reads a database the SQL attaches, read-only' {
+        $db = New-Db
+        $other = New-Db
+
+        $row = Invoke-SqliteQuery $db "ATTACH '$other' AS o; SELECT count(*) AS n FROM o.sync_log"
+
+        $row.n | Should -Be 100
+    }
+
     It 'stops reading when the pipeline has enough (Select-Object -First on an endless query)' {
         $db = New-Db
 
@@ -107,6 +135,24 @@ Describe 'Errors' {
         $thrown.FullyQualifiedErrorId | Should -Be 'QueryInvalid,SqliteAdmin.Commands.InvokeSqliteQueryCommand'
         $thrown.Exception.Message | Should -Match 'near "AND": syntax error \(line 3, column 7\)'
         $thrown.TargetObject | Should -Be $db
+    }
+
+    It 'refuses -ReadWrite SQL with a syntax error in a later statement before anything runs (QueryInvalid)' {
+        $db = New-Db
+
+        { Invoke-SqliteQuery $db "INSERT INTO sync_log(timestamp, status) VALUES ('2026-12-01', 'six'); SELEC x FROM sync_log" -ReadWrite -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'QueryInvalid,SqliteAdmin.Commands.InvokeSqliteQueryCommand'
+
+        Invoke-TestScalar -Path $db -Sql "SELECT count(*) FROM sync_log WHERE status = 'six'" | Should -Be 0
+    }
+
+    It 'names the file an ATTACH could not open, not the database' {
+        $db = New-Db
+        $missing = Join-Path $TestDrive 'no-such-folder/other.db'
+
+        $failure = { Invoke-SqliteQuery $db "ATTACH '$missing' AS o; SELECT count(*) FROM o.t" -ErrorAction Stop } | Should -Throw -PassThru
+
+        $failure.Exception.Message | Should -BeLike "*$missing*"
     }
 
     It 'refuses a parameter without a value (QueryParameterMissing)' {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -30,6 +31,7 @@ internal sealed class SqlBatch : IDisposable
     private sqlite3_stmt? _current;
     private IntPtr _currentHandle;
     private readonly SqliteDirectCalls? _direct = SqliteDirectCalls.Current;
+    private (int Start, string Message)? _failedPrepare;
 
     private SqlBatch(SqliteConnection connection, string path, string sql, IReadOnlyDictionary<string, object?>? parameters, bool allowWrites, CancellationToken cancellation)
     {
@@ -139,7 +141,12 @@ internal sealed class SqlBatch : IDisposable
         }
     }
 
-    /// <summary>Prepares every statement once, without running any: finds syntax errors, missing parameters and writes.</summary>
+    /// <summary>
+    /// Prepares every statement once, without running any: finds syntax errors, missing parameters and
+    /// writes. A statement whose prepare fails on something an earlier statement may change (a table
+    /// it creates, a database it attaches: "no such table", "already exists"…) is skipped here and
+    /// checked again in its turn; any other error (a syntax error) is reported now, before anything runs.
+    /// </summary>
     private void CheckAhead()
     {
         int offset = 0;
@@ -151,10 +158,10 @@ internal sealed class SqlBatch : IDisposable
             {
                 statement = PrepareNext(ref offset, out start);
             }
-            catch (SqliteAdminException) when (_allowWrites)
+            catch (SqliteAdminException) when (_failedPrepare is { } failed && MayDependOnEarlierStatements(failed.Message))
             {
-                // May depend on an earlier statement having run (CREATE TABLE, then INSERT); reported in its turn.
-                return;
+                offset = StatementEnd(failed.Start);
+                continue;
             }
             if (statement == null)
             {
@@ -171,6 +178,38 @@ internal sealed class SqlBatch : IDisposable
         }
     }
 
+    /// <summary>Prepare errors that an earlier statement of the same SQL can cause or cure (CREATE, DROP, ALTER, ATTACH).</summary>
+    private static readonly string[] SchemaDependentErrors =
+    {
+        "no such table", "no such column", "no such index", "no such view", "no such trigger", "unknown database", "already exists", "there is already another", "has no column named",
+        " columns but ", "duplicate column name", "ambiguous column name",
+    };
+
+    private static bool MayDependOnEarlierStatements(string message)
+    {
+        foreach (string pattern in SchemaDependentErrors)
+        {
+            if (message.IndexOf(pattern, StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The byte offset just past the statement starting at <paramref name="start"/> (one that parses): its first ';' where the text so far is complete.</summary>
+    private int StatementEnd(int start)
+    {
+        for (int i = start; i < _utf8.Length; i++)
+        {
+            if (_utf8[i] == (byte)';' && raw.sqlite3_complete(Encoding.UTF8.GetString(_utf8, start, i + 1 - start)) != 0)
+            {
+                return i + 1;
+            }
+        }
+        return _utf8.Length;
+    }
+
     private sqlite3_stmt? PrepareNext(ref int offset, out int start)
     {
         while (offset < _utf8.Length)
@@ -181,6 +220,7 @@ internal sealed class SqlBatch : IDisposable
             if (rc != raw.SQLITE_OK)
             {
                 statement?.Dispose();
+                _failedPrepare = (start, raw.sqlite3_errmsg(_db).utf8_to_string() ?? "unknown error");
                 throw Invalid(start);
             }
             offset = _utf8.Length - tail.Length;
@@ -209,7 +249,8 @@ internal sealed class SqlBatch : IDisposable
     {
         string statement = StatementText(start, end);
         return new SqliteAdminException(ErrorIds.WriteNotAllowed, SqliteAdminErrorCategory.PermissionDenied,
-            $"The SQL would change '{_path}' ({statement}) and the database is open read-only: nothing was run. " +
+            $"The SQL would change '{_path}' ({statement}) and the database is open read-only: " +
+            (StatementCount == 0 ? "nothing was run. " : "that statement was not run (only the read-only statements before it were). ") +
             "Give -ReadWrite to run statements that write.", _path);
     }
 
@@ -222,6 +263,12 @@ internal sealed class SqlBatch : IDisposable
         {
             return WriteRefused(_statementStart, _statementEnd);
         }
+        if (AttachedFile() is { } attached && primary != raw.SQLITE_INTERRUPT)
+        {
+            // The file that could not be attached is the one at fault, not the database the SQL runs on.
+            return new SqliteAdminException(ErrorIds.QueryFailed, SqliteAdminErrorCategory.InvalidOperation,
+                $"Cannot attach '{attached}' (SQL run on '{_path}'): {message} (in: {StatementText(_statementStart, _statementEnd)})", attached, ex);
+        }
         if (primary is raw.SQLITE_INTERRUPT or raw.SQLITE_BUSY or raw.SQLITE_LOCKED or raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB
             or raw.SQLITE_IOERR or raw.SQLITE_FULL or raw.SQLITE_CANTOPEN)
         {
@@ -233,6 +280,25 @@ internal sealed class SqlBatch : IDisposable
         }
         return new SqliteAdminException(ErrorIds.QueryFailed, SqliteAdminErrorCategory.InvalidOperation,
             $"The SQL failed on '{_path}': {message} (in: {StatementText(_statementStart, _statementEnd)})", _path, ex);
+    }
+
+    private static readonly Regex AttachStatement = new(
+        @"^\s*ATTACH\s+(?:DATABASE\s+)?(?:'(?<literal>(?:[^']|'')*)'|[:@$](?<parameter>[A-Za-z0-9_]+))",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>When the current statement is ATTACH of a quoted file name or a named parameter: that file; otherwise null.</summary>
+    private string? AttachedFile()
+    {
+        Match match = AttachStatement.Match(Encoding.UTF8.GetString(_utf8, _statementStart, _statementEnd - _statementStart));
+        if (!match.Success)
+        {
+            return null;
+        }
+        if (match.Groups["literal"].Success)
+        {
+            return match.Groups["literal"].Value.Replace("''", "'");
+        }
+        return _parameters.TryGetValue(match.Groups["parameter"].Value, out object? value) ? value?.ToString() : null;
     }
 
     private int CharOffset(int byteOffset) => Encoding.UTF8.GetCharCount(_utf8, 0, byteOffset);

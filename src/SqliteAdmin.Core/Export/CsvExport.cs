@@ -35,7 +35,7 @@ internal static class CsvExport
             throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
                 "The delimiter is empty.", request.Path);
         }
-        string destination = ResolveDestination(request);
+        string destination = DestinationFile(request);
         bool replacing = CheckDestination(request, destination);
 
         using SqliteConnection connection = SqliteConnectionFactory.OpenSource(request.Path, request.BusyTimeout, out bool rolledBack);
@@ -180,7 +180,7 @@ internal static class CsvExport
     }
 
     /// <summary>The file to write: the destination, or inside an existing folder a name from the database (and table).</summary>
-    private static string ResolveDestination(ExportRequest request)
+    internal static string DestinationFile(ExportRequest request)
     {
         string destination = Path.GetFullPath(request.Destination);
         if (!Directory.Exists(destination))
@@ -198,10 +198,21 @@ internal static class CsvExport
     /// <summary>True when an existing file will be replaced; throws when it may not be, or cannot be written beside.</summary>
     private static bool CheckDestination(ExportRequest request, string destination)
     {
-        if (string.Equals(Path.GetFullPath(request.Path), destination, StringComparison.Ordinal))
+        // The database and the files SQLite keeps beside it: replacing its -wal or -journal would destroy committed data.
+        string source = Path.GetFullPath(request.Path);
+        StringComparison names = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)
+            || System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.OSX)
+            ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        foreach (string suffix in new[] { "", "-wal", "-shm", "-journal" })
         {
-            throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
-                $"The destination '{destination}' is the database itself.", destination);
+            if (string.Equals(source + suffix, destination, names))
+            {
+                throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
+                    suffix.Length == 0
+                        ? $"The destination '{destination}' is the database itself."
+                        : $"The destination '{destination}' is the database's own {suffix} file; replacing it would destroy its data.",
+                    destination);
+            }
         }
         string? folder = Path.GetDirectoryName(destination);
         if (folder == null || !Directory.Exists(folder))

@@ -166,12 +166,15 @@ internal sealed class ShellCsvWriter
         if (bytes.Length > _buffer.Length - _used)
         {
             Reserve(bytes.Length);
-            if (bytes.Length > _buffer.Length)
+            // A field larger than the buffer (a big TEXT or BLOB) goes through it a buffer's worth at a
+            // time, straight from SQLite's memory: never copied whole (a 150 MB value would be 150 MB more).
+            while (bytes.Length > _buffer.Length - _used)
             {
-                // A field larger than the buffer (a big TEXT or BLOB) goes straight to the stream.
-                _output.Write(bytes.ToArray(), 0, bytes.Length);
-                _flushed += bytes.Length;
-                return;
+                int room = _buffer.Length - _used;
+                bytes.Slice(0, room).CopyTo(new Span<byte>(_buffer, _used, room));
+                _used += room;
+                Reserve(1);
+                bytes = bytes.Slice(room);
             }
         }
         bytes.CopyTo(new Span<byte>(_buffer, _used, bytes.Length));

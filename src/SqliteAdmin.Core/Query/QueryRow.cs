@@ -13,7 +13,7 @@ internal sealed class QueryRow
         Statement = statement;
     }
 
-    /// <summary>Column names, unique within the row: a repeated name gets "_2", "_3"… (SELECT a.id, b.id).</summary>
+    /// <summary>Column names, unique within the row: a repeated name gets "_2", "_3"… (SELECT a.id, b.id), as does PSObject, PSBase, PSAdapted, PSExtended or PSTypeNames.</summary>
     public IReadOnlyList<string> Columns { get; }
 
     /// <summary>The values: long, double, string, byte[] or null.</summary>
@@ -22,10 +22,17 @@ internal sealed class QueryRow
     /// <summary>Which statement of the SQL the row came from (1 for the first).</summary>
     public int Statement { get; }
 
-    /// <summary>The names with repeats made unique (case-insensitively, as PowerShell property names are).</summary>
+    /// <summary>Member names every PowerShell object already has: a property of that name cannot be added.</summary>
+    private static readonly string[] Reserved = { "PSObject", "PSBase", "PSAdapted", "PSExtended", "PSTypeNames" };
+
+    /// <summary>
+    /// The names with repeats made unique (case-insensitively, as PowerShell property names are);
+    /// PowerShell's reserved member names (PSObject, PSBase, PSAdapted, PSExtended, PSTypeNames) count
+    /// as taken, so a column named PSObject becomes PSObject_2.
+    /// </summary>
     internal static string[] UniqueNames(string[] names)
     {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<string>(Reserved, StringComparer.OrdinalIgnoreCase);
         var unique = new string[names.Length];
         for (int i = 0; i < names.Length; i++)
         {

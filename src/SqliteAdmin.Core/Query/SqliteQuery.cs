@@ -77,14 +77,33 @@ internal sealed class SqliteQuery : IDisposable
         }
     }
 
-    /// <summary>The first column of the first row, or null when there is no row; the rest is not read.</summary>
+    /// <summary>
+    /// The first column of the first row, or null when there is no row. Every statement still runs to
+    /// completion, as with <see cref="Rows"/> (an INSERT after the SELECT is not skipped); their other
+    /// rows are discarded. Only the rest of a read-only statement that gave the value is not read.
+    /// </summary>
     public object? Scalar()
     {
-        foreach (QueryRow row in Rows())
+        object? value = null;
+        bool found = false;
+        while (_batch.NextStatement())
         {
-            return row.Values.Length > 0 ? row.Values[0] : null;
+            bool readOnly = raw.sqlite3_stmt_readonly(_batch.Current) != 0;
+            while (_batch.Step())
+            {
+                if (found)
+                {
+                    continue;
+                }
+                found = true;
+                value = raw.sqlite3_column_count(_batch.Current) > 0 ? ReadValues(_batch.Current, 1)[0] : null;
+                if (readOnly)
+                {
+                    break;
+                }
+            }
         }
-        return null;
+        return value;
     }
 
     private static object?[] ReadValues(sqlite3_stmt statement, int count)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using System.Management.Automation;
 using SqliteAdmin.Core;
@@ -68,7 +69,15 @@ public sealed class ExportSqliteDataCommand : DatabaseInputCmdlet
         }
         foreach (string? table in Table ?? new string?[] { null })
         {
-            ExportOne(path, table, destination);
+            try
+            {
+                ExportOne(path, table, destination);
+            }
+            catch (Exception ex) when (table != null && Table!.Length > 1 && ex is not RuntimeException and not PSInvalidOperationException)
+            {
+                // One table's failure (a name clash, a missing table) does not keep the database's other tables from their files.
+                WriteFailure(ex, path);
+            }
         }
     }
 
@@ -88,8 +97,12 @@ public sealed class ExportSqliteDataCommand : DatabaseInputCmdlet
             BusyTimeout = BusyTimeoutSpan,
         };
         string what = table != null ? $"table {table}" : "query rows";
+        // Two inputs (databases, or tables) with one destination file: even with -Force the later must not replace the earlier's file.
+        string target = CsvExport.DestinationFile(request);
+        ClaimDestination(target, path, $"was not exported{(table != null ? $" (table {table})" : "")}. Give -Destination a folder, or one input per call.");
         if (!ShouldProcess(request.Destination, $"Export {what} of '{path}' to CSV{(Force ? " (replacing an existing file)" : "")}"))
         {
+            ReleaseDestination(target);
             return;
         }
         ExportResult result = RunWithProgress((progress, stop) => CsvExport.Run(request, progress, stop));

@@ -12,7 +12,6 @@ namespace SqliteAdmin.Commands;
 public sealed class RepairSqliteDatabaseCommand : DatabaseInputCmdlet
 {
     private string? _destination;
-    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
     /// <summary>The new database file to build, or an existing folder (the file then takes the damaged database's name).</summary>
     [Parameter(Position = 1)]
@@ -49,18 +48,14 @@ public sealed class RepairSqliteDatabaseCommand : DatabaseInputCmdlet
     protected override void ProcessPath(string path)
     {
         string target = Replace ? path : DatabaseRepair.DestinationFor(path, _destination!);
-        if (!_written.Add(target))
-        {
-            // Two inputs with one destination file: even with -Force the second must not replace the first's salvage.
-            throw new SqliteAdminException(ErrorIds.DestinationExists, SqliteAdminErrorCategory.ResourceExists,
-                $"'{target}' was written by this command for another database; '{path}' was not repaired. Give -Destination a folder.", path);
-        }
+        // Two inputs with one destination file: even with -Force the second must not replace the first's salvage.
+        ClaimDestination(target, path, "was not repaired. Give -Destination a folder.");
         string action = Replace
             ? "Replace with a database salvaged from it (the damaged database is kept as a safety copy)"
             : $"Salvage into '{target}'";
         if (!ShouldProcessUnlessForced(Force, path, action))
         {
-            _written.Remove(target);
+            ReleaseDestination(target);
             return;
         }
         var request = new RepairRequest

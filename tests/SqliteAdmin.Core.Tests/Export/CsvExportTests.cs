@@ -92,6 +92,20 @@ public class CsvExportTests
         Assert.Fail($"first difference at byte {at} of {expected.Length} (shell) / {actual.Length} (ours)\nshell: {Around(expected)}\nours:  {Around(actual)}");
     }
 
+    /// <summary>Fields larger than the 1 MB buffer (64 MB each, quoted with a doubled quote and plain) go through the buffer in chunks; the bytes are still the shell's.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AFieldOfSixtyFourMegabytesIsWhatTheShellWrites(bool throughSqlitePclRaw)
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("big.db");
+        SqliteCli.Run(db, "CREATE TABLE big(id INTEGER, v); INSERT INTO big VALUES (1, '\"' || hex(randomblob(33554432)) || ' \"end'), (2, hex(randomblob(33554432))), (3, 'small');");
+        Export(db, folder.File("big.csv"), table: "big", change: r => r.ThroughSqlitePclRaw = throughSqlitePclRaw);
+        AssertSameBytes(Shell(db, "SELECT * FROM \"big\";", "-header", "-csv"), folder.File("big.csv"));
+        Assert.True(new FileInfo(folder.File("big.csv")).Length > 2 * 64 * 1024 * 1024);
+    }
+
     private static ExportResult Export(string db, string destination, string? query = null, string? table = null, Action<ExportRequest>? change = null)
     {
         var request = new ExportRequest { Path = db, Query = query, Table = table, Destination = destination };

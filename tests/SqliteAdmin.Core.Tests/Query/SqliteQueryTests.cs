@@ -159,4 +159,84 @@ public class SqliteQueryTests
         Assert.ThrowsAny<OperationCanceledException>(() => query.Rows().ToList());
         canceller.Join();
     }
+
+    [Fact]
+    public void ScalarRunsTheStatementsAfterItToCompletion()
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        SqliteCli.Run(db, "CREATE TABLE t(v INTEGER); INSERT INTO t VALUES (1), (2);");
+        using (SqliteQuery query = SqliteQuery.Start(new QueryRequest
+        {
+            Path = db, ReadWrite = true, Sql = "SELECT count(*) FROM t; INSERT INTO t VALUES (9); UPDATE t SET v = v + 10 WHERE v = 9 RETURNING v;",
+        }, CancellationToken.None))
+        {
+            Assert.Equal(2L, query.Scalar());
+            Assert.Equal(3, query.Statements);
+            Assert.Equal(2, query.RowsChanged);
+        }
+        Assert.Equal("1,2,19", SqliteCli.Run(db, "SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v);"));
+    }
+
+    [Theory]
+    [InlineData("INSERT INTO t VALUES (6); SELEC v FROM t;")]
+    [InlineData("CREATE TABLE n(a); INSERT INTO n VALUES (1); INSERT INTO t VALUES (6); SELECT * FROM t WHERE AND v = 1;")]
+    [InlineData("INSERT INTO t VALUES (6); SELECT count(*) FROM missing; SELECT 'unterminated FROM t;")]
+    [InlineData("INSERT INTO t VALUES (6); SELECT cuont(*) FROM t;")]
+    public void ASyntaxErrorAnywhereStopsReadWriteSqlBeforeAnythingRuns(string sql)
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        SqliteCli.Run(db, "CREATE TABLE t(v INTEGER);");
+        var ex = Assert.Throws<SqliteAdminException>(() => Run(db, sql, readWrite: true));
+        Assert.Equal(ErrorIds.QueryInvalid, ex.ErrorId);
+        Assert.Equal("0|0", SqliteCli.Run(db, "SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM sqlite_master WHERE name = 'n');"));
+    }
+
+    [Fact]
+    public void StatementsOnTablesThatEarlierStatementsMakeStillRunInReadWrite()
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        List<QueryRow> rows = Run(db, "CREATE TABLE n(a); INSERT INTO n VALUES (1), (2); ALTER TABLE n ADD COLUMN b; INSERT INTO n(a, b) VALUES (3, 4); DROP TABLE n; CREATE TABLE n(c); INSERT INTO n VALUES (7); SELECT c FROM n;", readWrite: true);
+        Assert.Equal(7L, Assert.Single(rows).Values[0]);
+    }
+
+    [Fact]
+    public void PowerShellsReservedMemberNamesAreRenamedLikeRepeats()
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        QueryRow row = Assert.Single(Run(db, "SELECT 1 AS \"PSObject\", 2 AS psbase, 3 AS PSAdapted, 4 AS PSExtended, 5 AS pstypenames, 6 AS PSObject, 7 AS PSObject_2x;"));
+        Assert.Equal(new[] { "PSObject_2", "psbase_2", "PSAdapted_2", "PSExtended_2", "pstypenames_2", "PSObject_3", "PSObject_2x" }, row.Columns);
+    }
+
+    [Fact]
+    public void ReadOnlySqlCanQueryADatabaseItAttaches()
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        string other = folder.File("other.db");
+        SqliteCli.Run(other, "CREATE TABLE t(v); INSERT INTO t VALUES (1), (2), (3);");
+        List<QueryRow> rows = Run(db, $"ATTACH '{other}' AS o; SELECT count(*) AS n FROM o.t; DETACH o;");
+        Assert.Equal(3L, Assert.Single(rows).Values[0]);
+
+        // A write into the attached database is still refused before it runs.
+        var ex = Assert.Throws<SqliteAdminException>(() => Run(db, $"ATTACH '{other}' AS o; DELETE FROM o.t;"));
+        Assert.Equal(ErrorIds.WriteNotAllowed, ex.ErrorId);
+        Assert.Equal("3", SqliteCli.Run(other, "SELECT count(*) FROM t;"));
+    }
+
+    [Fact]
+    public void AnAttachThatFailsNamesTheAttachedFile()
+    {
+        using var folder = new TempFolder();
+        string db = TestDatabase.Create(folder.File("app.db"));
+        string missing = folder.File("nowhere/missing.db");
+        var ex = Assert.Throws<SqliteAdminException>(() => Run(db, "ATTACH @file AS o; SELECT count(*) FROM o.t;", new Dictionary<string, object?> { ["file"] = missing }));
+        Assert.Contains(missing, ex.Message);
+        Assert.Equal(missing, ex.Target);
+        ex = Assert.Throws<SqliteAdminException>(() => Run(db, $"ATTACH DATABASE '{missing}' AS o;", readWrite: true));
+        Assert.Contains(missing, ex.Message);
+    }
 }
