@@ -4,8 +4,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Data;
 using SqliteAdmin.Core.Integrity;
@@ -56,6 +59,8 @@ internal static class DatabaseRepair
             {
                 OwnerOnlyFile.CreateEmpty(temp);
                 using SqliteConnection salvaged = SqliteConnectionFactory.OpenOrCreate(temp, request.BusyTimeout);
+                // The damaged schema's SQL is run on this connection: no ATTACH may ever reach another file.
+                raw.sqlite3_limit(salvaged.Handle!, raw.SQLITE_LIMIT_ATTACHED, 0);
                 using (salvaged.InterruptOn(cancellation))
                 {
                     results = new Salvage(damaged, salvaged, source, cancellation, (status, percent) =>
@@ -291,7 +296,14 @@ internal static class DatabaseRepair
             bool existing = false;
             try
             {
-                _salvaged.ExecuteNonQuery(table.Sql + ";");
+                RunSchemaStatement(table);
+            }
+            catch (UnsafeSchemaSqlException ex)
+            {
+                result.Status = RepairStatus.Failed;
+                result.RowsRecovered = 0;
+                result.Message = ex.Message;
+                return result;
             }
             catch (SqliteException ex) when (ex.Message.IndexOf("already exists", StringComparison.OrdinalIgnoreCase) >= 0)
             {
@@ -483,11 +495,16 @@ internal static class DatabaseRepair
             var result = new RepairResult { Database = _source, Name = row.Name, Type = row.Type, Status = RepairStatus.Complete };
             try
             {
-                _salvaged.ExecuteNonQuery(row.Sql + ";");
+                RunSchemaStatement(row);
                 if (row.Type == "index")
                 {
                     result.Message = "Rebuilt from the recovered rows.";
                 }
+            }
+            catch (UnsafeSchemaSqlException ex)
+            {
+                result.Status = RepairStatus.Failed;
+                result.Message = ex.Message;
             }
             catch (SqliteException ex)
             {
@@ -495,6 +512,111 @@ internal static class DatabaseRepair
                 result.Message = $"Not recreated ({ex.Message}).";
             }
             return result;
+        }
+
+        /// <summary>The CREATE statement a schema row of each type may hold (after leading blanks and comments).</summary>
+        private static readonly Dictionary<string, Regex> CreateKinds = new()
+        {
+            ["table"] = new Regex(@"^CREATE\s+((TEMP|TEMPORARY)\s+)?TABLE\b|^CREATE\s+VIRTUAL\s+TABLE\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+            ["index"] = new Regex(@"^CREATE\s+(UNIQUE\s+)?INDEX\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+            ["view"] = new Regex(@"^CREATE\s+((TEMP|TEMPORARY)\s+)?VIEW\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+            ["trigger"] = new Regex(@"^CREATE\s+((TEMP|TEMPORARY)\s+)?TRIGGER\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+        };
+
+        /// <summary>
+        /// Runs the SQL of one schema row, which comes from the damaged (possibly hostile) file: exactly
+        /// one statement, of the kind the row's type says, or nothing at all. SQLite's own parser finds
+        /// where the first statement ends; anything after it but blanks and comments is refused, so a
+        /// second statement (an ATTACH, an INSERT) never runs. SQLite errors are thrown as they are.
+        /// </summary>
+        private void RunSchemaStatement(SchemaRow row)
+        {
+            byte[] utf8 = Encoding.UTF8.GetBytes(row.Sql);
+            sqlite3 db = _salvaged.Handle!;
+            int rc = raw.sqlite3_prepare_v2(db, new ReadOnlySpan<byte>(utf8), out sqlite3_stmt statement, out ReadOnlySpan<byte> tail);
+            using (statement)
+            {
+                if (rc != raw.SQLITE_OK)
+                {
+                    throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string() ?? "unknown error", rc, raw.sqlite3_extended_errcode(db));
+                }
+                if (statement == null || statement.IsInvalid)
+                {
+                    throw new UnsafeSchemaSqlException($"Not recreated: its definition in the damaged schema holds no statement.");
+                }
+                int length = utf8.Length - tail.Length;
+                if (HasMoreStatements(db, tail))
+                {
+                    throw new UnsafeSchemaSqlException($"Not recreated, for safety: its definition in the damaged schema holds more than one statement; only the first was checked and nothing was run ({Shorten(Encoding.UTF8.GetString(utf8, 0, length))} …).");
+                }
+                string first = StripLeadingComments(Encoding.UTF8.GetString(utf8, 0, length));
+                if (!CreateKinds.TryGetValue(row.Type, out Regex? kind) || !kind.IsMatch(first))
+                {
+                    throw new UnsafeSchemaSqlException($"Not recreated, for safety: its definition in the damaged schema is not a CREATE {row.Type.ToUpperInvariant()} statement ({Shorten(first)}).");
+                }
+                rc = raw.sqlite3_step(statement);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string() ?? "unknown error", rc, raw.sqlite3_extended_errcode(db));
+                }
+            }
+        }
+
+        /// <summary>True when <paramref name="tail"/> holds anything SQLite would run (not only blanks, semicolons and comments).</summary>
+        private static bool HasMoreStatements(sqlite3 db, ReadOnlySpan<byte> tail)
+        {
+            while (tail.Length > 0)
+            {
+                int rc = raw.sqlite3_prepare_v2(db, tail, out sqlite3_stmt next, out ReadOnlySpan<byte> rest);
+                using (next)
+                {
+                    if (rc != raw.SQLITE_OK || (next != null && !next.IsInvalid) || rest.Length == tail.Length)
+                    {
+                        return rc != raw.SQLITE_OK || (next != null && !next.IsInvalid);
+                    }
+                }
+                tail = rest;
+            }
+            return false;
+        }
+
+        private static string StripLeadingComments(string sql)
+        {
+            int i = 0;
+            while (i < sql.Length)
+            {
+                if (char.IsWhiteSpace(sql[i]))
+                {
+                    i++;
+                }
+                else if (string.CompareOrdinal(sql, i, "--", 0, 2) == 0)
+                {
+                    int end = sql.IndexOf('\n', i);
+                    i = end < 0 ? sql.Length : end + 1;
+                }
+                else if (string.CompareOrdinal(sql, i, "/*", 0, 2) == 0)
+                {
+                    int end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                    i = end < 0 ? sql.Length : end + 2;
+                }
+                else
+                {
+                    break;
+                }
+            }
+            return sql.Substring(i);
+        }
+
+        private static string Shorten(string sql)
+        {
+            string oneLine = Regex.Replace(sql.Trim(), @"\s+", " ");
+            return oneLine.Length <= 60 ? oneLine : oneLine.Substring(0, 60) + "…";
+        }
+
+        /// <summary>A schema row whose SQL is refused before anything of it runs.</summary>
+        private sealed class UnsafeSchemaSqlException : Exception
+        {
+            internal UnsafeSchemaSqlException(string message) : base(message) { }
         }
 
         /// <summary>Rows whose parent row was lost with a damaged page: said on the child table's result.</summary>

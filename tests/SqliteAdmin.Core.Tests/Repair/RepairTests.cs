@@ -272,4 +272,31 @@ public class RepairTests
 
         Assert.Equal(before, FolderSnapshot.Take(folder.Path));
     }
+
+    [Fact]
+    public void Schema_sql_with_a_second_statement_is_refused_and_nothing_of_it_runs()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("evil.db");
+        string target = Path.Combine(folder.Path, "x");
+        Directory.CreateDirectory(target);
+        string pwned = Path.Combine(target, "pwned.db");
+        SqliteCli.Run(db, "CREATE TABLE t(a); INSERT INTO t VALUES (1); CREATE TABLE u(b); INSERT INTO u VALUES (2), (3);" +
+                          "CREATE VIEW v AS SELECT * FROM u;");
+        SqliteCli.Run(db, "PRAGMA writable_schema = ON; " +
+            $"UPDATE sqlite_schema SET sql = 'CREATE TABLE t(a); ATTACH ''{pwned}'' AS p; CREATE TABLE p.owned(x); INSERT INTO p.owned VALUES (''arbitrary'')' WHERE name = 't';" +
+            $"UPDATE sqlite_schema SET sql = 'CREATE TABLE v(a)' WHERE name = 'v';");
+
+        List<RepairResult> results = Repair(db, folder.File("salvaged.db"));
+
+        Assert.False(File.Exists(pwned));
+        RepairResult t = results.Single(r => r.Name == "t");
+        Assert.Equal(RepairStatus.Failed, t.Status);
+        Assert.Contains("more than one statement", t.Message);
+        RepairResult v = results.Single(r => r.Name == "v");
+        Assert.Equal(RepairStatus.Failed, v.Status);
+        Assert.Contains("not a CREATE VIEW", v.Message);
+        Assert.Equal(2, results.Single(r => r.Name == "u").RowsRecovered);
+        Assert.Equal("u", SqliteCli.Run(folder.File("salvaged.db"), "SELECT group_concat(name) FROM sqlite_schema;"));
+    }
 }
