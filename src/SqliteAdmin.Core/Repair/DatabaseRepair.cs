@@ -52,7 +52,9 @@ internal static class DatabaseRepair
         try
         {
             progress?.Report(new OperationProgress(activity, "Copying the damaged database", 0));
+            FileState asCopied = FileState.Read(source);
             CopyAsFound(source, work, cancellation);
+            request.AfterCopy?.Invoke();
             List<RepairResult> results;
             using (SqliteConnection damaged = SqliteConnectionFactory.OpenDamagedCopy(work, request.BusyTimeout))
             using (damaged.InterruptOn(cancellation))
@@ -88,7 +90,7 @@ internal static class DatabaseRepair
                 try
                 {
                     swap.KeepSafetyCopy(cancellation);
-                    swap.Replace(temp, sha, cancellation);
+                    swap.Replace(temp, sha, cancellation, () => EnsureUnchanged(source, asCopied));
                 }
                 catch (Exception ex)
                 {
@@ -123,6 +125,61 @@ internal static class DatabaseRepair
                     $"Repairing '{source}' into '{destination}' failed: {ex.Message} Nothing was left under the destination's name; the damaged database was not changed.", destination, ex),
                 _ => ex is SqliteAdminException || ex is OperationCanceledException ? ex : new SqliteAdminException(ErrorIds.UnexpectedError, SqliteAdminErrorCategory.NotSpecified, ex.Message, source, ex),
             };
+        }
+    }
+
+    /// <summary>What shows a write to the damaged database: its size, time and header change counter, and its -wal's size and time.</summary>
+    private sealed class FileState
+    {
+        internal long Length, WalLength = -1; // -1: no -wal
+        internal DateTime Written, WalWritten;
+        internal uint ChangeCounter;
+        internal bool Wal;
+
+        internal static FileState Read(string path)
+        {
+            var state = new FileState();
+            var file = new FileInfo(path);
+            state.Length = file.Length;
+            state.Written = file.LastWriteTimeUtc;
+            byte[] header = new byte[28];
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                int read = 0, n;
+                while (read < header.Length && (n = stream.Read(header, read, header.Length - read)) > 0)
+                {
+                    read += n;
+                }
+                if (read == header.Length)
+                {
+                    state.ChangeCounter = (uint)(header[24] << 24 | header[25] << 16 | header[26] << 8 | header[27]);
+                    state.Wal = header[18] == 2 && header[19] == 2;
+                }
+            }
+            var wal = new FileInfo(path + "-wal");
+            if (wal.Exists)
+            {
+                state.WalLength = wal.Length;
+                state.WalWritten = wal.LastWriteTimeUtc;
+            }
+            return state;
+        }
+
+        /// <summary>An empty -wal (SQLite makes one when it opens a WAL database) is the same as none: it holds no commit.</summary>
+        internal bool SameAs(FileState other) =>
+            Length == other.Length && Written == other.Written && ChangeCounter == other.ChangeCounter &&
+            Math.Max(0, WalLength) == Math.Max(0, other.WalLength) && (WalLength <= 0 || WalWritten == other.WalWritten);
+    }
+
+    /// <summary>Refuses the swap when the damaged database was written after it was copied: the salvage does not hold those writes.</summary>
+    private static void EnsureUnchanged(string source, FileState asCopied)
+    {
+        if (!FileState.Read(source).SameAs(asCopied))
+        {
+            throw new SqliteAdminException(ErrorIds.DatabaseChangedDuringRepair, SqliteAdminErrorCategory.ResourceBusy,
+                $"'{source}' was written while it was repaired (its size, time, change counter or -wal changed since it was copied), " +
+                "so the salvaged database lacks those writes: nothing was swapped in, the database was not changed and the salvaged file was removed. " +
+                "Stop the application that writes it and repair again.", source);
         }
     }
 

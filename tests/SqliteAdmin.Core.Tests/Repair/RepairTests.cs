@@ -299,4 +299,40 @@ public class RepairTests
         Assert.Equal(2, results.Single(r => r.Name == "u").RowsRecovered);
         Assert.Equal("u", SqliteCli.Run(folder.File("salvaged.db"), "SELECT group_concat(name) FROM sqlite_schema;"));
     }
+
+    [Fact]
+    public void Replace_refuses_when_the_database_changed_while_it_was_salvaged()
+    {
+        using var folder = new TempFolder();
+        string original = DamagedDatabase.CreateOriginal(folder.File("original.db"));
+        string damaged = DamagedDatabase.Damage(original, folder.File("app.db"), "index");
+
+        var ex = Assert.Throws<SqliteAdminException>(() => Repair(damaged, null, r =>
+        {
+            r.Replace = true;
+            r.AfterCopy = () => SqliteCli.Run(damaged, "INSERT INTO tags VALUES ('written during the repair', 1);");
+        }));
+
+        Assert.Equal(ErrorIds.DatabaseChangedDuringRepair, ex.ErrorId);
+        Assert.Equal("1", SqliteCli.Run(damaged, "SELECT n FROM tags WHERE tag = 'written during the repair';"));
+        Assert.Equal(new[] { "app.db", "original.db" }, Directory.GetFileSystemEntries(folder.Path).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Replace_refuses_when_a_wal_database_got_a_commit_while_it_was_salvaged()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("app.db");
+        SqliteCli.Run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('a'); PRAGMA wal_checkpoint(TRUNCATE);");
+
+        var ex = Assert.Throws<SqliteAdminException>(() => Repair(db, null, r =>
+        {
+            r.Replace = true;
+            r.AfterCopy = () => SqliteCli.RunThenKill(db, "PRAGMA wal_autocheckpoint=0; INSERT INTO t(v) VALUES ('late');");
+        }));
+
+        Assert.Equal(ErrorIds.DatabaseChangedDuringRepair, ex.ErrorId);
+        Assert.Equal("2", SqliteCli.Run(db, "SELECT count(*) FROM t;"));
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "before_restore")));
+    }
 }
