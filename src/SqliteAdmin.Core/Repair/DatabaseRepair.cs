@@ -279,6 +279,7 @@ internal static class DatabaseRepair
         {
             CopyHeaderSettings();
             List<SchemaRow> schema = ReadSchema();
+            EnsureSchemaListsData(schema);
             _salvaged.ExecuteNonQuery("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;");
             var results = new List<RepairResult>();
             List<SchemaRow> tables = schema.Where(r => r.Type == "table" && !IsInternal(r.Name)).ToList();
@@ -345,6 +346,36 @@ internal static class DatabaseRepair
                     "Restore the newest verified backup with Restore-SqliteDatabase.", _source);
             }
             return rows;
+        }
+
+        /// <summary>
+        /// A schema that lists no table over a file with pages in use (more than page 1 and the
+        /// freelist) is a damaged page 1 that reads as empty, not an empty database: refused, since the
+        /// "salvaged" database would be empty (and -Replace would swap it in).
+        /// </summary>
+        private void EnsureSchemaListsData(List<SchemaRow> schema)
+        {
+            if (schema.Any(r => r.Type == "table" && !IsInternal(r.Name)))
+            {
+                return;
+            }
+            long pages, free;
+            try
+            {
+                pages = _damaged.ExecuteScalar<long>("PRAGMA page_count;");
+                free = _damaged.ExecuteScalar<long>("PRAGMA freelist_count;");
+            }
+            catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
+            {
+                return;
+            }
+            if (pages > 1 + free)
+            {
+                throw new SqliteAdminException(ErrorIds.SchemaUnreadable, SqliteAdminErrorCategory.InvalidData,
+                    $"The schema of '{_source}' (sqlite_schema, on page 1) lists no table, yet the file has {pages} pages and only {free} of them are free: " +
+                    "page 1 is damaged and the data on the other pages cannot be found by name. Nothing was salvaged and nothing was replaced. " +
+                    "Restore the newest verified backup with Restore-SqliteDatabase.", _source);
+            }
         }
 
         private RepairResult CopyTable(SchemaRow table)

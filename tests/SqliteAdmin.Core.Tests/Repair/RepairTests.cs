@@ -335,4 +335,26 @@ public class RepairTests
         Assert.Equal("2", SqliteCli.Run(db, "SELECT count(*) FROM t;"));
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "before_restore")));
     }
+
+    [Fact]
+    public void An_empty_schema_page_over_data_is_refused_and_nothing_is_swapped_or_written()
+    {
+        using var folder = new TempFolder();
+        string app = DamagedDatabase.CreateOriginal(folder.File("app.db"));
+        using (var stream = new FileStream(app, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = 100;
+            stream.Write(new byte[] { 0x0d, 0, 0, 0, 0 }, 0, 5); // page 1: a leaf with no cells
+        }
+        FolderSnapshot before = FolderSnapshot.Take(folder.Path);
+
+        var replace = Assert.Throws<SqliteAdminException>(() => Repair(app, null, r => r.Replace = true));
+        Assert.Equal(ErrorIds.SchemaUnreadable, replace.ErrorId);
+        Assert.Contains("pages", replace.Message);
+        Assert.Equal(before, FolderSnapshot.Take(folder.Path));
+
+        var destination = Assert.Throws<SqliteAdminException>(() => Repair(app, folder.File("salvaged.db")));
+        Assert.Equal(ErrorIds.SchemaUnreadable, destination.ErrorId);
+        Assert.Equal(before, FolderSnapshot.Take(folder.Path));
+    }
 }
