@@ -500,9 +500,9 @@ internal static class DatabaseRepair
             {
                 return _damaged.ExecuteScalar<long>($"SELECT count(*) FROM main.{SqlNames.Quote(table)}{(shadow ? "" : " NOT INDEXED")};");
             }
-            catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
+            catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) != SqliteInterrupt)
             {
-                return null;
+                return null; // damage, or a table the damaged schema lists but SQLite cannot resolve
             }
         }
 
@@ -572,9 +572,9 @@ internal static class DatabaseRepair
                 }, _cancellation);
                 sequences.Run();
             }
-            catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
+            catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) != SqliteInterrupt)
             {
-                // Unreadable: the counters stay at the highest rowid recovered, which the inserts set.
+                // Unreadable, or listed but not resolvable: the counters stay at the highest rowid recovered, which the inserts set.
             }
         }
 

@@ -357,4 +357,30 @@ public class RepairTests
         Assert.Equal(ErrorIds.SchemaUnreadable, destination.ErrorId);
         Assert.Equal(before, FolderSnapshot.Take(folder.Path));
     }
+
+    [Fact]
+    public void A_table_sqlite_cannot_resolve_is_failed_and_the_repair_goes_on()
+    {
+        using var folder = new TempFolder();
+        string original = DamagedDatabase.CreateOriginal(folder.File("original.db"));
+        string damaged = folder.File("damaged.db");
+        File.Copy(original, damaged);
+        using (var stream = new FileStream(damaged, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = 900;
+            stream.Write(Enumerable.Repeat((byte)0xAA, 60).ToArray(), 0, 60);
+        }
+
+        List<RepairResult> results = Repair(damaged, folder.File("salvaged.db"));
+
+        foreach (RepairResult r in results)
+        {
+            _output.WriteLine($"{r.Type} {r.Name} {r.Status} {r.RowsRecovered}/{r.RowsExpected} {r.Message}");
+        }
+        RepairResult[] unreadable = results.Where(r => r.Type == "table" && r.RowsRecovered == 0).ToArray();
+        Assert.NotEmpty(unreadable);
+        Assert.All(unreadable, r => Assert.Equal(RepairStatus.Failed, r.Status));
+        Assert.All(unreadable, r => Assert.Null(r.RowsExpected));
+        Assert.Equal("ok", SqliteCli.Run(folder.File("salvaged.db"), "PRAGMA integrity_check;"));
+    }
 }
