@@ -120,6 +120,9 @@ internal static class DatabaseRepair
             DurableFile.TryDeleteDatabase(work);
             throw ex switch
             {
+                SqliteException sqlite when IsWriteFailure(sqlite) => new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
+                    $"Repairing '{source}' failed: the destination folder '{folder}' is full or cannot be written (SQLite: {sqlite.Message}). " +
+                    "Nothing was left under the destination's name; the damaged database was not changed.", folder, sqlite),
                 SqliteException sqlite => SqliteErrors.Translate(sqlite, source, cancellation),
                 _ when DurableFile.IsFileSystemFailure(ex) => new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
                     $"Repairing '{source}' into '{destination}' failed: {ex.Message} Nothing was left under the destination's name; the damaged database was not changed.", destination, ex),
@@ -127,6 +130,14 @@ internal static class DatabaseRepair
             };
         }
     }
+
+    /// <summary>
+    /// SQLITE_FULL, or an I/O error other than a read: writing the private copy or the salvaged file
+    /// (both in the destination folder) failed. A failed read is the damage being salvaged.
+    /// </summary>
+    private static bool IsWriteFailure(SqliteException ex) =>
+        (ex.SqliteErrorCode & 0xFF) == 13 /* SQLITE_FULL */ ||
+        ((ex.SqliteErrorCode & 0xFF) == 10 /* SQLITE_IOERR */ && ex.SqliteExtendedErrorCode is not (266 or 522) /* IOERR_READ, IOERR_SHORT_READ */);
 
     /// <summary>What shows a write to the damaged database: its size, time and header change counter, and its -wal's size and time.</summary>
     private sealed class FileState

@@ -383,4 +383,20 @@ public class RepairTests
         Assert.All(unreadable, r => Assert.Null(r.RowsExpected));
         Assert.Equal("ok", SqliteCli.Run(folder.File("salvaged.db"), "PRAGMA integrity_check;"));
     }
+
+    [Fact]
+    public void A_full_destination_volume_is_destination_not_writable_naming_its_folder()
+    {
+        using var folder = new TempFolder();
+        string damaged = DamagedDatabase.Damage(DamagedDatabase.CreateOriginal(folder.File("original.db")), folder.File("damaged.db"), "leaf");
+        long size = new FileInfo(damaged).Length;
+        // Room for the private copy of the damaged file, not for the salvaged one beside it.
+        using var volume = new SmallVolume(size + size / 3);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => Repair(damaged, volume.File("salvaged.db")));
+
+        Assert.Equal(ErrorIds.DestinationNotWritable, ex.ErrorId);
+        Assert.Contains(volume.Path, ex.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(volume.Path));
+    }
 }
