@@ -74,7 +74,8 @@ internal static class DatabaseRepair
                         throw new SqliteAdminException(ErrorIds.RepairVerificationFailed, SqliteAdminErrorCategory.InvalidData,
                             $"The database salvaged from '{source}' fails integrity_check, so it was not kept: {IntegrityCheck.Summarize(problems, IntegrityMode.Full)}", source);
                     }
-                    salvaged.ExecuteScalar<string>("PRAGMA journal_mode = DELETE;");
+                    // -Replace keeps a WAL database in WAL mode (header bytes 18-19 are 2): its applications expect it.
+                    salvaged.ExecuteScalar<string>(request.Replace && asCopied.Wal ? "PRAGMA journal_mode = WAL;" : "PRAGMA journal_mode = DELETE;");
                 }
             }
             SqliteConnection.ClearAllPools();

@@ -399,4 +399,24 @@ public class RepairTests
         Assert.Contains(volume.Path, ex.Message);
         Assert.Empty(Directory.GetFileSystemEntries(volume.Path));
     }
+
+    [Fact]
+    public void Replace_keeps_a_wal_database_in_wal_mode()
+    {
+        using var folder = new TempFolder();
+        string original = DamagedDatabase.CreateOriginal(folder.File("original.db"));
+        string app = DamagedDatabase.Damage(original, folder.File("app.db"), "index");
+        SqliteCli.Run(app, "PRAGMA journal_mode=wal;");
+
+        Repair(app, null, r => r.Replace = true);
+
+        byte[] header = new byte[20];
+        using (var stream = File.OpenRead(app))
+        {
+            Assert.Equal(20, stream.Read(header, 0, 20));
+        }
+        Assert.Equal(new byte[] { 2, 2 }, header.Skip(18).ToArray());
+        Assert.Equal("wal", SqliteCli.Run(app, "PRAGMA journal_mode;"));
+        Assert.Equal("3000", SqliteCli.Run(app, "SELECT count(*) FROM items;"));
+    }
 }
