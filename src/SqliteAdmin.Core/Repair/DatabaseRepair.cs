@@ -448,18 +448,22 @@ internal static class DatabaseRepair
             string quoted = SqlNames.Quote(table.Name);
             using SqliteCommand insert = _salvaged.CreateCommand();
             var names = (rowid != null ? new[] { rowid } : Array.Empty<string>()).Concat(columns).ToList();
+            // TEXT arrives as its stored bytes and goes in through CAST(... AS TEXT), so text that is not
+            // valid in the database's encoding is kept byte for byte (a .NET string would turn it into U+FFFD).
             insert.CommandText = $"INSERT OR {(existing ? "REPLACE" : "IGNORE")} INTO main.{quoted}({string.Join(", ", names.Select(SqlNames.Quote))}) " +
-                                 $"VALUES({string.Join(", ", names.Select((_, i) => "$p" + i))});";
+                                 $"VALUES({string.Join(", ", names.Select((_, i) => $"CASE WHEN $t{i} THEN CAST($p{i} AS TEXT) ELSE $p{i} END"))});";
             // No declared type: each value binds as what it is (integer, real, text, blob), as it was stored.
             SqliteParameter[] parameters = names.Select((_, i) => insert.Parameters.AddWithValue("$p" + i, DBNull.Value)).ToArray();
+            SqliteParameter[] isText = names.Select((_, i) => insert.Parameters.Add("$t" + i, SqliteType.Integer)).ToArray();
             var salvage = new TableSalvage(_damaged, table.Name, columns, rowid, keys.OrderBy(k => k.Pk).Select(k => k.Name).ToList(), row =>
             {
                 for (int i = 0; i < parameters.Length; i++)
                 {
-                    parameters[i].Value = row[i] ?? DBNull.Value;
+                    parameters[i].Value = row[i] is TableSalvage.RawText text ? text.Bytes : row[i] ?? DBNull.Value;
+                    isText[i].Value = row[i] is TableSalvage.RawText ? 1 : 0;
                 }
                 return insert.ExecuteNonQuery() > 0;
-            }, _cancellation);
+            }, _cancellation, rawText: true);
             _salvaged.ExecuteNonQuery("BEGIN;");
             try
             {

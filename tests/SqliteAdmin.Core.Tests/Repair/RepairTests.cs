@@ -419,4 +419,35 @@ public class RepairTests
         Assert.Equal("wal", SqliteCli.Run(app, "PRAGMA journal_mode;"));
         Assert.Equal("3000", SqliteCli.Run(app, "SELECT count(*) FROM items;"));
     }
+
+    [Fact]
+    public void Text_that_is_not_valid_utf8_is_copied_byte_for_byte()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("app.db");
+        SqliteCli.Run(db, "CREATE TABLE x(id INTEGER PRIMARY KEY, v TEXT, w); " +
+                          "INSERT INTO x VALUES (1, CAST(x'c328' AS TEXT), CAST(x'ff' AS TEXT)), (2, 'ok', CAST(x'eda080' AS TEXT)), (3, 'é', 42);");
+        const string Values = "SELECT id, typeof(v), hex(v), typeof(w), hex(w) FROM x ORDER BY id;";
+        string expected = SqliteCli.Run(db, Values);
+
+        Repair(db, folder.File("salvaged.db"));
+
+        Assert.Equal(expected, SqliteCli.Run(folder.File("salvaged.db"), Values));
+    }
+
+    [Fact]
+    public void Text_of_a_utf16_database_is_copied_byte_for_byte()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("app.db");
+        SqliteCli.Run(db, "PRAGMA encoding = 'UTF-16le'; CREATE TABLE x(id INTEGER PRIMARY KEY, v TEXT); " +
+                          "INSERT INTO x VALUES (1, 'plain'), (2, 'é€'), (3, CAST(x'00d8' AS TEXT));");
+        const string Values = "SELECT id, typeof(v), hex(v) FROM x ORDER BY id;";
+        string expected = SqliteCli.Run(db, Values);
+
+        Repair(db, folder.File("salvaged.db"));
+
+        Assert.Equal("UTF-16le", SqliteCli.Run(folder.File("salvaged.db"), "PRAGMA encoding;"));
+        Assert.Equal(expected, SqliteCli.Run(folder.File("salvaged.db"), Values));
+    }
 }
