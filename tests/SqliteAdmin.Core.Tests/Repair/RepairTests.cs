@@ -337,6 +337,22 @@ public class RepairTests
     }
 
     [Fact]
+    public void Replace_of_a_wal_database_with_commits_still_in_its_wal_is_not_taken_for_a_change()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("app.db");
+        SqliteCli.Run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('checkpointed'); PRAGMA wal_checkpoint(TRUNCATE);");
+        SqliteCli.RunThenKill(db, "PRAGMA wal_autocheckpoint=0; WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 500) INSERT INTO t(v) SELECT 'in the wal' FROM c;");
+        Assert.True(new FileInfo(db + "-wal").Length > 0);
+
+        RepairResult t = Repair(db, null, r => r.Replace = true).Single(r => r.Name == "t");
+
+        Assert.Equal(501, t.RowsRecovered);
+        Assert.Equal("501", SqliteCli.Run(db, "SELECT count(*) FROM t;"));
+        Assert.Equal("wal", SqliteCli.Run(db, "PRAGMA journal_mode;"));
+    }
+
+    [Fact]
     public void An_empty_schema_page_over_data_is_refused_and_nothing_is_swapped_or_written()
     {
         using var folder = new TempFolder();
