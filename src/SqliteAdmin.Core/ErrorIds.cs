@@ -124,6 +124,8 @@ internal static class ErrorIds
     public const string SchemaUnreadable = "SchemaUnreadable";
     /// <summary>The database salvaged by Repair-SqliteDatabase failed its integrity check, or (with -Replace) its swap could not be verified; nothing was kept.</summary>
     public const string RepairVerificationFailed = "RepairVerificationFailed";
+    /// <summary>The damaged database was written while it was repaired; with -Replace nothing was swapped in.</summary>
+    public const string DatabaseChangedDuringRepair = "DatabaseChangedDuringRepair";
     /// <summary>An unexpected failure; the message and inner exception say more.</summary>
     public const string UnexpectedError = "UnexpectedError";
 }

@@ -4,8 +4,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using SqliteAdmin.Core.Crypto;
 using SqliteAdmin.Core.Data;
 using SqliteAdmin.Core.Integrity;
@@ -49,13 +52,17 @@ internal static class DatabaseRepair
         try
         {
             progress?.Report(new OperationProgress(activity, "Copying the damaged database", 0));
+            FileState asCopied = FileState.Read(source);
             CopyAsFound(source, work, cancellation);
+            request.AfterCopy?.Invoke();
             List<RepairResult> results;
             using (SqliteConnection damaged = SqliteConnectionFactory.OpenDamagedCopy(work, request.BusyTimeout))
             using (damaged.InterruptOn(cancellation))
             {
                 OwnerOnlyFile.CreateEmpty(temp);
                 using SqliteConnection salvaged = SqliteConnectionFactory.OpenOrCreate(temp, request.BusyTimeout);
+                // The damaged schema's SQL is run on this connection: no ATTACH may ever reach another file.
+                raw.sqlite3_limit(salvaged.Handle!, raw.SQLITE_LIMIT_ATTACHED, 0);
                 using (salvaged.InterruptOn(cancellation))
                 {
                     results = new Salvage(damaged, salvaged, source, cancellation, (status, percent) =>
@@ -67,7 +74,8 @@ internal static class DatabaseRepair
                         throw new SqliteAdminException(ErrorIds.RepairVerificationFailed, SqliteAdminErrorCategory.InvalidData,
                             $"The database salvaged from '{source}' fails integrity_check, so it was not kept: {IntegrityCheck.Summarize(problems, IntegrityMode.Full)}", source);
                     }
-                    salvaged.ExecuteScalar<string>("PRAGMA journal_mode = DELETE;");
+                    // -Replace keeps a WAL database in WAL mode (header bytes 18-19 are 2): its applications expect it.
+                    salvaged.ExecuteScalar<string>(request.Replace && asCopied.Wal ? "PRAGMA journal_mode = WAL;" : "PRAGMA journal_mode = DELETE;");
                 }
             }
             SqliteConnection.ClearAllPools();
@@ -83,7 +91,7 @@ internal static class DatabaseRepair
                 try
                 {
                     swap.KeepSafetyCopy(cancellation);
-                    swap.Replace(temp, sha, cancellation);
+                    swap.Replace(temp, sha, cancellation, () => EnsureUnchanged(source, asCopied));
                 }
                 catch (Exception ex)
                 {
@@ -113,11 +121,77 @@ internal static class DatabaseRepair
             DurableFile.TryDeleteDatabase(work);
             throw ex switch
             {
+                SqliteException sqlite when IsWriteFailure(sqlite) => new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
+                    $"Repairing '{source}' failed: the destination folder '{folder}' is full or cannot be written (SQLite: {sqlite.Message}). " +
+                    "Nothing was left under the destination's name; the damaged database was not changed.", folder, sqlite),
                 SqliteException sqlite => SqliteErrors.Translate(sqlite, source, cancellation),
                 _ when DurableFile.IsFileSystemFailure(ex) => new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
                     $"Repairing '{source}' into '{destination}' failed: {ex.Message} Nothing was left under the destination's name; the damaged database was not changed.", destination, ex),
                 _ => ex is SqliteAdminException || ex is OperationCanceledException ? ex : new SqliteAdminException(ErrorIds.UnexpectedError, SqliteAdminErrorCategory.NotSpecified, ex.Message, source, ex),
             };
+        }
+    }
+
+    /// <summary>
+    /// SQLITE_FULL, or an I/O error other than a read: writing the private copy or the salvaged file
+    /// (both in the destination folder) failed. A failed read is the damage being salvaged.
+    /// </summary>
+    private static bool IsWriteFailure(SqliteException ex) =>
+        (ex.SqliteErrorCode & 0xFF) == 13 /* SQLITE_FULL */ ||
+        ((ex.SqliteErrorCode & 0xFF) == 10 /* SQLITE_IOERR */ && ex.SqliteExtendedErrorCode is not (266 or 522) /* IOERR_READ, IOERR_SHORT_READ */);
+
+    /// <summary>What shows a write to the damaged database: its size, time and header change counter, and its -wal's size and time.</summary>
+    private sealed class FileState
+    {
+        internal long Length, WalLength = -1; // -1: no -wal
+        internal DateTime Written, WalWritten;
+        internal uint ChangeCounter;
+        internal bool Wal;
+
+        internal static FileState Read(string path)
+        {
+            var state = new FileState();
+            var file = new FileInfo(path);
+            state.Length = file.Length;
+            state.Written = file.LastWriteTimeUtc;
+            byte[] header = new byte[28];
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                int read = 0, n;
+                while (read < header.Length && (n = stream.Read(header, read, header.Length - read)) > 0)
+                {
+                    read += n;
+                }
+                if (read == header.Length)
+                {
+                    state.ChangeCounter = (uint)(header[24] << 24 | header[25] << 16 | header[26] << 8 | header[27]);
+                    state.Wal = header[18] == 2 && header[19] == 2;
+                }
+            }
+            var wal = new FileInfo(path + "-wal");
+            if (wal.Exists)
+            {
+                state.WalLength = wal.Length;
+                state.WalWritten = wal.LastWriteTimeUtc;
+            }
+            return state;
+        }
+
+        /// <summary>An empty -wal (SQLite makes one when it opens a WAL database) is the same as none: it holds no commit.</summary>
+        internal bool SameAs(FileState other) =>
+            Length == other.Length && Written == other.Written && ChangeCounter == other.ChangeCounter &&
+            Math.Max(0, WalLength) == Math.Max(0, other.WalLength) && (WalLength <= 0 || WalWritten == other.WalWritten);
+    }
+
+    /// <summary>Refuses the swap when the damaged database was written after it was copied: the salvage does not hold those writes.</summary>
+    private static void EnsureUnchanged(string source, FileState asCopied)
+    {
+        if (!FileState.Read(source).SameAs(asCopied))
+        {
+            throw new SqliteAdminException(ErrorIds.DatabaseChangedDuringRepair, SqliteAdminErrorCategory.ResourceBusy,
+                $"'{source}' was written while it was repaired (its size, time, change counter or -wal changed since it was copied), " +
+                "so the salvaged database lacks those writes: nothing was swapped in, the database was not changed and the salvaged file was removed. " +
+                "Stop the application that writes it and repair again.", source);
         }
     }
 
@@ -217,6 +291,7 @@ internal static class DatabaseRepair
         {
             CopyHeaderSettings();
             List<SchemaRow> schema = ReadSchema();
+            EnsureSchemaListsData(schema);
             _salvaged.ExecuteNonQuery("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;");
             var results = new List<RepairResult>();
             List<SchemaRow> tables = schema.Where(r => r.Type == "table" && !IsInternal(r.Name)).ToList();
@@ -285,13 +360,50 @@ internal static class DatabaseRepair
             return rows;
         }
 
+        /// <summary>
+        /// A schema that lists no table over a file with pages in use (more than page 1 and the
+        /// freelist) is a damaged page 1 that reads as empty, not an empty database: refused, since the
+        /// "salvaged" database would be empty (and -Replace would swap it in).
+        /// </summary>
+        private void EnsureSchemaListsData(List<SchemaRow> schema)
+        {
+            if (schema.Any(r => r.Type == "table" && !IsInternal(r.Name)))
+            {
+                return;
+            }
+            long pages, free;
+            try
+            {
+                pages = _damaged.ExecuteScalar<long>("PRAGMA page_count;");
+                free = _damaged.ExecuteScalar<long>("PRAGMA freelist_count;");
+            }
+            catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
+            {
+                return;
+            }
+            if (pages > 1 + free)
+            {
+                throw new SqliteAdminException(ErrorIds.SchemaUnreadable, SqliteAdminErrorCategory.InvalidData,
+                    $"The schema of '{_source}' (sqlite_schema, on page 1) lists no table, yet the file has {pages} pages and only {free} of them are free: " +
+                    "page 1 is damaged and the data on the other pages cannot be found by name. Nothing was salvaged and nothing was replaced. " +
+                    "Restore the newest verified backup with Restore-SqliteDatabase.", _source);
+            }
+        }
+
         private RepairResult CopyTable(SchemaRow table)
         {
             var result = new RepairResult { Database = _source, Name = table.Name, Type = "table" };
             bool existing = false;
             try
             {
-                _salvaged.ExecuteNonQuery(table.Sql + ";");
+                RunSchemaStatement(table);
+            }
+            catch (UnsafeSchemaSqlException ex)
+            {
+                result.Status = RepairStatus.Failed;
+                result.RowsRecovered = 0;
+                result.Message = ex.Message;
+                return result;
             }
             catch (SqliteException ex) when (ex.Message.IndexOf("already exists", StringComparison.OrdinalIgnoreCase) >= 0)
             {
@@ -336,18 +448,22 @@ internal static class DatabaseRepair
             string quoted = SqlNames.Quote(table.Name);
             using SqliteCommand insert = _salvaged.CreateCommand();
             var names = (rowid != null ? new[] { rowid } : Array.Empty<string>()).Concat(columns).ToList();
+            // TEXT arrives as its stored bytes and goes in through CAST(... AS TEXT), so text that is not
+            // valid in the database's encoding is kept byte for byte (a .NET string would turn it into U+FFFD).
             insert.CommandText = $"INSERT OR {(existing ? "REPLACE" : "IGNORE")} INTO main.{quoted}({string.Join(", ", names.Select(SqlNames.Quote))}) " +
-                                 $"VALUES({string.Join(", ", names.Select((_, i) => "$p" + i))});";
+                                 $"VALUES({string.Join(", ", names.Select((_, i) => $"CASE WHEN $t{i} THEN CAST($p{i} AS TEXT) ELSE $p{i} END"))});";
             // No declared type: each value binds as what it is (integer, real, text, blob), as it was stored.
             SqliteParameter[] parameters = names.Select((_, i) => insert.Parameters.AddWithValue("$p" + i, DBNull.Value)).ToArray();
+            SqliteParameter[] isText = names.Select((_, i) => insert.Parameters.Add("$t" + i, SqliteType.Integer)).ToArray();
             var salvage = new TableSalvage(_damaged, table.Name, columns, rowid, keys.OrderBy(k => k.Pk).Select(k => k.Name).ToList(), row =>
             {
                 for (int i = 0; i < parameters.Length; i++)
                 {
-                    parameters[i].Value = row[i] ?? DBNull.Value;
+                    parameters[i].Value = row[i] is TableSalvage.RawText text ? text.Bytes : row[i] ?? DBNull.Value;
+                    isText[i].Value = row[i] is TableSalvage.RawText ? 1 : 0;
                 }
                 return insert.ExecuteNonQuery() > 0;
-            }, _cancellation);
+            }, _cancellation, rawText: true);
             _salvaged.ExecuteNonQuery("BEGIN;");
             try
             {
@@ -400,9 +516,9 @@ internal static class DatabaseRepair
             {
                 return _damaged.ExecuteScalar<long>($"SELECT count(*) FROM main.{SqlNames.Quote(table)}{(shadow ? "" : " NOT INDEXED")};");
             }
-            catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
+            catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) != SqliteInterrupt)
             {
-                return null;
+                return null; // damage, or a table the damaged schema lists but SQLite cannot resolve
             }
         }
 
@@ -472,9 +588,9 @@ internal static class DatabaseRepair
                 }, _cancellation);
                 sequences.Run();
             }
-            catch (SqliteException ex) when (TableSalvage.IsDamage(ex))
+            catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) != SqliteInterrupt)
             {
-                // Unreadable: the counters stay at the highest rowid recovered, which the inserts set.
+                // Unreadable, or listed but not resolvable: the counters stay at the highest rowid recovered, which the inserts set.
             }
         }
 
@@ -483,11 +599,16 @@ internal static class DatabaseRepair
             var result = new RepairResult { Database = _source, Name = row.Name, Type = row.Type, Status = RepairStatus.Complete };
             try
             {
-                _salvaged.ExecuteNonQuery(row.Sql + ";");
+                RunSchemaStatement(row);
                 if (row.Type == "index")
                 {
                     result.Message = "Rebuilt from the recovered rows.";
                 }
+            }
+            catch (UnsafeSchemaSqlException ex)
+            {
+                result.Status = RepairStatus.Failed;
+                result.Message = ex.Message;
             }
             catch (SqliteException ex)
             {
@@ -495,6 +616,111 @@ internal static class DatabaseRepair
                 result.Message = $"Not recreated ({ex.Message}).";
             }
             return result;
+        }
+
+        /// <summary>The CREATE statement a schema row of each type may hold (after leading blanks and comments).</summary>
+        private static readonly Dictionary<string, Regex> CreateKinds = new()
+        {
+            ["table"] = new Regex(@"^CREATE\s+((TEMP|TEMPORARY)\s+)?TABLE\b|^CREATE\s+VIRTUAL\s+TABLE\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+            ["index"] = new Regex(@"^CREATE\s+(UNIQUE\s+)?INDEX\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+            ["view"] = new Regex(@"^CREATE\s+((TEMP|TEMPORARY)\s+)?VIEW\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+            ["trigger"] = new Regex(@"^CREATE\s+((TEMP|TEMPORARY)\s+)?TRIGGER\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+        };
+
+        /// <summary>
+        /// Runs the SQL of one schema row, which comes from the damaged (possibly hostile) file: exactly
+        /// one statement, of the kind the row's type says, or nothing at all. SQLite's own parser finds
+        /// where the first statement ends; anything after it but blanks and comments is refused, so a
+        /// second statement (an ATTACH, an INSERT) never runs. SQLite errors are thrown as they are.
+        /// </summary>
+        private void RunSchemaStatement(SchemaRow row)
+        {
+            byte[] utf8 = Encoding.UTF8.GetBytes(row.Sql);
+            sqlite3 db = _salvaged.Handle!;
+            int rc = raw.sqlite3_prepare_v2(db, new ReadOnlySpan<byte>(utf8), out sqlite3_stmt statement, out ReadOnlySpan<byte> tail);
+            using (statement)
+            {
+                if (rc != raw.SQLITE_OK)
+                {
+                    throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string() ?? "unknown error", rc, raw.sqlite3_extended_errcode(db));
+                }
+                if (statement == null || statement.IsInvalid)
+                {
+                    throw new UnsafeSchemaSqlException($"Not recreated: its definition in the damaged schema holds no statement.");
+                }
+                int length = utf8.Length - tail.Length;
+                if (HasMoreStatements(db, tail))
+                {
+                    throw new UnsafeSchemaSqlException($"Not recreated, for safety: its definition in the damaged schema holds more than one statement; only the first was checked and nothing was run ({Shorten(Encoding.UTF8.GetString(utf8, 0, length))} …).");
+                }
+                string first = StripLeadingComments(Encoding.UTF8.GetString(utf8, 0, length));
+                if (!CreateKinds.TryGetValue(row.Type, out Regex? kind) || !kind.IsMatch(first))
+                {
+                    throw new UnsafeSchemaSqlException($"Not recreated, for safety: its definition in the damaged schema is not a CREATE {row.Type.ToUpperInvariant()} statement ({Shorten(first)}).");
+                }
+                rc = raw.sqlite3_step(statement);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string() ?? "unknown error", rc, raw.sqlite3_extended_errcode(db));
+                }
+            }
+        }
+
+        /// <summary>True when <paramref name="tail"/> holds anything SQLite would run (not only blanks, semicolons and comments).</summary>
+        private static bool HasMoreStatements(sqlite3 db, ReadOnlySpan<byte> tail)
+        {
+            while (tail.Length > 0)
+            {
+                int rc = raw.sqlite3_prepare_v2(db, tail, out sqlite3_stmt next, out ReadOnlySpan<byte> rest);
+                using (next)
+                {
+                    if (rc != raw.SQLITE_OK || (next != null && !next.IsInvalid) || rest.Length == tail.Length)
+                    {
+                        return rc != raw.SQLITE_OK || (next != null && !next.IsInvalid);
+                    }
+                }
+                tail = rest;
+            }
+            return false;
+        }
+
+        private static string StripLeadingComments(string sql)
+        {
+            int i = 0;
+            while (i < sql.Length)
+            {
+                if (char.IsWhiteSpace(sql[i]))
+                {
+                    i++;
+                }
+                else if (string.CompareOrdinal(sql, i, "--", 0, 2) == 0)
+                {
+                    int end = sql.IndexOf('\n', i);
+                    i = end < 0 ? sql.Length : end + 1;
+                }
+                else if (string.CompareOrdinal(sql, i, "/*", 0, 2) == 0)
+                {
+                    int end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                    i = end < 0 ? sql.Length : end + 2;
+                }
+                else
+                {
+                    break;
+                }
+            }
+            return sql.Substring(i);
+        }
+
+        private static string Shorten(string sql)
+        {
+            string oneLine = Regex.Replace(sql.Trim(), @"\s+", " ");
+            return oneLine.Length <= 60 ? oneLine : oneLine.Substring(0, 60) + "…";
+        }
+
+        /// <summary>A schema row whose SQL is refused before anything of it runs.</summary>
+        private sealed class UnsafeSchemaSqlException : Exception
+        {
+            internal UnsafeSchemaSqlException(string message) : base(message) { }
         }
 
         /// <summary>Rows whose parent row was lost with a damaged page: said on the child table's result.</summary>

@@ -19,4 +19,6 @@ internal sealed class RepairRequest
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>The clock (UTC), for the safety copy's folder name.</summary>
     public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
+    /// <summary>Tests only: called once the damaged database has been copied, before the salvage reads the copy.</summary>
+    internal Action? AfterCopy { get; set; }
 }

@@ -27,6 +27,15 @@ internal sealed class TableSalvage
     private readonly IReadOnlyList<string> _keyColumns;
     private readonly Func<object?[], bool> _emit;
     private readonly CancellationToken _cancellation;
+    private readonly bool _rawText;
+
+    /// <summary>A TEXT value as its stored bytes (in the database's encoding, valid or not).</summary>
+    internal sealed class RawText
+    {
+        internal RawText(byte[] bytes) => Bytes = bytes;
+
+        internal byte[] Bytes { get; }
+    }
 
     /// <param name="source">The connection to the damaged database.</param>
     /// <param name="table">The table's name (unquoted).</param>
@@ -35,9 +44,11 @@ internal sealed class TableSalvage
     /// <param name="keyColumns">A WITHOUT ROWID table's primary key columns, for its backward scan.</param>
     /// <param name="emit">Takes one row (the rowid first when there is one); false when the destination refused it.</param>
     /// <param name="cancellation">Stops the reading.</param>
+    /// <param name="rawText">Emit TEXT values (other than the rowid) as <see cref="RawText"/>, their stored bytes, instead of strings.</param>
     internal TableSalvage(SqliteConnection source, string table, IReadOnlyList<string> columns, string? rowid,
-        IReadOnlyList<string> keyColumns, Func<object?[], bool> emit, CancellationToken cancellation)
+        IReadOnlyList<string> keyColumns, Func<object?[], bool> emit, CancellationToken cancellation, bool rawText = false)
     {
+        _rawText = rawText;
         _source = source;
         _table = table;
         _columns = columns;
@@ -369,12 +380,15 @@ internal sealed class TableSalvage
         }
     }
 
-    private static object?[] ReadRow(SqliteDataReader reader)
+    private object?[] ReadRow(SqliteDataReader reader)
     {
         var row = new object?[reader.FieldCount];
         for (int i = 0; i < row.Length; i++)
         {
-            row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            // GetFieldValue<byte[]> of a TEXT value is sqlite3_column_blob: the stored bytes, unconverted.
+            row[i] = reader.IsDBNull(i) ? null
+                : _rawText && reader.GetFieldType(i) == typeof(string) ? new RawText(reader.GetFieldValue<byte[]>(i))
+                : reader.GetValue(i);
         }
         return row;
     }

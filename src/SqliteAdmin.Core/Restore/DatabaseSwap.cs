@@ -68,16 +68,39 @@ internal sealed class DatabaseSwap
     /// swaps <paramref name="temp"/> in with one rename, and verifies that the database now has
     /// <paramref name="sha256"/> and nothing beside it.
     /// </summary>
-    public void Replace(string temp, string sha256, CancellationToken cancellation)
+    /// <param name="temp">The finished, flushed file to swap in.</param>
+    /// <param name="sha256">Its content hash, verified after the swap.</param>
+    /// <param name="cancellation">Stops before the destination is touched.</param>
+    /// <param name="ensureUnchanged">
+    /// Optional: throws when the database was written since the caller read it. Called just before the
+    /// old database is settled and locked, and again under the exclusive lock when settling changed
+    /// nothing (a rollback-journal database without a hot journal); a WAL database is checkpointed by
+    /// the settling, so for it the first call is the last.
+    /// </param>
+    public void Replace(string temp, string sha256, CancellationToken cancellation, Action? ensureUnchanged = null)
     {
         _stage?.Invoke("Replacing the database");
         cancellation.ThrowIfCancellationRequested();
         EnsureNotInUse(_destination, _busyTimeout);
         _replaced = UnixFileStatus.TryRead(_destination);
+        ensureUnchanged?.Invoke();
+        bool hotJournal = File.Exists(_destination + "-journal");
         _settled = true; // a checkpoint or a rolled-back hot journal: the safety copy has the files as found
         using (OldDatabaseLock? oldLock = SettleOldDatabase(_destination, _busyTimeout))
         {
             EnsureNoOtherProcess(_destination);
+            if (ensureUnchanged != null && oldLock != null && !oldLock.WasWal && !hotJournal)
+            {
+                try
+                {
+                    ensureUnchanged();
+                }
+                catch
+                {
+                    _settled = false; // settling changed nothing: the safety copy is clutter
+                    throw;
+                }
+            }
             // Unix: the new file gets the owner, group and mode of the one it replaces (a service
             // account must still open it); refused here, untouched, when we may not give it that owner.
             // Windows: File.Replace (ReplaceFile) keeps the old file's ACL.

@@ -272,4 +272,198 @@ public class RepairTests
 
         Assert.Equal(before, FolderSnapshot.Take(folder.Path));
     }
+
+    [Fact]
+    public void Schema_sql_with_a_second_statement_is_refused_and_nothing_of_it_runs()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("evil.db");
+        string target = Path.Combine(folder.Path, "x");
+        Directory.CreateDirectory(target);
+        string pwned = Path.Combine(target, "pwned.db");
+        SqliteCli.Run(db, "CREATE TABLE t(a); INSERT INTO t VALUES (1); CREATE TABLE u(b); INSERT INTO u VALUES (2), (3);" +
+                          "CREATE VIEW v AS SELECT * FROM u;");
+        SqliteCli.Run(db, "PRAGMA writable_schema = ON; " +
+            $"UPDATE sqlite_schema SET sql = 'CREATE TABLE t(a); ATTACH ''{pwned}'' AS p; CREATE TABLE p.owned(x); INSERT INTO p.owned VALUES (''arbitrary'')' WHERE name = 't';" +
+            $"UPDATE sqlite_schema SET sql = 'CREATE TABLE v(a)' WHERE name = 'v';");
+
+        List<RepairResult> results = Repair(db, folder.File("salvaged.db"));
+
+        Assert.False(File.Exists(pwned));
+        RepairResult t = results.Single(r => r.Name == "t");
+        Assert.Equal(RepairStatus.Failed, t.Status);
+        Assert.Contains("more than one statement", t.Message);
+        RepairResult v = results.Single(r => r.Name == "v");
+        Assert.Equal(RepairStatus.Failed, v.Status);
+        Assert.Contains("not a CREATE VIEW", v.Message);
+        Assert.Equal(2, results.Single(r => r.Name == "u").RowsRecovered);
+        Assert.Equal("u", SqliteCli.Run(folder.File("salvaged.db"), "SELECT group_concat(name) FROM sqlite_schema;"));
+    }
+
+    [Fact]
+    public void Replace_refuses_when_the_database_changed_while_it_was_salvaged()
+    {
+        using var folder = new TempFolder();
+        string original = DamagedDatabase.CreateOriginal(folder.File("original.db"));
+        string damaged = DamagedDatabase.Damage(original, folder.File("app.db"), "index");
+
+        var ex = Assert.Throws<SqliteAdminException>(() => Repair(damaged, null, r =>
+        {
+            r.Replace = true;
+            r.AfterCopy = () => SqliteCli.Run(damaged, "INSERT INTO tags VALUES ('written during the repair', 1);");
+        }));
+
+        Assert.Equal(ErrorIds.DatabaseChangedDuringRepair, ex.ErrorId);
+        Assert.Equal("1", SqliteCli.Run(damaged, "SELECT n FROM tags WHERE tag = 'written during the repair';"));
+        Assert.Equal(new[] { "app.db", "original.db" }, Directory.GetFileSystemEntries(folder.Path).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Replace_refuses_when_a_wal_database_got_a_commit_while_it_was_salvaged()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("app.db");
+        SqliteCli.Run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('a'); PRAGMA wal_checkpoint(TRUNCATE);");
+
+        var ex = Assert.Throws<SqliteAdminException>(() => Repair(db, null, r =>
+        {
+            r.Replace = true;
+            r.AfterCopy = () => SqliteCli.RunThenKill(db, "PRAGMA wal_autocheckpoint=0; INSERT INTO t(v) VALUES ('late');");
+        }));
+
+        Assert.Equal(ErrorIds.DatabaseChangedDuringRepair, ex.ErrorId);
+        Assert.Equal("2", SqliteCli.Run(db, "SELECT count(*) FROM t;"));
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "before_restore")));
+    }
+
+    [Fact]
+    public void Replace_of_a_wal_database_with_commits_still_in_its_wal_is_not_taken_for_a_change()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("app.db");
+        SqliteCli.Run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('checkpointed'); PRAGMA wal_checkpoint(TRUNCATE);");
+        SqliteCli.RunThenKill(db, "PRAGMA wal_autocheckpoint=0; WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 500) INSERT INTO t(v) SELECT 'in the wal' FROM c;");
+        Assert.True(new FileInfo(db + "-wal").Length > 0);
+
+        RepairResult t = Repair(db, null, r => r.Replace = true).Single(r => r.Name == "t");
+
+        Assert.Equal(501, t.RowsRecovered);
+        Assert.Equal("501", SqliteCli.Run(db, "SELECT count(*) FROM t;"));
+        Assert.Equal("wal", SqliteCli.Run(db, "PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public void An_empty_schema_page_over_data_is_refused_and_nothing_is_swapped_or_written()
+    {
+        using var folder = new TempFolder();
+        string app = DamagedDatabase.CreateOriginal(folder.File("app.db"));
+        using (var stream = new FileStream(app, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = 100;
+            stream.Write(new byte[] { 0x0d, 0, 0, 0, 0 }, 0, 5); // page 1: a leaf with no cells
+        }
+        FolderSnapshot before = FolderSnapshot.Take(folder.Path);
+
+        var replace = Assert.Throws<SqliteAdminException>(() => Repair(app, null, r => r.Replace = true));
+        Assert.Equal(ErrorIds.SchemaUnreadable, replace.ErrorId);
+        Assert.Contains("pages", replace.Message);
+        Assert.Equal(before, FolderSnapshot.Take(folder.Path));
+
+        var destination = Assert.Throws<SqliteAdminException>(() => Repair(app, folder.File("salvaged.db")));
+        Assert.Equal(ErrorIds.SchemaUnreadable, destination.ErrorId);
+        Assert.Equal(before, FolderSnapshot.Take(folder.Path));
+    }
+
+    [Fact]
+    public void A_table_sqlite_cannot_resolve_is_failed_and_the_repair_goes_on()
+    {
+        using var folder = new TempFolder();
+        string original = DamagedDatabase.CreateOriginal(folder.File("original.db"));
+        string damaged = folder.File("damaged.db");
+        File.Copy(original, damaged);
+        using (var stream = new FileStream(damaged, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = 900;
+            stream.Write(Enumerable.Repeat((byte)0xAA, 60).ToArray(), 0, 60);
+        }
+
+        List<RepairResult> results = Repair(damaged, folder.File("salvaged.db"));
+
+        foreach (RepairResult r in results)
+        {
+            _output.WriteLine($"{r.Type} {r.Name} {r.Status} {r.RowsRecovered}/{r.RowsExpected} {r.Message}");
+        }
+        RepairResult[] unreadable = results.Where(r => r.Type == "table" && r.RowsRecovered == 0).ToArray();
+        Assert.NotEmpty(unreadable);
+        Assert.All(unreadable, r => Assert.Equal(RepairStatus.Failed, r.Status));
+        Assert.All(unreadable, r => Assert.Null(r.RowsExpected));
+        Assert.Equal("ok", SqliteCli.Run(folder.File("salvaged.db"), "PRAGMA integrity_check;"));
+    }
+
+    [Fact]
+    public void A_full_destination_volume_is_destination_not_writable_naming_its_folder()
+    {
+        using var folder = new TempFolder();
+        string damaged = DamagedDatabase.Damage(DamagedDatabase.CreateOriginal(folder.File("original.db")), folder.File("damaged.db"), "leaf");
+        long size = new FileInfo(damaged).Length;
+        // Room for the private copy of the damaged file, not for the salvaged one beside it.
+        using var volume = new SmallVolume(size + size / 3);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => Repair(damaged, volume.File("salvaged.db")));
+
+        Assert.Equal(ErrorIds.DestinationNotWritable, ex.ErrorId);
+        Assert.Contains(volume.Path, ex.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(volume.Path));
+    }
+
+    [Fact]
+    public void Replace_keeps_a_wal_database_in_wal_mode()
+    {
+        using var folder = new TempFolder();
+        string original = DamagedDatabase.CreateOriginal(folder.File("original.db"));
+        string app = DamagedDatabase.Damage(original, folder.File("app.db"), "index");
+        SqliteCli.Run(app, "PRAGMA journal_mode=wal;");
+
+        Repair(app, null, r => r.Replace = true);
+
+        byte[] header = new byte[20];
+        using (var stream = File.OpenRead(app))
+        {
+            Assert.Equal(20, stream.Read(header, 0, 20));
+        }
+        Assert.Equal(new byte[] { 2, 2 }, header.Skip(18).ToArray());
+        Assert.Equal("wal", SqliteCli.Run(app, "PRAGMA journal_mode;"));
+        Assert.Equal("3000", SqliteCli.Run(app, "SELECT count(*) FROM items;"));
+    }
+
+    [Fact]
+    public void Text_that_is_not_valid_utf8_is_copied_byte_for_byte()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("app.db");
+        SqliteCli.Run(db, "CREATE TABLE x(id INTEGER PRIMARY KEY, v TEXT, w); " +
+                          "INSERT INTO x VALUES (1, CAST(x'c328' AS TEXT), CAST(x'ff' AS TEXT)), (2, 'ok', CAST(x'eda080' AS TEXT)), (3, 'é', 42);");
+        const string Values = "SELECT id, typeof(v), hex(v), typeof(w), hex(w) FROM x ORDER BY id;";
+        string expected = SqliteCli.Run(db, Values);
+
+        Repair(db, folder.File("salvaged.db"));
+
+        Assert.Equal(expected, SqliteCli.Run(folder.File("salvaged.db"), Values));
+    }
+
+    [Fact]
+    public void Text_of_a_utf16_database_is_copied_byte_for_byte()
+    {
+        using var folder = new TempFolder();
+        string db = folder.File("app.db");
+        SqliteCli.Run(db, "PRAGMA encoding = 'UTF-16le'; CREATE TABLE x(id INTEGER PRIMARY KEY, v TEXT); " +
+                          "INSERT INTO x VALUES (1, 'plain'), (2, 'é€'), (3, CAST(x'00d8' AS TEXT));");
+        const string Values = "SELECT id, typeof(v), hex(v) FROM x ORDER BY id;";
+        string expected = SqliteCli.Run(db, Values);
+
+        Repair(db, folder.File("salvaged.db"));
+
+        Assert.Equal("UTF-16le", SqliteCli.Run(folder.File("salvaged.db"), "PRAGMA encoding;"));
+        Assert.Equal(expected, SqliteCli.Run(folder.File("salvaged.db"), Values));
+    }
 }
