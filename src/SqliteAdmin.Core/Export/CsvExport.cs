@@ -58,8 +58,11 @@ internal static class CsvExport
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            using (var behind = new WriteBehindStream(stream))
             {
-                var writer = new ShellCsvWriter(stream, request.Delimiter);
+                // The file is written (and flushed to disk as it grows) on a second thread while this
+                // one steps SQLite and formats: the shell does both on one.
+                var writer = new ShellCsvWriter(behind, request.Delimiter);
                 if (request.ByteOrderMark)
                 {
                     writer.WriteRaw(Utf8Bom);
@@ -102,6 +105,7 @@ internal static class CsvExport
                     result.Columns = columns;
                 }
                 writer.Flush();
+                behind.Complete();
                 stream.Flush(flushToDisk: true);
                 result.SizeBytes = stream.Length;
             }
