@@ -207,6 +207,10 @@ internal static class BackupRetention
         {
             return null;
         }
+        if (MayBeLive(path, info, folder))
+        {
+            return null;
+        }
         var sides = new List<string>();
         if (info.ChecksumPath != null && !FileLinks.IsLink(info.ChecksumPath))
         {
@@ -214,6 +218,61 @@ internal static class BackupRetention
             size += SizeUnlessLink(info.ChecksumPath);
         }
         return new Candidate(path, new BackupFileName(info.Database, BackupTier.Manual, info.CreatedUtc, info.Compressed, info.Encrypted), size, folder, sides) { Foreign = true };
+    }
+
+    /// <summary>
+    /// Whether a foreign file may be a live database rather than a backup of one, so it is never a
+    /// candidate: a plain database whose name carries no time (app.db), a file a manifest in the
+    /// folder names as its source, one another process has open or with a -wal or -journal beside it.
+    /// </summary>
+    private static bool MayBeLive(string path, BackupInfo info, string folder)
+    {
+        if (!info.Compressed && !info.Encrypted && info.Format == "db" && !ForeignBackupName.Parse(path).TimeFromName)
+        {
+            return true;
+        }
+        if (File.Exists(path + "-wal") || File.Exists(path + "-journal"))
+        {
+            return true;
+        }
+        if (ManifestSources(folder).Contains(System.IO.Path.GetFullPath(path)))
+        {
+            return true;
+        }
+        try
+        {
+            Restore.DatabaseSwap.EnsureNotInUse(path, TimeSpan.Zero);
+        }
+        catch (SqliteAdminException ex) when (ex.ErrorId == ErrorIds.DatabaseInUse)
+        {
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The source paths the manifests in a folder name (unreadable manifests name none).</summary>
+    private static HashSet<string> ManifestSources(string folder)
+    {
+        var sources = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string manifest in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            try
+            {
+                BackupManifest read = BackupManifest.Read(manifest);
+                foreach (string source in new[] { read.SourcePath }.Concat(read.IncludedFiles.Select(f => f.SourcePath)))
+                {
+                    if (!string.IsNullOrEmpty(source))
+                    {
+                        sources.Add(System.IO.Path.GetFullPath(source));
+                    }
+                }
+            }
+            catch (SqliteAdminException)
+            {
+                // not one of our manifests (backup_metadata.json): it names no source
+            }
+        }
+        return sources;
     }
 
     /// <summary>The size of a companion file; 0 for a link or a file that is not there.</summary>
