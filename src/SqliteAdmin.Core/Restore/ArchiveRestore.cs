@@ -84,7 +84,8 @@ internal static class ArchiveRestore
         {
             // 1. Every selected member, extracted beside its destination, in one pass over the archive.
             progress?.Report(new OperationProgress(activity, "Extracting the databases", 0));
-            SeedArchiveMetadata? metadata = Extract(path, request, manifest, destinations, members, cancellation);
+            var skipped = new List<string>();
+            SeedArchiveMetadata? metadata = Extract(path, request, manifest, destinations, members, skipped, cancellation);
             DateTime? created = manifest?.CreatedUtc ?? metadata?.CreatedUtc ?? ForeignBackupName.Parse(path).CreatedUtc;
 
             // 2. Each checked, and each destination free, before the first is touched.
@@ -125,6 +126,7 @@ internal static class ArchiveRestore
                 result.BackupPath = path;
                 result.Member = member.Name;
                 result.BackupCreatedUtc = created;
+                result.SkippedMembers = skipped.Select(ArchiveReader.Printable).ToArray();
                 done.Add((member, result, replaced));
             }
             progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
@@ -168,7 +170,7 @@ internal static class ArchiveRestore
     }
 
     /// <summary>Streams the archive once, writing each selected database beside its destination; returns seed 002's metadata if present.</summary>
-    private static SeedArchiveMetadata? Extract(string path, RestoreRequest request, BackupManifest? manifest, List<string> destinations, List<Member> members, CancellationToken cancellation)
+    private static SeedArchiveMetadata? Extract(string path, RestoreRequest request, BackupManifest? manifest, List<string> destinations, List<Member> members, List<string> skipped, CancellationToken cancellation)
     {
         using ForeignBackup archive = ForeignBackup.Open(path, request.Passphrase, cancellation);
         if (archive.Kind != ForeignHeader.Kind.Tar)
@@ -176,7 +178,6 @@ internal static class ArchiveRestore
             throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidData, $"'{path}' is not an archive.", path);
         }
         SeedArchiveMetadata? metadata = null;
-        var skipped = new List<string>();
         archive.Translate(() => ArchiveReader.Read(archive.Content, path, (name, size, data) =>
         {
             if (string.Equals(name, ArchiveReader.SeedMetadataEntry, StringComparison.OrdinalIgnoreCase))
@@ -193,10 +194,10 @@ internal static class ArchiveRestore
             bool selected = request.Database == null || string.Equals(database, request.Database, StringComparison.OrdinalIgnoreCase);
             if (!selected || !isDatabase)
             {
-                if (selected && request.Database != null)
+                if (selected && (request.Database != null || NamedLikeDatabase(name)))
                 {
                     throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
-                        $"'{ArchiveReader.Printable(name)}' in '{path}' is not an SQLite database.", path);
+                        $"'{ArchiveReader.Printable(name)}' in '{path}' is not an SQLite database, so no database of the archive was restored.", path);
                 }
                 skipped.Add(name);
                 return; // another file of the archive (a settings file, a log): not restored
@@ -260,6 +261,11 @@ internal static class ArchiveRestore
             // The archive's own account of what it holds: a database it says it includes must be there.
             foreach (KeyValuePair<string, bool> include in metadata.Includes.Where(i => i.Value))
             {
+                if (skipped.FirstOrDefault(s => ArchiveReader.DatabaseOf(s).StartsWith(include.Key, StringComparison.OrdinalIgnoreCase)) is string notDatabase)
+                {
+                    throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+                        $"The {ArchiveReader.SeedMetadataEntry} of '{path}' says it includes the {ArchiveReader.Printable(include.Key)} database, and '{ArchiveReader.Printable(notDatabase)}' is not an SQLite database, so no database of the archive was restored.", path);
+                }
                 if (!members.Any(m => m.Database.StartsWith(include.Key, StringComparison.OrdinalIgnoreCase)))
                 {
                     throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
@@ -269,6 +275,10 @@ internal static class ArchiveRestore
         }
         return metadata;
     }
+
+    /// <summary>A member whose name says it is a database (user_data.db): it must be one, or the archive is damaged.</summary>
+    private static bool NamedLikeDatabase(string name) =>
+        new[] { ".db", ".sqlite", ".sqlite3", ".db3" }.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A destination file named like the member, or a folder to put it in; with one selected member, the one destination given.</summary>
     private static string DestinationOf(string member, List<string> destinations, bool oneSelected, string path)

@@ -216,6 +216,55 @@ public class ArchiveRestoreTests
         Assert.Equal(before, FolderSnapshot.Take(app));
     }
 
+    /// <summary>A plain tar (tar -cf) with no manifest and no backup_metadata.json: arrow_database.db, a database, and the given extra files.</summary>
+    private static string PlainTar(TempFolder folder, Action<string> stage)
+    {
+        string staging = folder.File("staging-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        SeedBackups.SqliteBackup(Db(folder.File("arrow-src.db"), "arrow-new"), Path.Combine(staging, "arrow_database.db"));
+        stage(staging);
+        string archive = folder.File("plain_20250804_163829.tar");
+        var args = new List<string> { "-cf", archive, "-C", staging };
+        args.AddRange(Directory.GetFileSystemEntries(staging).Select(Path.GetFileName).OrderBy(n => n)!);
+        var (exit, err) = Cli.Run("tar", args);
+        Assert.True(exit == 0, "tar: " + err);
+        return archive;
+    }
+
+    private static void RandomFile(string path, int bytes)
+    {
+        Assert.Equal(0, Cli.Run("head", new[] { "-c", bytes.ToString(), "/dev/urandom" }, stdoutFile: path).ExitCode);
+    }
+
+    [Fact]
+    public void A_member_named_like_a_database_that_is_not_one_refuses_the_whole_archive()
+    {
+        using var folder = new TempFolder();
+        string archive = PlainTar(folder, staging => RandomFile(Path.Combine(staging, "user_data.db"), 8192));
+        var (arrow, user, app) = Live(folder);
+        FolderSnapshot before = FolderSnapshot.Take(app);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { arrow, user }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.BackupCorrupt, ex.ErrorId);
+        Assert.Contains("user_data.db", ex.Message);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+        Assert.Equal(("arrow-old", "user-old"), (Marker(arrow), Marker(user)));
+    }
+
+    [Fact]
+    public void Other_files_of_an_archive_that_are_not_databases_are_skipped_and_reported()
+    {
+        using var folder = new TempFolder();
+        string archive = PlainTar(folder, staging => File.WriteAllText(Path.Combine(staging, "notes.txt"), "settings\n"));
+        var (arrow, _, _) = Live(folder);
+
+        RestoreResult result = Assert.Single(ArchiveRestore.Run(Request(archive), new[] { arrow }, null, CancellationToken.None));
+
+        Assert.Equal("arrow-new", Marker(arrow));
+        Assert.Equal(new[] { "notes.txt" }, result.SkippedMembers);
+    }
+
     [Theory]
     [InlineData("parent")]
     [InlineData("absolute")]
