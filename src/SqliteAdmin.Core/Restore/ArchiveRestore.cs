@@ -211,7 +211,8 @@ internal static class ArchiveRestore
             string folder = Path.GetDirectoryName(destination)!;
             DurableFile.EnsureFolder(folder);
             long free = DiskSpace.Of(folder)?.AvailableBytes ?? long.MaxValue;
-            if (size > free)
+            // A margin is kept: a disk filled to the last byte stops the application as surely as a lost database.
+            if (size > free - Math.Max(FreeSpaceMargin, size / 20))
             {
                 throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
                     $"'{ArchiveReader.Printable(name)}' in '{path}' says it is {size} bytes; '{folder}' has {free} bytes free. Nothing was restored.", path);
@@ -275,6 +276,9 @@ internal static class ArchiveRestore
         }
         return metadata;
     }
+
+    /// <summary>Free space a restore leaves on the destination's volume at least (besides 5% of what it writes).</summary>
+    private const long FreeSpaceMargin = 16L << 20;
 
     /// <summary>A member whose name says it is a database (user_data.db): it must be one, or the archive is damaged.</summary>
     private static bool NamedLikeDatabase(string name) =>

@@ -265,6 +265,54 @@ public class ArchiveRestoreTests
         Assert.Equal(new[] { "notes.txt" }, result.SkippedMembers);
     }
 
+    [Fact]
+    public void An_entry_that_claims_more_bytes_than_the_archive_holds_is_truncation_and_nothing_is_written()
+    {
+        using var folder = new TempFolder();
+        // A real database (Python's sqlite3), its tar header claiming 64 MB, the archive ending after its data.
+        string archive = folder.File("short_20250804_163829.tar.gz");
+        string script = "import tarfile,gzip,sys,sqlite3,os\n" +
+                        "db = sys.argv[1] + '.src.db'; c = sqlite3.connect(db); c.execute('CREATE TABLE marker(v)'); c.execute(\"INSERT INTO marker VALUES ('user-new')\"); c.commit(); c.close()\n" +
+                        "data = open(db, 'rb').read(); os.remove(db)\n" +
+                        "ti = tarfile.TarInfo('user_data.db'); ti.size = 64 * 1024 ** 2\n" +
+                        "gzip.open(sys.argv[1], 'wb').write(ti.tobuf(format=tarfile.GNU_FORMAT) + data)\n";
+        File.WriteAllText(folder.File("short.py"), script);
+        Cli.Output("python3", folder.File("short.py"), archive);
+        Assert.True(new FileInfo(archive).Length < 4096);
+        var (arrow, user, app) = Live(folder);
+        FolderSnapshot before = FolderSnapshot.Take(app);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { arrow, user }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.BackupCorrupt, ex.ErrorId);
+        Assert.Contains("truncated", ex.Message);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+        Assert.Equal("user-old", Marker(user));
+    }
+
+    [Fact]
+    public void An_archive_that_ends_before_its_end_of_archive_blocks_is_truncation()
+    {
+        using var folder = new TempFolder();
+        // A whole member, then nothing: no end-of-archive blocks (GNU tar: Unexpected EOF in archive).
+        string archive = folder.File("noend_20250804_163829.tar");
+        string script = "import tarfile,sys,sqlite3,os\n" +
+                        "db = sys.argv[1] + '.src.db'; c = sqlite3.connect(db); c.execute('CREATE TABLE marker(v)'); c.execute(\"INSERT INTO marker VALUES ('user-new')\"); c.commit(); c.close()\n" +
+                        "data = open(db, 'rb').read(); os.remove(db)\n" +
+                        "ti = tarfile.TarInfo('user_data.db'); ti.size = len(data)\n" +
+                        "open(sys.argv[1], 'wb').write(ti.tobuf(format=tarfile.GNU_FORMAT) + data + bytes(-len(data) % 512))\n";
+        File.WriteAllText(folder.File("noend.py"), script);
+        Cli.Output("python3", folder.File("noend.py"), archive);
+        var (_, user, app) = Live(folder);
+        FolderSnapshot before = FolderSnapshot.Take(app);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { user }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.BackupCorrupt, ex.ErrorId);
+        Assert.Contains("truncated", ex.Message);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+    }
+
     [Theory]
     [InlineData("parent")]
     [InlineData("absolute")]
