@@ -76,6 +76,8 @@ internal static class ErrorIds
     public const string BackupOfAnotherDatabase = "BackupOfAnotherDatabase";
     /// <summary>The restore destination is a symbolic link; the database file itself must be named.</summary>
     public const string DestinationIsLink = "DestinationIsLink";
+    /// <summary>The restore destination is the backup itself, its manifest or its .sha256: restoring would destroy the backup.</summary>
+    public const string DestinationIsBackup = "DestinationIsBackup";
     /// <summary>Backups of several databases share the name given to -Database and none is of the destination.</summary>
     public const string AmbiguousBackupSeries = "AmbiguousBackupSeries";
     /// <summary>A folder of backups was given without -Database.</summary>

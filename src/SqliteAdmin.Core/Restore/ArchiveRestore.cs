@@ -59,6 +59,10 @@ internal static class ArchiveRestore
             request.Destination = destinations[0];
             return new List<RestoreResult> { DatabaseRestore.Run(request, progress, cancellation) };
         }
+        foreach (string destination in destinations)
+        {
+            DatabaseRestore.EnsureNotTheBackup(path, Path.GetFullPath(destination));
+        }
         BackupManifest? manifest = null;
         if (BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name) && name!.Archive && (File.Exists(path + ".json") || !request.AllowNoManifest))
         {
@@ -203,6 +207,7 @@ internal static class ArchiveRestore
                 return; // another file of the archive (a settings file, a log): not restored
             }
             string destination = DestinationOf(name, destinations, request.Database != null, path);
+            DatabaseRestore.EnsureNotTheBackup(path, destination);
             if (members.Any(m => string.Equals(m.Destination, destination, StringComparison.Ordinal)))
             {
                 throw new SqliteAdminException(ErrorIds.ArchiveMemberNotFound, SqliteAdminErrorCategory.InvalidArgument,
