@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.IO;
 using System.Linq;
@@ -203,5 +204,30 @@ public class ForeignRestoreTests
         Assert.Equal(IntegrityStatus.Ok, encrypted.Status);
         Assert.Equal(IntegrityStatus.Ok, compressed.Status);
         Assert.Equal(IntegrityStatus.Corrupt, truncated.Status);
+    }
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("gzip")]
+    [InlineData("tar.gz")]
+    public void Test_SqliteIntegrity_reports_a_foreign_backup_whose_sha256_beside_it_disagrees_as_Corrupt(string kind)
+    {
+        using var folder = new TempFolder();
+        var (_, copy) = Setup(folder);
+        string backup = kind switch
+        {
+            "plain" => copy,
+            "gzip" => SeedBackups.Gzip(copy, folder.File("preroll_20260228_060000.db.gz")),
+            _ => ArchiveRestoreTests.SeedArchive(folder),
+        };
+        // sha256sum of another file, under this backup's name: a lying checksum.
+        string other = folder.File("other.bin");
+        File.WriteAllText(other, "something else");
+        File.WriteAllText(backup + ".sha256", Cli.Sha256Sum(other) + "  " + Path.GetFileName(backup) + "\n");
+
+        List<IntegrityResult> results = DatabaseIntegrity.CheckAll(new IntegrityRequest { Path = backup }, null, CancellationToken.None);
+
+        Assert.All(results, r => Assert.Equal(IntegrityStatus.Corrupt, r.Status));
+        Assert.All(results, r => Assert.Contains(r.Errors, e => e.Contains("SHA-256", StringComparison.Ordinal)));
     }
 }
