@@ -48,7 +48,7 @@ internal static class ErrorIds
     public const string ArchiveUnsafe = "ArchiveUnsafe";
     /// <summary>An archive restore was asked for a database the archive does not hold, or has no destination for one.</summary>
     public const string ArchiveMemberNotFound = "ArchiveMemberNotFound";
-    /// <summary>Two databases with one file name were given for one archive.</summary>
+    /// <summary>Two databases with one file name were given for one archive, or one named like the archive's own description.</summary>
     public const string ArchiveMemberConflict = "ArchiveMemberConflict";
     /// <summary>A retention span such as 30d or 1y2m could not be read.</summary>
     public const string InvalidSpan = "InvalidSpan";
