@@ -193,6 +193,11 @@ internal static class ArchiveRestore
             {
                 return; // ours: the manifest beside the archive, already checked, is the one that counts
             }
+            if (new[] { "-wal", "-shm", "-journal" }.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase)))
+            {
+                // Put beside a restored database, it would be replayed into it (or read as its WAL index).
+                throw ArchiveReader.Hostile(path, $"its entry '{ArchiveReader.Printable(name)}' is named like SQLite's side file of a database; it is never restored");
+            }
             (byte[] head, int read, bool isDatabase) = ArchiveReader.ReadHead(data, size);
             string database = ArchiveReader.DatabaseOf(name);
             bool selected = request.Database == null || string.Equals(database, request.Database, StringComparison.OrdinalIgnoreCase);

@@ -314,6 +314,25 @@ public class ArchiveRestoreTests
     }
 
     [Theory]
+    [InlineData("user_data.db-wal")]
+    [InlineData("user_data.db-journal")]
+    [InlineData("user_data.db-shm")]
+    public void A_member_named_like_a_side_file_of_a_database_refuses_the_whole_archive(string side)
+    {
+        using var folder = new TempFolder();
+        // A real database under the side file's name: put beside user_data.db it would be replayed into it.
+        string archive = SeedArchive(folder, stage: staging => File.Copy(Path.Combine(staging, "user_data.db"), Path.Combine(staging, side)));
+        var (arrow, user, app) = Live(folder);
+        string into = Path.GetDirectoryName(user)!;
+        FolderSnapshot before = FolderSnapshot.Take(app);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { arrow, into }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ArchiveUnsafe, ex.ErrorId);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+    }
+
+    [Theory]
     [InlineData("parent")]
     [InlineData("absolute")]
     [InlineData("symlink")]
