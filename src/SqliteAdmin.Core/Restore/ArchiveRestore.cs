@@ -89,7 +89,7 @@ internal static class ArchiveRestore
             // 1. Every selected member, extracted beside its destination, in one pass over the archive.
             progress?.Report(new OperationProgress(activity, "Extracting the databases", 0));
             var skipped = new List<string>();
-            SeedArchiveMetadata? metadata = Extract(path, request, manifest, destinations, members, skipped, cancellation);
+            SeedArchiveMetadata? metadata = Extract(path, request, request.Database, manifest, destinations, members, skipped, cancellation);
             DateTime? created = manifest?.CreatedUtc ?? metadata?.CreatedUtc ?? ForeignBackupName.Parse(path).CreatedUtc;
 
             // 2. Each checked, and each destination free, before the first is touched.
@@ -174,7 +174,7 @@ internal static class ArchiveRestore
     }
 
     /// <summary>Streams the archive once, writing each selected database beside its destination; returns seed 002's metadata if present.</summary>
-    private static SeedArchiveMetadata? Extract(string path, RestoreRequest request, BackupManifest? manifest, List<string> destinations, List<Member> members, List<string> skipped, CancellationToken cancellation)
+    private static SeedArchiveMetadata? Extract(string path, RestoreRequest request, string? selection, BackupManifest? manifest, List<string> destinations, List<Member> members, List<string> skipped, CancellationToken cancellation)
     {
         using ForeignBackup archive = ForeignBackup.Open(path, request.Passphrase, cancellation);
         if (archive.Kind != ForeignHeader.Kind.Tar)
@@ -182,6 +182,7 @@ internal static class ArchiveRestore
             throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidData, $"'{path}' is not an archive.", path);
         }
         SeedArchiveMetadata? metadata = null;
+        var others = new List<string>();
         archive.Translate(() => ArchiveReader.Read(archive.Content, path, (name, size, data) =>
         {
             if (string.Equals(name, ArchiveReader.SeedMetadataEntry, StringComparison.OrdinalIgnoreCase))
@@ -200,18 +201,18 @@ internal static class ArchiveRestore
             }
             (byte[] head, int read, bool isDatabase) = ArchiveReader.ReadHead(data, size);
             string database = ArchiveReader.DatabaseOf(name);
-            bool selected = request.Database == null || string.Equals(database, request.Database, StringComparison.OrdinalIgnoreCase);
+            bool selected = selection == null || string.Equals(database, selection, StringComparison.OrdinalIgnoreCase);
             if (!selected || !isDatabase)
             {
-                if (selected && (request.Database != null || NamedLikeDatabase(name)))
+                if (selected && (selection != null || NamedLikeDatabase(name)))
                 {
                     throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
                         $"'{ArchiveReader.Printable(name)}' in '{path}' is not an SQLite database, so no database of the archive was restored.", path);
                 }
-                skipped.Add(name);
+                (isDatabase ? others : skipped).Add(name);
                 return; // another file of the archive (a settings file, a log): not restored
             }
-            string destination = DestinationOf(name, destinations, request.Database != null, path);
+            string destination = DestinationOf(name, destinations, selection != null, path);
             DatabaseRestore.EnsureNotTheBackup(path, destination);
             if (members.Any(m => string.Equals(m.Destination, destination, StringComparison.Ordinal)))
             {
@@ -253,21 +254,29 @@ internal static class ArchiveRestore
         {
             ChecksumFile.Check(checksum, path, archive.StoredSha256, null);
         }
-        if (request.Database != null && members.Count == 0)
+        if (selection != null && members.Count == 0 && metadata != null && metadata.Includes.ContainsKey(selection)
+            && others.Where(o => ArchiveReader.DatabaseOf(o).StartsWith(selection, StringComparison.OrdinalIgnoreCase)).ToList() is { Count: 1 } listed)
+        {
+            // Seed 002's archives are listed by their metadata's names (arrow for arrow_database.db):
+            // the name Get-SqliteBackup shows selects the member it stands for.
+            skipped.Clear();
+            return Extract(path, request, ArchiveReader.DatabaseOf(listed[0]), manifest, destinations, members, skipped, cancellation);
+        }
+        if (selection != null && members.Count == 0)
         {
             throw new SqliteAdminException(ErrorIds.ArchiveMemberNotFound, SqliteAdminErrorCategory.ObjectNotFound,
-                $"'{path}' holds no database named '{request.Database}'" + (skipped.Count + members.Count > 0 ? $" (it holds {string.Join(", ", skipped)})." : "."), path);
+                $"'{path}' holds no database named '{selection}'" + (others.Count > 0 ? $" (it holds {string.Join(", ", others.Select(ArchiveReader.Printable))})." : "."), path);
         }
         if (members.Count == 0)
         {
             throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidData, $"'{path}' holds no SQLite database.", path);
         }
-        if (manifest != null && request.Database == null && manifest.Members.FirstOrDefault(m => !members.Any(x => string.Equals(x.Name, m.BackupFile, StringComparison.Ordinal))) is BackupManifest absent)
+        if (manifest != null && selection == null && manifest.Members.FirstOrDefault(m => !members.Any(x => string.Equals(x.Name, m.BackupFile, StringComparison.Ordinal))) is BackupManifest absent)
         {
             throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
                 $"'{ArchiveReader.Printable(absent.BackupFile)}', which the manifest of '{path}' records, is not in the archive.", path);
         }
-        if (metadata != null && request.Database == null)
+        if (metadata != null && selection == null)
         {
             // The archive's own account of what it holds: a database it says it includes must be there.
             foreach (KeyValuePair<string, bool> include in metadata.Includes.Where(i => i.Value))

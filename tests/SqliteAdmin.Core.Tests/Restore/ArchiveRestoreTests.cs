@@ -332,6 +332,24 @@ public class ArchiveRestoreTests
         Assert.Equal(before, FolderSnapshot.Take(app));
     }
 
+    [Fact]
+    public void Every_database_name_the_listing_shows_for_a_seed_archive_is_accepted_by_Database()
+    {
+        using var folder = new TempFolder();
+        string archive = SeedArchive(folder);
+        BackupInfo listed = BackupCatalog.DescribeForeign(archive, CancellationToken.None)!;
+        Assert.Contains(listed.Members!, m => m.Database == "arrow");
+
+        foreach (ArchiveMemberInfo member in listed.Members!)
+        {
+            string into = folder.File("into-" + member.Database);
+            Directory.CreateDirectory(into);
+            RestoreResult result = Assert.Single(ArchiveRestore.Run(Request(archive, member.Database), new[] { into }, null, CancellationToken.None));
+            Assert.True(result.Verified);
+        }
+        Assert.Equal("arrow-new", Marker(Path.Combine(folder.File("into-arrow"), "arrow_database.db")));
+    }
+
     [Theory]
     [InlineData("parent")]
     [InlineData("absolute")]
