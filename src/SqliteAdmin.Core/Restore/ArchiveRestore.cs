@@ -161,7 +161,7 @@ internal static class ArchiveRestore
             var admin = ex as SqliteAdminException;
             throw new SqliteAdminException(admin?.ErrorId ?? ErrorIds.UnexpectedError, admin?.Category ?? SqliteAdminErrorCategory.NotSpecified,
                 $"{ex.Message} No database of the archive stays restored: " +
-                (failures.Count == 0 ? $"{string.Join(", ", done.Select(d => "'" + d.Member.Destination + "'"))} were put back as they were."
+                (failures.Count == 0 ? $"{string.Join(", ", done.Select(d => "'" + d.Member.Destination + "'"))} {(done.Count == 1 ? "was put back as it was" : "were put back as they were")}."
                                      : $"could not put back {string.Join(", ", failures)}: copy them back by hand."), path, ex);
         }
         finally
