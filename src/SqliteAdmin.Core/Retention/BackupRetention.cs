@@ -74,7 +74,7 @@ internal static class BackupRetention
         if (File.Exists(folder))
         {
             if (foreign != null && !BackupFileName.TryParse(System.IO.Path.GetFileName(folder), out _) && foreign(System.IO.Path.GetFileName(folder))
-                && ForeignCandidate(folder, System.IO.Path.GetDirectoryName(folder)!) is Candidate named)
+                && ForeignCandidate(folder, System.IO.Path.GetDirectoryName(folder)!, new Lazy<HashSet<string>>(() => ManifestSources(System.IO.Path.GetDirectoryName(folder)!))) is Candidate named)
             {
                 return database != null && !string.Equals(named.Name.Database, database, StringComparison.OrdinalIgnoreCase) ? new List<Candidate>() : new List<Candidate> { named };
             }
@@ -183,9 +183,11 @@ internal static class BackupRetention
                 }
             }
             // Foreign files are read (their first bytes) only when the admin's pattern names them.
+            // The manifests of the folder are read once for all its foreign files (and only if one is a backup).
+            var sources = new Lazy<HashSet<string>>(() => ManifestSources(folderPath));
             foreach (string path in foreignFiles)
             {
-                if (ForeignCandidate(path, folderPath) is Candidate other
+                if (ForeignCandidate(path, folderPath, sources) is Candidate other
                     && (database == null || string.Equals(other.Name.Database, database, StringComparison.OrdinalIgnoreCase)))
                 {
                     found.Add(other);
@@ -196,7 +198,7 @@ internal static class BackupRetention
     }
 
     /// <summary>A foreign file as a candidate, when its content is a backup and it is a regular file (never a link); null otherwise.</summary>
-    private static Candidate? ForeignCandidate(string path, string folder)
+    private static Candidate? ForeignCandidate(string path, string folder, Lazy<HashSet<string>> manifestSources)
     {
         if (path.EndsWith(".sha256", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
@@ -207,7 +209,7 @@ internal static class BackupRetention
         {
             return null;
         }
-        if (MayBeLive(path, info, folder))
+        if (MayBeLive(path, info, manifestSources))
         {
             return null;
         }
@@ -225,7 +227,7 @@ internal static class BackupRetention
     /// candidate: a plain database whose name carries no time (app.db), a file a manifest in the
     /// folder names as its source, one another process has open or with a -wal or -journal beside it.
     /// </summary>
-    private static bool MayBeLive(string path, BackupInfo info, string folder)
+    private static bool MayBeLive(string path, BackupInfo info, Lazy<HashSet<string>> manifestSources)
     {
         if (!info.Compressed && !info.Encrypted && info.Format == "db" && !ForeignBackupName.Parse(path).TimeFromName)
         {
@@ -235,7 +237,7 @@ internal static class BackupRetention
         {
             return true;
         }
-        if (ManifestSources(folder).Contains(System.IO.Path.GetFullPath(path)))
+        if (manifestSources.Value.Contains(System.IO.Path.GetFullPath(path)))
         {
             return true;
         }
