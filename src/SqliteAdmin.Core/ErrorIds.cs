@@ -48,7 +48,7 @@ internal static class ErrorIds
     public const string ArchiveUnsafe = "ArchiveUnsafe";
     /// <summary>An archive restore was asked for a database the archive does not hold, or has no destination for one.</summary>
     public const string ArchiveMemberNotFound = "ArchiveMemberNotFound";
-    /// <summary>Two databases with one file name were given for one archive.</summary>
+    /// <summary>Two databases with one file name were given for one archive, or one named like the archive's own description.</summary>
     public const string ArchiveMemberConflict = "ArchiveMemberConflict";
     /// <summary>A retention span such as 30d or 1y2m could not be read.</summary>
     public const string InvalidSpan = "InvalidSpan";
@@ -76,6 +76,8 @@ internal static class ErrorIds
     public const string BackupOfAnotherDatabase = "BackupOfAnotherDatabase";
     /// <summary>The restore destination is a symbolic link; the database file itself must be named.</summary>
     public const string DestinationIsLink = "DestinationIsLink";
+    /// <summary>The restore destination is the backup itself, its manifest or its .sha256: restoring would destroy the backup.</summary>
+    public const string DestinationIsBackup = "DestinationIsBackup";
     /// <summary>Backups of several databases share the name given to -Database and none is of the destination.</summary>
     public const string AmbiguousBackupSeries = "AmbiguousBackupSeries";
     /// <summary>A folder of backups was given without -Database.</summary>

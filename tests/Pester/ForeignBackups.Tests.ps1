@@ -85,4 +85,62 @@ Describe 'Foreign backups' {
         $plan | ForEach-Object { $_.Foreign | Should -BeTrue }
         (Get-ChildItem $prune).Name | Sort-Object | Should -Be @('ora_20240103_020000.db.gz', 'ora_20240104_020000.db.gz')
     }
+
+    It 'never removes a live database with -IncludeForeign, even an old one held open by sqlite3' {
+        $f = Join-Path $TestDrive ('f-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $f
+        $app = Join-Path $f 'app.db'
+        $null = New-TestDatabase -Path $app -SyncRows 5
+        foreach ($month in '01', '02', '03', '04') {
+            & bash -c "gzip -c '$app' > '$f/app_2025${month}01_010000.db.gz'"
+        }
+        (Get-Item $app).LastWriteTimeUtc = [datetime]::new(2020, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)
+        $psi = [Diagnostics.ProcessStartInfo]::new('sqlite3')
+        $psi.ArgumentList.Add($app)
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $psi.UseShellExecute = $false
+        $holder = [Diagnostics.Process]::Start($psi)
+        try {
+            $holder.StandardInput.WriteLine("CREATE TEMP TABLE hold(x); SELECT 'held';")
+            $holder.StandardInput.Flush()
+            $holder.StandardOutput.ReadLine() | Should -Be 'held'
+
+            $plan = Remove-ExpiredBackup -Path $f -IncludeForeign 'app*' -KeepLast 2 -Confirm:$false
+
+            $plan.Path | Should -Not -Contain $app
+            Test-Path $app | Should -BeTrue
+            (Get-ChildItem $f -Filter '*.gz').Name | Sort-Object | Should -Be @('app_20250301_010000.db.gz', 'app_20250401_010000.db.gz')
+        }
+        finally {
+            $holder.Kill()
+            $holder.WaitForExit()
+        }
+    }
+
+    It 'never offers a database as a foreign backup beside its own backups' {
+        $d = Join-Path $TestDrive ('d-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $d
+        $src = Join-Path $d 'src.db'
+        $null = New-TestDatabase -Path $src -SyncRows 5
+        $null = Backup-SqliteDatabase -Path $src -Destination $d
+        $null = Backup-SqliteDatabase -Path $src -Destination $d
+
+        $plan = Remove-ExpiredBackup -Path $d -IncludeForeign 'src*' -KeepLast 1 -Confirm:$false
+
+        $plan.Path | Should -Not -Contain $src
+        Test-Path $src | Should -BeTrue
+        # src.db, written last, is not "the newest backup" either: the newest real backup stays.
+        @(Get-ChildItem $d -Filter 'src_manual_*.db').Count | Should -Be 1
+    }
+
+    It 'refuses to restore a backup onto itself and leaves it as it was' {
+        $own = Join-Path $TestDrive ('self-' + [guid]::NewGuid().ToString('N') + '.db.gz')
+        Copy-Item $gz $own
+        $hash = (Get-FileHash $own).Hash
+        $null = Restore-SqliteDatabase -Path $own -Destination $own -AllowNoManifest -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'DestinationIsBackup,*'
+        (Get-FileHash $own).Hash | Should -Be $hash
+    }
 }

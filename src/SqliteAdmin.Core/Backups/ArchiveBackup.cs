@@ -45,6 +45,13 @@ internal static class ArchiveBackup
             throw new SqliteAdminException(ErrorIds.ArchiveMemberConflict, SqliteAdminErrorCategory.InvalidArgument,
                 $"Two databases named '{clash.Key}' cannot be members of one archive ({string.Join(", ", clash)}): an archive holds each under its file name. Make one archive per name.");
         }
+        string? reserved = paths.FirstOrDefault(p => Path.GetFileName(p) is string file
+            && (string.Equals(file, ArchiveReader.ManifestEntry, StringComparison.OrdinalIgnoreCase) || string.Equals(file, ArchiveReader.SeedMetadataEntry, StringComparison.OrdinalIgnoreCase)));
+        if (reserved != null)
+        {
+            throw new SqliteAdminException(ErrorIds.ArchiveMemberConflict, SqliteAdminErrorCategory.InvalidArgument,
+                $"'{reserved}' cannot be a member of an archive: an archive holds each database under its file name, and '{Path.GetFileName(reserved)}' is the name of the archive's own description. Copy or rename the database first.", reserved);
+        }
         bool encrypt = request.Passphrase != null;
         DurableFile.EnsureFolder(destination);
         using IDisposable seriesLock = BackupSeries.Lock(destination, name, TimeSpan.FromTicks(Math.Max(request.BusyTimeout.Ticks, TimeSpan.FromMinutes(30).Ticks)), cancellation);

@@ -33,11 +33,16 @@ internal static class ArchiveReader
     /// <summary>Calls <paramref name="onFile"/> for each regular file (member name, size, its data, at most size bytes).</summary>
     public static void Read(Stream tar, string path, Action<string, long, Stream> onFile, CancellationToken cancellation)
     {
-        using var input = new TarInputStream(tar, Encoding.UTF8) { IsStreamOwner = false };
+        // SharpZipLib pads a short read with zeros and goes on: a member claiming 8 GB in a 218-byte
+        // file would read as 8 GB of zeros. What was really read is counted under it, and a block
+        // past that (the rest of a member, its next header, the end-of-archive block) is truncation.
+        var counted = new CountingStream(tar);
+        using var input = new CheckedTarInputStream(counted, path);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         TarEntry? entry;
         while ((entry = input.GetNextEntry()) != null)
         {
+            input.EnsureRead(entry.Name);
             cancellation.ThrowIfCancellationRequested();
             byte type = entry.TarHeader.TypeFlag;
             if (type == TarHeader.LF_DIR)
@@ -59,7 +64,75 @@ internal static class ArchiveReader
             {
                 throw Hostile(path, $"the entry '{Printable(name)}' has a negative size");
             }
+            input.CurrentName = name;
             onFile(name, entry.Size, input);
+            input.EnsureRead(name);
+            input.CurrentName = null;
+        }
+        input.EnsureRead(null);
+    }
+
+    /// <summary>A tar reader that refuses any block the archive does not really hold (see <see cref="Read"/>).</summary>
+    private sealed class CheckedTarInputStream : TarInputStream
+    {
+        private readonly CountingStream _counted;
+        private readonly string _path;
+
+        public CheckedTarInputStream(CountingStream counted, string path) : base(counted, Encoding.UTF8)
+        {
+            _counted = counted;
+            _path = path;
+            IsStreamOwner = false;
+        }
+
+        /// <summary>Bytes of the tar the reader has used (whole 512-byte blocks).</summary>
+        private long Used => tarBuffer.CurrentRecord < 0 ? 0 : ((long)tarBuffer.CurrentRecord * tarBuffer.BlockFactor + tarBuffer.CurrentBlock) * TarBuffer.BlockSize;
+
+        /// <summary>Throws BackupCorrupt when a block used was past the end of what was read.</summary>
+        public void EnsureRead(string? member)
+        {
+            if (Used > _counted.Count)
+            {
+                throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+                    $"Archive '{_path}' is truncated: it ends after {_counted.Count} bytes, " +
+                    (member == null ? "before its end-of-archive blocks." : $"inside '{Printable(member)}' (its header claims more than the archive holds)."), _path);
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int read = base.Read(buffer, offset, count);
+            EnsureRead(CurrentName);
+            return read;
+        }
+
+        /// <summary>The member being read, for the message.</summary>
+        public string? CurrentName { get; set; }
+    }
+
+    /// <summary>Counts the bytes really read from the stream under it.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private readonly Stream _inner;
+
+        public CountingStream(Stream inner) => _inner = inner;
+
+        public long Count { get; private set; }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int read = _inner.Read(buffer, offset, count);
+            Count += read;
+            return read;
         }
     }
 

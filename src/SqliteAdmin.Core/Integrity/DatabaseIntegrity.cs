@@ -101,6 +101,18 @@ internal static class DatabaseIntegrity
                 }
             }, cancellation));
             archive.FinishStored(cancellation);
+            if (ChecksumFile.Beside(path) is string checksum)
+            {
+                try
+                {
+                    ChecksumFile.Check(checksum, path, archive.StoredSha256, null);
+                }
+                catch (SqliteAdminException ex) when (ex.ErrorId == ErrorIds.BackupCorrupt)
+                {
+                    results.Clear(); // what was read is not what the checksum was taken of
+                    results.Add(Whole(IntegrityStatus.Corrupt, ex.Message));
+                }
+            }
         }
         catch (SqliteAdminException ex) when (ex.ErrorId is ErrorIds.BackupCorrupt or ErrorIds.WrongPassphraseOrCorrupt or ErrorIds.ArchiveUnsafe)
         {
@@ -138,6 +150,10 @@ internal static class DatabaseIntegrity
             result.IsBackup = true;
             CheckBackup(StoredBackup.ForeignFile(path), request, result, activity, progress, cancellation);
         }
+        else if (File.Exists(path) && ChecksumFile.Beside(path) is string checksum && !MatchesChecksum(path, checksum, result))
+        {
+            result.IsBackup = true; // a plain copy with a sha256sum beside it (seed 001) that disagrees
+        }
         else
         {
             CheckDatabase(path, request, result, activity, progress, cancellation);
@@ -145,6 +161,28 @@ internal static class DatabaseIntegrity
         result.Duration = stopwatch.Elapsed;
         progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
         return result;
+    }
+
+    /// <summary>Compares a plain file with the .sha256 beside it; false (and the result Corrupt) when they differ.</summary>
+    private static bool MatchesChecksum(string path, string checksum, IntegrityResult result)
+    {
+        string sha;
+        using (FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var hasher = System.Security.Cryptography.SHA256.Create())
+        {
+            sha = BitConverter.ToString(hasher.ComputeHash(stream)).Replace("-", "");
+        }
+        try
+        {
+            ChecksumFile.Check(checksum, path, sha, null);
+            return true;
+        }
+        catch (SqliteAdminException ex) when (ex.ErrorId == ErrorIds.BackupCorrupt)
+        {
+            result.Status = IntegrityStatus.Corrupt;
+            result.Errors = new[] { ex.Message };
+            return false;
+        }
     }
 
     private static bool IsEncoded(string path, CancellationToken cancellation)

@@ -21,6 +21,8 @@ public sealed class RestoreResult
     public string IntegrityResult { get; set; } = "";
     /// <summary>SHA-256 of the restored database.</summary>
     public string Sha256 { get; set; } = "";
+    /// <summary>Files of the archive that are not databases and were not restored (a settings file, a log); empty for a single backup.</summary>
+    public string[] SkippedMembers { get; set; } = Array.Empty<string>();
     /// <summary>How long it took.</summary>
     public TimeSpan Duration { get; set; }
 }

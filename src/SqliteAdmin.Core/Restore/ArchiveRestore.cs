@@ -59,6 +59,10 @@ internal static class ArchiveRestore
             request.Destination = destinations[0];
             return new List<RestoreResult> { DatabaseRestore.Run(request, progress, cancellation) };
         }
+        foreach (string destination in destinations)
+        {
+            DatabaseRestore.EnsureNotTheBackup(path, Path.GetFullPath(destination));
+        }
         BackupManifest? manifest = null;
         if (BackupFileName.TryParse(Path.GetFileName(path), out BackupFileName? name) && name!.Archive && (File.Exists(path + ".json") || !request.AllowNoManifest))
         {
@@ -84,7 +88,8 @@ internal static class ArchiveRestore
         {
             // 1. Every selected member, extracted beside its destination, in one pass over the archive.
             progress?.Report(new OperationProgress(activity, "Extracting the databases", 0));
-            SeedArchiveMetadata? metadata = Extract(path, request, manifest, destinations, members, cancellation);
+            var skipped = new List<string>();
+            SeedArchiveMetadata? metadata = Extract(path, request, request.Database, manifest, destinations, members, skipped, cancellation);
             DateTime? created = manifest?.CreatedUtc ?? metadata?.CreatedUtc ?? ForeignBackupName.Parse(path).CreatedUtc;
 
             // 2. Each checked, and each destination free, before the first is touched.
@@ -125,6 +130,7 @@ internal static class ArchiveRestore
                 result.BackupPath = path;
                 result.Member = member.Name;
                 result.BackupCreatedUtc = created;
+                result.SkippedMembers = skipped.Select(ArchiveReader.Printable).ToArray();
                 done.Add((member, result, replaced));
             }
             progress?.Report(new OperationProgress(activity, "Done", 100) { Completed = true });
@@ -155,7 +161,7 @@ internal static class ArchiveRestore
             var admin = ex as SqliteAdminException;
             throw new SqliteAdminException(admin?.ErrorId ?? ErrorIds.UnexpectedError, admin?.Category ?? SqliteAdminErrorCategory.NotSpecified,
                 $"{ex.Message} No database of the archive stays restored: " +
-                (failures.Count == 0 ? $"{string.Join(", ", done.Select(d => "'" + d.Member.Destination + "'"))} were put back as they were."
+                (failures.Count == 0 ? $"{string.Join(", ", done.Select(d => "'" + d.Member.Destination + "'"))} {(done.Count == 1 ? "was put back as it was" : "were put back as they were")}."
                                      : $"could not put back {string.Join(", ", failures)}: copy them back by hand."), path, ex);
         }
         finally
@@ -168,7 +174,7 @@ internal static class ArchiveRestore
     }
 
     /// <summary>Streams the archive once, writing each selected database beside its destination; returns seed 002's metadata if present.</summary>
-    private static SeedArchiveMetadata? Extract(string path, RestoreRequest request, BackupManifest? manifest, List<string> destinations, List<Member> members, CancellationToken cancellation)
+    private static SeedArchiveMetadata? Extract(string path, RestoreRequest request, string? selection, BackupManifest? manifest, List<string> destinations, List<Member> members, List<string> skipped, CancellationToken cancellation)
     {
         using ForeignBackup archive = ForeignBackup.Open(path, request.Passphrase, cancellation);
         if (archive.Kind != ForeignHeader.Kind.Tar)
@@ -176,7 +182,7 @@ internal static class ArchiveRestore
             throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidData, $"'{path}' is not an archive.", path);
         }
         SeedArchiveMetadata? metadata = null;
-        var skipped = new List<string>();
+        var others = new List<string>();
         archive.Translate(() => ArchiveReader.Read(archive.Content, path, (name, size, data) =>
         {
             if (string.Equals(name, ArchiveReader.SeedMetadataEntry, StringComparison.OrdinalIgnoreCase))
@@ -188,20 +194,26 @@ internal static class ArchiveRestore
             {
                 return; // ours: the manifest beside the archive, already checked, is the one that counts
             }
+            if (new[] { "-wal", "-shm", "-journal" }.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase)))
+            {
+                // Put beside a restored database, it would be replayed into it (or read as its WAL index).
+                throw ArchiveReader.Hostile(path, $"its entry '{ArchiveReader.Printable(name)}' is named like SQLite's side file of a database; it is never restored");
+            }
             (byte[] head, int read, bool isDatabase) = ArchiveReader.ReadHead(data, size);
             string database = ArchiveReader.DatabaseOf(name);
-            bool selected = request.Database == null || string.Equals(database, request.Database, StringComparison.OrdinalIgnoreCase);
+            bool selected = selection == null || string.Equals(database, selection, StringComparison.OrdinalIgnoreCase);
             if (!selected || !isDatabase)
             {
-                if (selected && request.Database != null)
+                if (selected && (selection != null || NamedLikeDatabase(name)))
                 {
                     throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
-                        $"'{ArchiveReader.Printable(name)}' in '{path}' is not an SQLite database.", path);
+                        $"'{ArchiveReader.Printable(name)}' in '{path}' is not an SQLite database, so no database of the archive was restored.", path);
                 }
-                skipped.Add(name);
+                (isDatabase ? others : skipped).Add(name);
                 return; // another file of the archive (a settings file, a log): not restored
             }
-            string destination = DestinationOf(name, destinations, request.Database != null, path);
+            string destination = DestinationOf(name, destinations, selection != null, path);
+            DatabaseRestore.EnsureNotTheBackup(path, destination);
             if (members.Any(m => string.Equals(m.Destination, destination, StringComparison.Ordinal)))
             {
                 throw new SqliteAdminException(ErrorIds.ArchiveMemberNotFound, SqliteAdminErrorCategory.InvalidArgument,
@@ -210,7 +222,8 @@ internal static class ArchiveRestore
             string folder = Path.GetDirectoryName(destination)!;
             DurableFile.EnsureFolder(folder);
             long free = DiskSpace.Of(folder)?.AvailableBytes ?? long.MaxValue;
-            if (size > free)
+            // A margin is kept: a disk filled to the last byte stops the application as surely as a lost database.
+            if (size > free - Math.Max(FreeSpaceMargin, size / 20))
             {
                 throw new SqliteAdminException(ErrorIds.DestinationNotWritable, SqliteAdminErrorCategory.WriteError,
                     $"'{ArchiveReader.Printable(name)}' in '{path}' says it is {size} bytes; '{folder}' has {free} bytes free. Nothing was restored.", path);
@@ -241,25 +254,38 @@ internal static class ArchiveRestore
         {
             ChecksumFile.Check(checksum, path, archive.StoredSha256, null);
         }
-        if (request.Database != null && members.Count == 0)
+        if (selection != null && members.Count == 0 && metadata != null && metadata.Includes.ContainsKey(selection)
+            && others.Where(o => ArchiveReader.DatabaseOf(o).StartsWith(selection, StringComparison.OrdinalIgnoreCase)).ToList() is { Count: 1 } listed)
+        {
+            // Seed 002's archives are listed by their metadata's names (arrow for arrow_database.db):
+            // the name Get-SqliteBackup shows selects the member it stands for.
+            skipped.Clear();
+            return Extract(path, request, ArchiveReader.DatabaseOf(listed[0]), manifest, destinations, members, skipped, cancellation);
+        }
+        if (selection != null && members.Count == 0)
         {
             throw new SqliteAdminException(ErrorIds.ArchiveMemberNotFound, SqliteAdminErrorCategory.ObjectNotFound,
-                $"'{path}' holds no database named '{request.Database}'" + (skipped.Count + members.Count > 0 ? $" (it holds {string.Join(", ", skipped)})." : "."), path);
+                $"'{path}' holds no database named '{selection}'" + (others.Count > 0 ? $" (it holds {string.Join(", ", others.Select(ArchiveReader.Printable))})." : "."), path);
         }
         if (members.Count == 0)
         {
             throw new SqliteAdminException(ErrorIds.NotABackup, SqliteAdminErrorCategory.InvalidData, $"'{path}' holds no SQLite database.", path);
         }
-        if (manifest != null && request.Database == null && manifest.Members.FirstOrDefault(m => !members.Any(x => string.Equals(x.Name, m.BackupFile, StringComparison.Ordinal))) is BackupManifest absent)
+        if (manifest != null && selection == null && manifest.Members.FirstOrDefault(m => !members.Any(x => string.Equals(x.Name, m.BackupFile, StringComparison.Ordinal))) is BackupManifest absent)
         {
             throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
                 $"'{ArchiveReader.Printable(absent.BackupFile)}', which the manifest of '{path}' records, is not in the archive.", path);
         }
-        if (metadata != null && request.Database == null)
+        if (metadata != null && selection == null)
         {
             // The archive's own account of what it holds: a database it says it includes must be there.
             foreach (KeyValuePair<string, bool> include in metadata.Includes.Where(i => i.Value))
             {
+                if (skipped.FirstOrDefault(s => ArchiveReader.DatabaseOf(s).StartsWith(include.Key, StringComparison.OrdinalIgnoreCase)) is string notDatabase)
+                {
+                    throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
+                        $"The {ArchiveReader.SeedMetadataEntry} of '{path}' says it includes the {ArchiveReader.Printable(include.Key)} database, and '{ArchiveReader.Printable(notDatabase)}' is not an SQLite database, so no database of the archive was restored.", path);
+                }
                 if (!members.Any(m => m.Database.StartsWith(include.Key, StringComparison.OrdinalIgnoreCase)))
                 {
                     throw new SqliteAdminException(ErrorIds.BackupCorrupt, SqliteAdminErrorCategory.InvalidData,
@@ -269,6 +295,13 @@ internal static class ArchiveRestore
         }
         return metadata;
     }
+
+    /// <summary>Free space a restore leaves on the destination's volume at least (besides 5% of what it writes).</summary>
+    private const long FreeSpaceMargin = 16L << 20;
+
+    /// <summary>A member whose name says it is a database (user_data.db): it must be one, or the archive is damaged.</summary>
+    private static bool NamedLikeDatabase(string name) =>
+        new[] { ".db", ".sqlite", ".sqlite3", ".db3" }.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A destination file named like the member, or a folder to put it in; with one selected member, the one destination given.</summary>
     private static string DestinationOf(string member, List<string> destinations, bool oneSelected, string path)

@@ -22,6 +22,31 @@ namespace SqliteAdmin.Core.Restore;
 /// </summary>
 internal static class DatabaseRestore
 {
+    /// <summary>
+    /// Refuses a destination that is the backup, its manifest or its .sha256, by file identity
+    /// (device and inode: the same through a link or another spelling of the path).
+    /// </summary>
+    internal static void EnsureNotTheBackup(string backup, string destination)
+    {
+        if (!File.Exists(destination))
+        {
+            return;
+        }
+        UnixFileStatus? target = UnixFileStatus.TryRead(destination);
+        foreach (string file in new[] { backup, backup + ".json", backup + ".sha256" })
+        {
+            bool same = target != null
+                ? UnixFileStatus.TryRead(file) is UnixFileStatus other && other.IsSameFile(target)
+                : string.Equals(Path.GetFullPath(file), Path.GetFullPath(destination), StringComparison.OrdinalIgnoreCase);
+            if (same)
+            {
+                throw new SqliteAdminException(ErrorIds.DestinationIsBackup, SqliteAdminErrorCategory.InvalidArgument,
+                    $"The restore destination '{destination}' is " + (file == backup ? "the backup being restored" : $"'{Path.GetFileName(file)}', which goes with the backup being restored") +
+                    ": restoring would destroy it. Give the database's own path as -Destination.", destination);
+            }
+        }
+    }
+
     /// <summary>Runs the restore described by <paramref name="request"/>.</summary>
     public static RestoreResult Run(RestoreRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
@@ -46,6 +71,7 @@ internal static class DatabaseRestore
         // 1. Which backup, and what it should contain.
         progress?.Report(new OperationProgress(activity, "Checking the backup", 0));
         StoredBackup source = StoredBackup.Find(request.BackupPath, request.Database, request.Before, request.AllowNoManifest, cancellation, destination);
+        EnsureNotTheBackup(source.Path, destination);
         source.CheckStoredFile(request.Passphrase, cancellation);
 
         DurableFile.EnsureFolder(destinationFolder);

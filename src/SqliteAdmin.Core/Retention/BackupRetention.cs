@@ -74,7 +74,7 @@ internal static class BackupRetention
         if (File.Exists(folder))
         {
             if (foreign != null && !BackupFileName.TryParse(System.IO.Path.GetFileName(folder), out _) && foreign(System.IO.Path.GetFileName(folder))
-                && ForeignCandidate(folder, System.IO.Path.GetDirectoryName(folder)!) is Candidate named)
+                && ForeignCandidate(folder, System.IO.Path.GetDirectoryName(folder)!, new Lazy<HashSet<string>>(() => ManifestSources(System.IO.Path.GetDirectoryName(folder)!))) is Candidate named)
             {
                 return database != null && !string.Equals(named.Name.Database, database, StringComparison.OrdinalIgnoreCase) ? new List<Candidate>() : new List<Candidate> { named };
             }
@@ -183,9 +183,11 @@ internal static class BackupRetention
                 }
             }
             // Foreign files are read (their first bytes) only when the admin's pattern names them.
+            // The manifests of the folder are read once for all its foreign files (and only if one is a backup).
+            var sources = new Lazy<HashSet<string>>(() => ManifestSources(folderPath));
             foreach (string path in foreignFiles)
             {
-                if (ForeignCandidate(path, folderPath) is Candidate other
+                if (ForeignCandidate(path, folderPath, sources) is Candidate other
                     && (database == null || string.Equals(other.Name.Database, database, StringComparison.OrdinalIgnoreCase)))
                 {
                     found.Add(other);
@@ -196,7 +198,7 @@ internal static class BackupRetention
     }
 
     /// <summary>A foreign file as a candidate, when its content is a backup and it is a regular file (never a link); null otherwise.</summary>
-    private static Candidate? ForeignCandidate(string path, string folder)
+    private static Candidate? ForeignCandidate(string path, string folder, Lazy<HashSet<string>> manifestSources)
     {
         if (path.EndsWith(".sha256", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
@@ -207,6 +209,10 @@ internal static class BackupRetention
         {
             return null;
         }
+        if (MayBeLive(path, info, manifestSources))
+        {
+            return null;
+        }
         var sides = new List<string>();
         if (info.ChecksumPath != null && !FileLinks.IsLink(info.ChecksumPath))
         {
@@ -214,6 +220,61 @@ internal static class BackupRetention
             size += SizeUnlessLink(info.ChecksumPath);
         }
         return new Candidate(path, new BackupFileName(info.Database, BackupTier.Manual, info.CreatedUtc, info.Compressed, info.Encrypted), size, folder, sides) { Foreign = true };
+    }
+
+    /// <summary>
+    /// Whether a foreign file may be a live database rather than a backup of one, so it is never a
+    /// candidate: a plain database whose name carries no time (app.db), a file a manifest in the
+    /// folder names as its source, one another process has open or with a -wal or -journal beside it.
+    /// </summary>
+    private static bool MayBeLive(string path, BackupInfo info, Lazy<HashSet<string>> manifestSources)
+    {
+        if (!info.Compressed && !info.Encrypted && info.Format == "db" && !ForeignBackupName.Parse(path).TimeFromName)
+        {
+            return true;
+        }
+        if (File.Exists(path + "-wal") || File.Exists(path + "-journal"))
+        {
+            return true;
+        }
+        if (manifestSources.Value.Contains(System.IO.Path.GetFullPath(path)))
+        {
+            return true;
+        }
+        try
+        {
+            Restore.DatabaseSwap.EnsureNotInUse(path, TimeSpan.Zero);
+        }
+        catch (SqliteAdminException ex) when (ex.ErrorId == ErrorIds.DatabaseInUse)
+        {
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The source paths the manifests in a folder name (unreadable manifests name none).</summary>
+    private static HashSet<string> ManifestSources(string folder)
+    {
+        var sources = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string manifest in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            try
+            {
+                BackupManifest read = BackupManifest.Read(manifest);
+                foreach (string source in new[] { read.SourcePath }.Concat(read.IncludedFiles.Select(f => f.SourcePath)))
+                {
+                    if (!string.IsNullOrEmpty(source))
+                    {
+                        sources.Add(System.IO.Path.GetFullPath(source));
+                    }
+                }
+            }
+            catch (SqliteAdminException)
+            {
+                // not one of our manifests (backup_metadata.json): it names no source
+            }
+        }
+        return sources;
     }
 
     /// <summary>The size of a companion file; 0 for a link or a file that is not there.</summary>

@@ -84,7 +84,13 @@ public sealed class RestoreSqliteDatabaseCommand : PassphrasePathCmdlet
             AllowNoManifest = AllowNoManifest,
             BusyTimeout = BusyTimeoutSpan,
         };
-        WriteObject(RunWithProgress((progress, stop) => ArchiveRestore.Run(request, _destinations, progress, stop)), enumerateCollection: true);
+        var results = RunWithProgress((progress, stop) => ArchiveRestore.Run(request, _destinations, progress, stop));
+        string[] skipped = results.SelectMany(r => r.SkippedMembers).Distinct().ToArray();
+        if (skipped.Length > 0)
+        {
+            WriteWarning($"Not restored, as they are not SQLite databases: {string.Join(", ", skipped)} (in SkippedMembers).");
+        }
+        WriteObject(results, enumerateCollection: true);
     }
 
 }

@@ -164,6 +164,23 @@ public class ArchiveBackupTests
         Assert.Empty(Directory.GetFiles(folder.File("arrow_data"), ".sqliteadmin-tmp-*"));
     }
 
+    [Theory]
+    [InlineData("backup_metadata.json")]
+    [InlineData("sqliteadmin-archive.json")]
+    public void A_database_named_like_the_archives_own_description_is_refused(string file)
+    {
+        using var folder = new TempFolder();
+        var (arrow, _) = Sources(folder);
+        Directory.CreateDirectory(folder.File("odd"));
+        string named = Db(folder.File("odd/" + file), "odd");
+        string dest = folder.File("backups");
+
+        var ex = Assert.Throws<SqliteAdminException>(() => Archive(dest, new[] { arrow, named }));
+
+        Assert.Equal(ErrorIds.ArchiveMemberConflict, ex.ErrorId);
+        Assert.True(!Directory.Exists(dest) || Directory.GetFiles(dest).All(f => f.EndsWith(".lock", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Retention_treats_an_archive_as_one_backup_of_its_set()
     {

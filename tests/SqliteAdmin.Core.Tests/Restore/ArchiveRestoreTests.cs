@@ -189,7 +189,7 @@ public class ArchiveRestoreTests
         var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { arrow, user }, null, CancellationToken.None));
 
         Assert.Equal(ErrorIds.DestinationIsLink, ex.ErrorId);
-        Assert.Contains("put back", ex.Message);
+        Assert.Contains("' was put back as it was", ex.Message); // one database: "was", not "were"
         Assert.Equal("arrow-old", Marker(arrow));
         Assert.Equal("user-old", Marker(real));
     }
@@ -214,6 +214,140 @@ public class ArchiveRestoreTests
         Assert.Equal(ErrorIds.DestinationNotWritable, ex.ErrorId);
         Assert.Contains("bytes free", ex.Message);
         Assert.Equal(before, FolderSnapshot.Take(app));
+    }
+
+    /// <summary>A plain tar (tar -cf) with no manifest and no backup_metadata.json: arrow_database.db, a database, and the given extra files.</summary>
+    private static string PlainTar(TempFolder folder, Action<string> stage)
+    {
+        string staging = folder.File("staging-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        SeedBackups.SqliteBackup(Db(folder.File("arrow-src.db"), "arrow-new"), Path.Combine(staging, "arrow_database.db"));
+        stage(staging);
+        string archive = folder.File("plain_20250804_163829.tar");
+        var args = new List<string> { "-cf", archive, "-C", staging };
+        args.AddRange(Directory.GetFileSystemEntries(staging).Select(Path.GetFileName).OrderBy(n => n)!);
+        var (exit, err) = Cli.Run("tar", args);
+        Assert.True(exit == 0, "tar: " + err);
+        return archive;
+    }
+
+    private static void RandomFile(string path, int bytes)
+    {
+        Assert.Equal(0, Cli.Run("head", new[] { "-c", bytes.ToString(), "/dev/urandom" }, stdoutFile: path).ExitCode);
+    }
+
+    [Fact]
+    public void A_member_named_like_a_database_that_is_not_one_refuses_the_whole_archive()
+    {
+        using var folder = new TempFolder();
+        string archive = PlainTar(folder, staging => RandomFile(Path.Combine(staging, "user_data.db"), 8192));
+        var (arrow, user, app) = Live(folder);
+        FolderSnapshot before = FolderSnapshot.Take(app);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { arrow, user }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.BackupCorrupt, ex.ErrorId);
+        Assert.Contains("user_data.db", ex.Message);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+        Assert.Equal(("arrow-old", "user-old"), (Marker(arrow), Marker(user)));
+    }
+
+    [Fact]
+    public void Other_files_of_an_archive_that_are_not_databases_are_skipped_and_reported()
+    {
+        using var folder = new TempFolder();
+        string archive = PlainTar(folder, staging => File.WriteAllText(Path.Combine(staging, "notes.txt"), "settings\n"));
+        var (arrow, _, _) = Live(folder);
+
+        RestoreResult result = Assert.Single(ArchiveRestore.Run(Request(archive), new[] { arrow }, null, CancellationToken.None));
+
+        Assert.Equal("arrow-new", Marker(arrow));
+        Assert.Equal(new[] { "notes.txt" }, result.SkippedMembers);
+    }
+
+    [Fact]
+    public void An_entry_that_claims_more_bytes_than_the_archive_holds_is_truncation_and_nothing_is_written()
+    {
+        using var folder = new TempFolder();
+        // A real database (Python's sqlite3), its tar header claiming 64 MB, the archive ending after its data.
+        string archive = folder.File("short_20250804_163829.tar.gz");
+        string script = "import tarfile,gzip,sys,sqlite3,os\n" +
+                        "db = sys.argv[1] + '.src.db'; c = sqlite3.connect(db); c.execute('CREATE TABLE marker(v)'); c.execute(\"INSERT INTO marker VALUES ('user-new')\"); c.commit(); c.close()\n" +
+                        "data = open(db, 'rb').read(); os.remove(db)\n" +
+                        "ti = tarfile.TarInfo('user_data.db'); ti.size = 64 * 1024 ** 2\n" +
+                        "gzip.open(sys.argv[1], 'wb').write(ti.tobuf(format=tarfile.GNU_FORMAT) + data)\n";
+        File.WriteAllText(folder.File("short.py"), script);
+        Cli.Output("python3", folder.File("short.py"), archive);
+        Assert.True(new FileInfo(archive).Length < 4096);
+        var (arrow, user, app) = Live(folder);
+        FolderSnapshot before = FolderSnapshot.Take(app);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { arrow, user }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.BackupCorrupt, ex.ErrorId);
+        Assert.Contains("truncated", ex.Message);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+        Assert.Equal("user-old", Marker(user));
+    }
+
+    [Fact]
+    public void An_archive_that_ends_before_its_end_of_archive_blocks_is_truncation()
+    {
+        using var folder = new TempFolder();
+        // A whole member, then nothing: no end-of-archive blocks (GNU tar: Unexpected EOF in archive).
+        string archive = folder.File("noend_20250804_163829.tar");
+        string script = "import tarfile,sys,sqlite3,os\n" +
+                        "db = sys.argv[1] + '.src.db'; c = sqlite3.connect(db); c.execute('CREATE TABLE marker(v)'); c.execute(\"INSERT INTO marker VALUES ('user-new')\"); c.commit(); c.close()\n" +
+                        "data = open(db, 'rb').read(); os.remove(db)\n" +
+                        "ti = tarfile.TarInfo('user_data.db'); ti.size = len(data)\n" +
+                        "open(sys.argv[1], 'wb').write(ti.tobuf(format=tarfile.GNU_FORMAT) + data + bytes(-len(data) % 512))\n";
+        File.WriteAllText(folder.File("noend.py"), script);
+        Cli.Output("python3", folder.File("noend.py"), archive);
+        var (_, user, app) = Live(folder);
+        FolderSnapshot before = FolderSnapshot.Take(app);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { user }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.BackupCorrupt, ex.ErrorId);
+        Assert.Contains("truncated", ex.Message);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+    }
+
+    [Theory]
+    [InlineData("user_data.db-wal")]
+    [InlineData("user_data.db-journal")]
+    [InlineData("user_data.db-shm")]
+    public void A_member_named_like_a_side_file_of_a_database_refuses_the_whole_archive(string side)
+    {
+        using var folder = new TempFolder();
+        // A real database under the side file's name: put beside user_data.db it would be replayed into it.
+        string archive = SeedArchive(folder, stage: staging => File.Copy(Path.Combine(staging, "user_data.db"), Path.Combine(staging, side)));
+        var (arrow, user, app) = Live(folder);
+        string into = Path.GetDirectoryName(user)!;
+        FolderSnapshot before = FolderSnapshot.Take(app);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Request(archive), new[] { arrow, into }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ArchiveUnsafe, ex.ErrorId);
+        Assert.Equal(before, FolderSnapshot.Take(app));
+    }
+
+    [Fact]
+    public void Every_database_name_the_listing_shows_for_a_seed_archive_is_accepted_by_Database()
+    {
+        using var folder = new TempFolder();
+        string archive = SeedArchive(folder);
+        BackupInfo listed = BackupCatalog.DescribeForeign(archive, CancellationToken.None)!;
+        Assert.Contains(listed.Members!, m => m.Database == "arrow");
+
+        foreach (ArchiveMemberInfo member in listed.Members!)
+        {
+            string into = folder.File("into-" + member.Database);
+            Directory.CreateDirectory(into);
+            RestoreResult result = Assert.Single(ArchiveRestore.Run(Request(archive, member.Database), new[] { into }, null, CancellationToken.None));
+            Assert.True(result.Verified);
+        }
+        Assert.Equal("arrow-new", Marker(Path.Combine(folder.File("into-arrow"), "arrow_database.db")));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.IO;
 using System.Linq;
@@ -141,6 +142,51 @@ public class ForeignRestoreTests
         Assert.Equal("old", Marker(target));
     }
 
+    [Theory]
+    [InlineData("itself")]
+    [InlineData("itself-through-a-symlinked-folder")]
+    [InlineData("its-sha256")]
+    [InlineData("its-manifest")]
+    public void A_restore_onto_the_backup_or_a_file_that_goes_with_it_is_refused_and_destroys_nothing(string onto)
+    {
+        using var folder = new TempFolder();
+        var (_, copy) = Setup(folder);
+        string backups = folder.File("bk");
+        Directory.CreateDirectory(backups);
+        string gz = SeedBackups.Gzip(copy, Path.Combine(backups, "a.db.gz"));
+        string sha = SeedBackups.Sha256Beside(gz);
+        File.Copy(gz, gz + ".json"); // a file with the manifest's name: never overwritten either
+        Directory.CreateSymbolicLink(folder.File("alias"), backups);
+        string destination = onto switch
+        {
+            "itself" => gz,
+            "itself-through-a-symlinked-folder" => Path.Combine(folder.File("alias"), "a.db.gz"),
+            "its-sha256" => sha,
+            _ => gz + ".json",
+        };
+        FolderSnapshot before = FolderSnapshot.Take(backups);
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(Foreign(gz, destination), new[] { destination }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.DestinationIsBackup, ex.ErrorId);
+        Assert.Equal(before, FolderSnapshot.Take(backups));
+    }
+
+    [Fact]
+    public void A_restore_of_an_archive_member_onto_the_archive_is_refused_and_destroys_nothing()
+    {
+        using var folder = new TempFolder();
+        string archive = ArchiveRestoreTests.SeedArchive(folder);
+        string hash = Cli.Sha256Sum(archive);
+        RestoreRequest request = Foreign(archive, archive);
+        request.Database = "user_data";
+
+        var ex = Assert.Throws<SqliteAdminException>(() => ArchiveRestore.Run(request, new[] { archive }, null, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.DestinationIsBackup, ex.ErrorId);
+        Assert.Equal(hash, Cli.Sha256Sum(archive));
+    }
+
     [Fact]
     public void Test_SqliteIntegrity_reads_a_foreign_backup_by_its_content()
     {
@@ -158,5 +204,30 @@ public class ForeignRestoreTests
         Assert.Equal(IntegrityStatus.Ok, encrypted.Status);
         Assert.Equal(IntegrityStatus.Ok, compressed.Status);
         Assert.Equal(IntegrityStatus.Corrupt, truncated.Status);
+    }
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("gzip")]
+    [InlineData("tar.gz")]
+    public void Test_SqliteIntegrity_reports_a_foreign_backup_whose_sha256_beside_it_disagrees_as_Corrupt(string kind)
+    {
+        using var folder = new TempFolder();
+        var (_, copy) = Setup(folder);
+        string backup = kind switch
+        {
+            "plain" => copy,
+            "gzip" => SeedBackups.Gzip(copy, folder.File("preroll_20260228_060000.db.gz")),
+            _ => ArchiveRestoreTests.SeedArchive(folder),
+        };
+        // sha256sum of another file, under this backup's name: a lying checksum.
+        string other = folder.File("other.bin");
+        File.WriteAllText(other, "something else");
+        File.WriteAllText(backup + ".sha256", Cli.Sha256Sum(other) + "  " + Path.GetFileName(backup) + "\n");
+
+        List<IntegrityResult> results = DatabaseIntegrity.CheckAll(new IntegrityRequest { Path = backup }, null, CancellationToken.None);
+
+        Assert.All(results, r => Assert.Equal(IntegrityStatus.Corrupt, r.Status));
+        Assert.All(results, r => Assert.Contains(r.Errors, e => e.Contains("SHA-256", StringComparison.Ordinal)));
     }
 }

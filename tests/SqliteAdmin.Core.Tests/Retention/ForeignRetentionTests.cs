@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using SqliteAdmin.Core.Backups;
 using SqliteAdmin.Core.Retention;
 using SqliteAdmin.Core.Tests.Backups;
 using SqliteAdmin.Core.Tests.Infrastructure;
@@ -116,5 +117,108 @@ public class ForeignRetentionTests
 
         Assert.Equal(new[] { encrypted[^1] }, plan.Where(d => d.Action == RetentionAction.Keep).Select(d => d.Path));
         Assert.Contains(BackupRetention.NewestUnverifiableReason, plan.Single(d => d.Path == encrypted[^1]).Reasons);
+    }
+
+    /// <summary>The reviewer's folder: a live app.db beside gzip copies named app_2025MMdd_010000.db.gz.</summary>
+    private static (string Folder, string Live, List<string> Gz) LiveBesideBackups(TempFolder temp)
+    {
+        string folder = temp.File("f");
+        Directory.CreateDirectory(folder);
+        string live = TestDatabase.Create(Path.Combine(folder, "app.db"), syncRows: 5);
+        var gz = new List<string>();
+        foreach (string month in new[] { "01", "02", "03", "04" })
+        {
+            gz.Add(SeedBackups.Gzip(live, Path.Combine(folder, $"app_2025{month}01_010000.db.gz")));
+        }
+        return (folder, live, gz);
+    }
+
+    private static readonly Func<string, bool> App = name => name.StartsWith("app", StringComparison.Ordinal);
+
+    [Fact]
+    public void A_live_database_without_a_time_in_its_name_is_never_removed_even_when_old_and_held_open()
+    {
+        using var temp = new TempFolder();
+        var (folder, live, gz) = LiveBesideBackups(temp);
+        File.SetLastWriteTimeUtc(live, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        using System.Diagnostics.Process holder = SqliteCli.HoldLock(live, "CREATE TEMP TABLE hold(x);");
+        try
+        {
+            var plan = BackupRetention.Plan(BackupRetention.Find(folder, null, false, App), new RetentionPolicy { KeepLast = 2 }, Now, TimeZoneInfo.Utc);
+            Assert.DoesNotContain(plan, d => d.Path == live);
+            foreach (RetentionDecision expired in plan.Where(d => d.Action == RetentionAction.Remove))
+            {
+                BackupRetention.Remove(expired);
+            }
+            Assert.True(File.Exists(live));
+            Assert.Equal(gz.Skip(2).OrderBy(p => p), Directory.GetFiles(folder, "*.gz").OrderBy(p => p));
+        }
+        finally
+        {
+            holder.Kill();
+            holder.WaitForExit();
+        }
+    }
+
+    [Fact]
+    public void A_live_database_with_a_recent_write_time_does_not_count_as_the_newest_backup()
+    {
+        using var temp = new TempFolder();
+        var (folder, live, gz) = LiveBesideBackups(temp);
+        File.SetLastWriteTimeUtc(live, Now.AddMinutes(-5));
+
+        var plan = BackupRetention.Plan(BackupRetention.Find(folder, null, false, App), new RetentionPolicy { KeepLast = 2 }, Now, TimeZoneInfo.Utc);
+
+        Assert.DoesNotContain(plan, d => d.Path == live);
+        Assert.Equal(gz.Skip(2).OrderBy(p => p), plan.Where(d => d.Action == RetentionAction.Keep).Select(d => d.Path).OrderBy(p => p));
+    }
+
+    [Fact]
+    public void A_database_a_manifest_in_the_folder_names_as_its_source_is_never_a_candidate()
+    {
+        using var temp = new TempFolder();
+        string folder = temp.File("d");
+        Directory.CreateDirectory(folder);
+        // A time in the source's own name, so only the manifest tells it is the live database.
+        string source = TestDatabase.Create(Path.Combine(folder, "src_20240101_000000.db"), syncRows: 5);
+        foreach (int day in new[] { 1, 2 })
+        {
+            DatabaseBackup.Run(new BackupRequest { SourcePath = source, Destination = folder, UtcNow = () => Now.AddDays(-day), Tier = BackupTier.Manual },
+                null, System.Threading.CancellationToken.None);
+        }
+
+        var plan = BackupRetention.Plan(BackupRetention.Find(folder, null, false, name => name.StartsWith("src", StringComparison.Ordinal)),
+            new RetentionPolicy { KeepLast = 1 }, Now, TimeZoneInfo.Utc);
+
+        Assert.DoesNotContain(plan, d => d.Path == source);
+        Assert.Equal(2, plan.Count);
+    }
+
+    [Fact]
+    public void A_timestamped_database_another_process_has_open_or_with_a_wal_beside_it_is_never_a_candidate()
+    {
+        using var temp = new TempFolder();
+        var (folder, live, gz) = LiveBesideBackups(temp);
+        File.Delete(live);
+        string open = Path.Combine(folder, "app_20250501_010000.db");
+        TestDatabase.Create(open, syncRows: 5);
+        string crashed = TestDatabase.Create(Path.Combine(folder, "app_20250601_010000.db"), syncRows: 5);
+        SqliteCli.RunThenKill(crashed, "PRAGMA journal_mode=WAL; CREATE TABLE later(x); INSERT INTO later VALUES (1);");
+        Assert.True(File.Exists(crashed + "-wal"));
+        string idle = TestDatabase.Create(Path.Combine(folder, "app_20250701_010000.db"), syncRows: 5);
+        using System.Diagnostics.Process holder = SqliteCli.HoldLock(open, "CREATE TEMP TABLE hold(x);");
+        try
+        {
+            var plan = BackupRetention.Plan(BackupRetention.Find(folder, null, false, App), new RetentionPolicy { KeepLast = 1 }, Now, TimeZoneInfo.Utc);
+
+            Assert.DoesNotContain(plan, d => d.Path == open);
+            Assert.DoesNotContain(plan, d => d.Path == crashed);
+            Assert.Contains(plan, d => d.Path == idle); // a plain copy with a time in its name, unused, still is a backup
+        }
+        finally
+        {
+            holder.Kill();
+            holder.WaitForExit();
+        }
     }
 }
