@@ -99,7 +99,8 @@ if ($Test) {
     if ($pesterExit -ne 0) { $failures += "the Pester suite exited with $pesterExit" }
 
     foreach ($failure in $failures) { Write-Host "FAILED: $failure" }
-    "$passed passed, $failed failed"
+    # A suite that crashed or did not report counts as a failure in the summary line too.
+    "$passed passed, $($failed + $failures.Count) failed"
     if ($failures -or $failed -gt 0) { exit 1 }
 }
 

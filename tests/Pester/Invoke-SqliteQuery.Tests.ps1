@@ -17,6 +17,14 @@ BeforeAll {
         [pscustomobject]@{ Shell = $shell; Async = $async; Output = $output }
     }
 
+    function Close-HostedQuery($Run) {
+        # Waits for the batch (Import-Module; the script) to end before disposing: disposing the
+        # runspace while PowerShell still has the batch's next step queued on the thread pool
+        # crashes the whole process (InvalidRunspaceStateException in BatchInvocationWorkItem).
+        try { $null = $Run.Shell.EndInvoke($Run.Async) } catch { }
+        $Run.Shell.Dispose()
+    }
+
     function New-Db {
         $db = Join-Path $TestDrive ([guid]::NewGuid().ToString('N') + '.db')
         Copy-Item -LiteralPath $script:Template -Destination $db
@@ -190,7 +198,7 @@ Describe 'Ctrl+C' {
             $run.Output[0].i | Should -Be 1
         }
         finally {
-            $run.Shell.Dispose()
+            Close-HostedQuery $run
         }
     }
 
@@ -205,7 +213,7 @@ Describe 'Ctrl+C' {
             $run.Shell.InvocationStateInfo.State | Should -Be 'Stopped'
         }
         finally {
-            $run.Shell.Dispose()
+            Close-HostedQuery $run
         }
     }
 }
