@@ -280,15 +280,29 @@ public abstract class SqliteAdminCmdlet : PSCmdlet, IDisposable
     {
         foreach (string path in paths)
         {
-            try
+            if (!Attempt(path, () => process(path)))
             {
-                process(path);
-            }
-            catch (Exception ex) when (ex is not RuntimeException and not PSInvalidOperationException)
-            {
-                WriteFailure(ex, path);
                 failed?.Invoke(path);
             }
+        }
+    }
+
+    /// <summary>
+    /// One unit of work on one target with the per-input error policy of <see cref="ForEachPath"/>:
+    /// a failure is written as a non-terminating error about <paramref name="target"/> (false is
+    /// returned); PowerShell's own exceptions pass through.
+    /// </summary>
+    protected bool Attempt(object target, Action work)
+    {
+        try
+        {
+            work();
+            return true;
+        }
+        catch (Exception ex) when (ex is not RuntimeException and not PSInvalidOperationException)
+        {
+            WriteFailure(ex, target);
+            return false;
         }
     }
 

@@ -35,6 +35,17 @@ Describe 'Multi-database archives' {
         Invoke-TestScalar -Path (Join-Path $out 'user_data.db') -Sql 'SELECT v FROM marker' | Should -Be 'backed-up'
     }
 
+    It 'refuses -CopyTo with -Archive before anything is read or written' {
+        $elsewhere = Join-Path $TestDrive 'refused'
+        $null = New-Item -ItemType Directory -Path $elsewhere
+        $before = Get-FolderState $TestDrive
+
+        $thrown = { Backup-SqliteDatabase -Path $arrow, $user -Destination $elsewhere -Archive refused -CopyTo (Join-Path $TestDrive 'copies') } | Should -Throw -PassThru
+
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InvalidParameterCombination,*'
+        Get-FolderState $TestDrive | Should -Be $before
+    }
+
     It 'lists and verifies the archive with its members' {
         $listed = Get-SqliteBackup $backups -Verify -PassphraseVariable SQLITEADMIN_ARCHIVE_KEY
 

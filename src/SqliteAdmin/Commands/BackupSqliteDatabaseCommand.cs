@@ -106,6 +106,11 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
             throw new SqliteAdminException(ErrorIds.AmbiguousPassphrase, SqliteAdminErrorCategory.InvalidArgument,
                 "A passphrase was given without -Encrypt. Add -Encrypt to encrypt the backup.");
         }
+        if (Archive != null && (CopyTo != null || IncludeFile != null))
+        {
+            throw new SqliteAdminException(ErrorIds.InvalidParameterCombination, SqliteAdminErrorCategory.InvalidArgument,
+                "-CopyTo and -IncludeFile are not supported with -Archive yet: back up the archive, then copy it.", Archive);
+        }
         _destination = FileSystemPath(Destination);
     }
 
@@ -145,20 +150,9 @@ public sealed class BackupSqliteDatabaseCommand : PassphrasePathCmdlet
         {
             return;
         }
-        if (CopyTo != null || IncludeFile != null)
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CopyTo and -IncludeFile are not supported with -Archive yet."), "ArchiveOptionNotSupported", ErrorCategory.InvalidArgument, Archive));
-        }
         BackupRequest request = Request(_archiveMembers[0]);
         request.Compress = true;
-        try
-        {
-            WriteObject(RunWithProgress((progress, stop) => ArchiveBackup.Run(_archiveMembers, Archive, request, progress, stop)));
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            WriteFailure(ex, Archive);
-        }
+        Attempt(Archive, () => WriteObject(RunWithProgress((progress, stop) => ArchiveBackup.Run(_archiveMembers, Archive, request, progress, stop))));
     }
 
     private readonly System.Collections.Generic.List<string> _archiveMembers = new();

@@ -121,14 +121,7 @@ public sealed class RemoveExpiredBackupCommand : PathInputCmdlet
             {
                 if (remove && decision.Action == RetentionAction.Remove)
                 {
-                    try
-                    {
-                        BackupRetention.Remove(decision);
-                    }
-                    catch (Exception ex) when (ex is not PipelineStoppedException)
-                    {
-                        WriteFailure(ex, decision.Path);
-                    }
+                    Attempt(decision.Path, () => BackupRetention.Remove(decision));
                 }
                 WriteObject(decision);
             }
